@@ -1,0 +1,47 @@
+"""Where the data lives: the user data folder, overridable for tests and the CLI."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from partybuild_desktop.store.database import DATA_FILE_NAME
+
+ENV_DATA_DIR = "PARTYBUILD_DATA_DIR"
+LOG_FILE_NAME = "partybuild.log"
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """``--data-dir`` first, then ``PARTYBUILD_DATA_DIR``, then the platform's user data folder."""
+    if override:
+        chosen = Path(override)
+    elif os.environ.get(ENV_DATA_DIR):
+        chosen = Path(os.environ[ENV_DATA_DIR])
+    else:
+        import platformdirs
+
+        chosen = Path(platformdirs.user_data_dir("PartyBuildDesktop", appauthor=False))
+    chosen.mkdir(parents=True, exist_ok=True)
+    return chosen
+
+
+def data_file(folder: Path) -> Path:
+    return folder / DATA_FILE_NAME
+
+
+def backup_dir(folder: Path) -> Path:
+    return folder / "backups"
+
+
+def setup_logging(folder: Path, level: int = logging.INFO) -> Path:
+    """A rotating log file in the data folder (1 MB × 5)."""
+    log_path = folder / LOG_FILE_NAME
+    root = logging.getLogger()
+    if not any(getattr(h, "baseFilename", None) == str(log_path) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(level)
+    return log_path

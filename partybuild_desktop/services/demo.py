@@ -1,0 +1,350 @@
+"""Realistic sample villages for the first run, the tests and the benchmarks.
+
+Everything is drawn from one random generator seeded by (seed, village name), so the same arguments give
+the same village and a different name or seed gives a different one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain.vocabulary import (
+    BranchType,
+    Education,
+    Gender,
+    GridLevel,
+    GridRole,
+    MemberCategory,
+    MemberEventKind,
+    MembershipState,
+    RecordEntryType,
+    Standing,
+)
+from partybuild_desktop.services.village import create_village
+from partybuild_desktop.store.models import (
+    Grid,
+    GridBranch,
+    GridStaff,
+    Household,
+    Member,
+    MemberEvent,
+    PartyGroup,
+    RecordEntry,
+)
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解仇"
+)
+MALE_GIVEN = "建国志强国华永明德胜文军海涛春生学平振兴伟刚福林长青宝山金发有才立新玉成红兵守义家和庆丰"
+FEMALE_GIVEN = "秀英桂兰玉梅凤霞丽华春燕淑珍翠萍美玲海燕晓红素芳金花月娥红梅雪莲小芳慧敏丽娟"
+VILLAGE_NAMES = (
+    "东湖村", "石桥村", "柳塘村", "杨庄村", "新河村", "枣林村", "白沙村", "高岭村", "前进村", "马家湾村", "红星村",
+    "桃园村", "李家坪村", "龙泉村", "双塘村", "青山村", "花园村", "南岗村", "北坡村", "清水村", "长乐村", "和平村",
+    "团结村", "金鸡村", "三合村", "五里村",
+)
+TOWNSHIPS = ("城南镇", "河口镇", "青石镇", "白马镇", "柳林乡", "新安镇")
+# Six-digit county codes (GB/T 2260) used for sample ID numbers.
+COUNTY_CODES = ("320482", "411422", "430524", "510623", "370283", "420621", "341322", "130425")
+ETHNICITIES = ("汉族",) * 46 + ("回族", "壮族", "满族", "土家族")
+CATEGORY_SHARES = (
+    (MemberCategory.FARMER, 0.46),
+    (MemberCategory.ELDERLY, 0.24),
+    (MemberCategory.MIGRANT, 0.18),
+    (MemberCategory.EMPLOYED, 0.12),
+)
+POSTS = ("政策宣传岗", "环境整治岗", "矛盾调解岗", "产业带富岗", "治安巡逻岗", "关爱帮扶岗", "文明新风岗")
+AWAY_PLACES = (
+    ("江苏省", "苏州市", "昆山市"), ("广东省", "深圳市", "宝安区"), ("浙江省", "宁波市", "慈溪市"),
+    ("上海市", "上海市", "浦东新区"), ("福建省", "厦门市", "集美区"), ("北京市", "北京市", "朝阳区"),
+)
+AWAY_JOBS = ("建筑施工", "电子厂工人", "个体经营", "货车司机", "餐饮服务", "快递配送")
+EMPLOYERS = ("镇卫生院", "镇中心小学", "县农商银行", "镇供电所", "县自来水公司", "镇农业服务中心")
+ENTRY_TEXTS = {
+    RecordEntryType.ORGANISATIONAL_LIFE: ("参加支部主题党日活动", "参加党小组会", "参加支部党员大会"),
+    RecordEntryType.POLITICAL_STUDY: ("学习党章和党内法规", "集中学习党的创新理论", "观看党员教育电视片"),
+    RecordEntryType.VOLUNTEERING: ("参加人居环境整治志愿服务", "参加防汛值守", "协助开展疫苗接种宣传"),
+    RecordEntryType.HOUSEHOLD_VISIT: ("走访联系户，了解生产生活情况", "入户宣传惠农政策", "帮助联系户申报补贴"),
+    RecordEntryType.POST_DUTY: ("履行设岗职责，开展巡查", "调解邻里纠纷", "宣传移风易俗"),
+    RecordEntryType.DUES_PAYMENT: ("按月缴纳党费",),
+    RecordEntryType.HEART_TO_HEART: ("与党小组长谈心谈话",),
+}
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    villages: list[str]
+    members: int
+    households: int
+    record_entries: int
+
+
+class _Names:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def person(self, gender: Gender) -> str:
+        pool = MALE_GIVEN if gender is Gender.MALE else FEMALE_GIVEN
+        given = self.rng.choice(pool) + (self.rng.choice(pool) if self.rng.random() < 0.7 else "")
+        return self.rng.choice(SURNAMES) + given
+
+    def phone(self) -> str:
+        return self.rng.choice(("13", "15", "18", "17", "19")) + "".join(self.rng.choices("0123456789", k=9))
+
+
+def _id_number(rng: random.Random, county: str, birth: dt.date, gender: Gender, used: set[str]) -> str:
+    while True:
+        sequence = rng.randrange(0, 1000)
+        if (sequence % 2 == 1) != (gender is Gender.MALE):
+            sequence = (sequence + 1) % 1000
+        first17 = f"{county}{birth:%Y%m%d}{sequence:03d}"
+        number = first17 + id_number.check_char(first17)
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days)))
+
+
+def _education(rng: random.Random, age: int) -> Education:
+    if age >= 60:
+        weights = (0, 0.02, 0.04, 0.2, 0.74)
+    elif age >= 40:
+        weights = (0, 0.08, 0.17, 0.35, 0.4)
+    else:
+        weights = (0.03, 0.3, 0.35, 0.22, 0.1)
+    return rng.choices(list(Education), weights=weights)[0]
+
+
+def _existing_id_numbers(session: Session) -> set[str]:
+    return set(session.scalars(select(Member.id_number).where(Member.id_number.is_not(None))))
+
+
+def generate(
+    session: Session,
+    villages: int = 1,
+    members: int = 150,
+    first_village: str | None = None,
+    seed: int = 1,
+    today: dt.date | None = None,
+    entries_per_month: float = 1.5,
+) -> DemoSummary:
+    """Add ``villages`` sample villages holding about ``members`` members in all."""
+    from partybuild_desktop.domain.pinyin import search_keys
+
+    today = today or dt.date.today()
+    used_ids = _existing_id_numbers(session)
+    names: list[str] = []
+    per_village = max(10, members // max(1, villages))
+    totals = [0, 0, 0]
+    base_rng = random.Random(f"{seed}:{first_village or ''}")
+    township = base_rng.choice(TOWNSHIPS)
+    pool = [n for n in VILLAGE_NAMES if n != first_village]
+    base_rng.shuffle(pool)
+    for index in range(villages):
+        if index == 0 and first_village:
+            name = first_village
+        else:
+            name = pool[index % len(pool)] if index < len(pool) else f"{pool[index % len(pool)][:-1]}{index}村"
+        rng = random.Random(f"{seed}:{name}:{index}")
+        count = per_village if index else members - per_village * (villages - 1)
+        counts = _village(session, rng, township, name, max(10, count), today, used_ids, entries_per_month, search_keys)
+        names.append(name)
+        totals = [a + b for a, b in zip(totals, counts)]
+    return DemoSummary(names, *totals)
+
+
+def _village(session, rng, township, name, member_count, today, used_ids, entries_per_month, search_keys):
+    fake = _Names(rng)
+    secretary = fake.person(Gender.MALE)
+    branch_type = BranchType.GENERAL_BRANCH if member_count >= 50 else BranchType.BRANCH
+    village = create_village(session, township, name, branch_type, secretary)
+    county = rng.choice(COUNTY_CODES)
+
+    group_count = rng.randint(4, 8)
+    grid_branch_count = 2 if group_count <= 5 else 3
+    grid_branches = [GridBranch(village_id=village.id, name=f"第{i + 1}网格党支部") for i in range(grid_branch_count)]
+    session.add_all(grid_branches)
+    session.flush()
+    village_grid = Grid(village_id=village.id, level=GridLevel.VILLAGE, name=f"{name}网格", area=f"{name}全域")
+    session.add(village_grid)
+    session.flush()
+    groups, group_grids = [], []
+    for g in range(group_count):
+        villager_group = f"{g + 1}组"
+        branch = grid_branches[g * grid_branch_count // group_count]
+        grid = Grid(
+            village_id=village.id, parent_id=village_grid.id, level=GridLevel.GROUP,
+            name=f"第{g + 1}网格", area=f"{name}{villager_group}", grid_branch_id=branch.id,
+        )
+        group = PartyGroup(
+            village_id=village.id, grid_branch_id=branch.id, name=f"第{g + 1}党小组", villager_group=villager_group
+        )
+        groups.append(group)
+        group_grids.append(grid)
+    session.add_all(groups + group_grids)
+    session.flush()
+
+    # Members, spread over the groups; the first few form the branch committee.
+    member_rows = []
+    for i in range(member_count):
+        category = rng.choices([c for c, _ in CATEGORY_SHARES], weights=[w for _, w in CATEGORY_SHARES])[0]
+        gender = Gender.MALE if (i == 0 or rng.random() < 0.74) else Gender.FEMALE
+        age = rng.randint(66, 88) if category is MemberCategory.ELDERLY else rng.randint(24, 64)
+        birth = _random_date(rng, dt.date(today.year - age - 1, today.month, 1), dt.date(today.year - age, today.month, 1))
+        probationary = category is not MemberCategory.ELDERLY and rng.random() < 0.04
+        joined = (
+            _random_date(rng, today - dt.timedelta(days=360), today - dt.timedelta(days=30))
+            if probationary
+            else _random_date(rng, birth.replace(year=birth.year + 20), min(today, birth.replace(year=birth.year + 45)) - dt.timedelta(days=400))
+        )
+        group_index = i % group_count
+        member_name = secretary if i == 0 else fake.person(gender)
+        villager_group = groups[group_index].villager_group
+        row = dict(
+            village_id=village.id, name=member_name, gender=gender, ethnicity=rng.choice(ETHNICITIES),
+            id_number=_id_number(rng, county, birth, gender, used_ids), birth_date=birth,
+            education=_education(rng, age), standing=Standing.PROBATIONARY if probationary else Standing.FULL,
+            joined_date=joined, confirmed_date=None if probationary else joined + dt.timedelta(days=365),
+            job_post=None, mobile=fake.phone(), landline=None,
+            address=f"{township}{name}{villager_group}{rng.randint(1, 120)}号",
+            membership_state=MembershipState.NORMAL, lost_contact=False, lost_contact_date=None,
+            category=category, party_group_id=groups[group_index].id, grid_id=group_grids[group_index].id,
+            is_hub_household=False, is_committee_member=i < 5, search_keys=search_keys(member_name),
+            archived=False,
+        )
+        if category is MemberCategory.FARMER:
+            row["post"] = rng.choice(POSTS)
+        elif category is MemberCategory.MIGRANT:
+            province, city, county_name = rng.choice(AWAY_PLACES)
+            row.update(
+                away_since=_random_date(rng, today - dt.timedelta(days=2000), today - dt.timedelta(days=60)),
+                away_reason="务工经商", away_province=province, away_city=city, away_county=county_name,
+                away_contact=row["mobile"], away_occupation=rng.choice(AWAY_JOBS),
+                activity_card_no=f"LD{today.year}{i:04d}",
+            )
+            if rng.random() < 0.05:
+                row.update(lost_contact=True, lost_contact_date=today - dt.timedelta(days=rng.randint(90, 400)))
+        elif category is MemberCategory.EMPLOYED:
+            row.update(employer=rng.choice(EMPLOYERS), employer_contact=fake.phone(), job_post="职工")
+        else:
+            row.update(care_needs=rng.choice(("行动不便", "患慢性病", "独居", "听力较差")), visit_interval_days=30)
+        if i == 0:
+            row["job_post"] = "村党组织书记"
+        elif i < 5:
+            row["job_post"] = "村党组织委员"
+        if rng.random() < 0.003:
+            row["membership_state"] = MembershipState.SUSPENDED
+        member_rows.append(row)
+    member_ids = list(session.scalars(insert(Member).returning(Member.id), member_rows))
+
+    # Status history: joined, confirmed, plus the odd suspension or lost contact.
+    events = []
+    for member_id, row in zip(member_ids, member_rows):
+        events.append(dict(member_id=member_id, date=row["joined_date"], kind=MemberEventKind.JOINED, note=None))
+        if row["confirmed_date"]:
+            events.append(dict(member_id=member_id, date=row["confirmed_date"], kind=MemberEventKind.CONFIRMED, note=None))
+        if row["lost_contact"]:
+            events.append(dict(member_id=member_id, date=row["lost_contact_date"], kind=MemberEventKind.LOST_CONTACT, note="多次联系未果"))
+        if row["membership_state"] is MembershipState.SUSPENDED:
+            events.append(dict(member_id=member_id, date=today - dt.timedelta(days=200), kind=MemberEventKind.SUSPENDED, note="连续六个月不参加组织生活"))
+    session.execute(insert(MemberEvent), events)
+
+    # The liaison pyramid: committee → grid branches, committee → party groups, leaders, hubs.
+    committee = member_ids[:5]
+    resident = [
+        (member_id, row) for member_id, row in zip(member_ids, member_rows)
+        if row["category"] is not MemberCategory.MIGRANT and not row["lost_contact"]
+    ]
+    for index, branch in enumerate(grid_branches):
+        branch.secretary_id = committee[1 + index % 4]
+        branch.committee_contact_id = committee[index % 5]
+    hub_by_group: dict[int, list[int]] = {}
+    for group_index, group in enumerate(groups):
+        in_group = [m for m, r in resident if r["party_group_id"] == group.id] or [member_ids[group_index]]
+        group.leader_id = in_group[0]
+        group.branch_contact_id = committee[group_index % 5]
+        hub_count = max(1, round(len(in_group) / 7))
+        hub_by_group[group.id] = in_group[1 : 1 + hub_count] or in_group[:1]
+    session.flush()
+    hub_updates, hub_grids = [], []
+    for group_index, group in enumerate(groups):
+        hubs = hub_by_group[group.id]
+        for hub in hubs:
+            hub_updates.append(dict(id=hub, is_hub_household=True))
+            hub_grids.append((group_index, hub))
+        for position, member_id in enumerate(m for m, r in zip(member_ids, member_rows) if r["party_group_id"] == group.id):
+            if member_id not in hubs:
+                hub_updates.append(dict(id=member_id, hub_id=hubs[position % len(hubs)]))
+    session.execute(update(Member), hub_updates)
+
+    # Grid staff: the village grid is led by the secretary, group grids by their party group leader,
+    # and each hub household heads a household-level grid.
+    phones = dict(zip(member_ids, (r["mobile"] for r in member_rows)))
+    names_by_id = dict(zip(member_ids, (r["name"] for r in member_rows)))
+    staff = [GridStaff(grid_id=village_grid.id, role=GridRole.LEADER, member_id=member_ids[0], name=secretary,
+                       phone=phones[member_ids[0]], duties="全面负责网格党建和服务管理工作")]
+    household_grid_for_hub = {}
+    for group_index, (group, grid) in enumerate(zip(groups, group_grids)):
+        staff.append(GridStaff(grid_id=grid.id, role=GridRole.LEADER, member_id=group.leader_id,
+                               name=names_by_id[group.leader_id], phone=phones[group.leader_id],
+                               duties="负责本网格民情收集、矛盾调解和服务代办"))
+        worker_gender = Gender.FEMALE if rng.random() < 0.6 else Gender.MALE
+        staff.append(GridStaff(grid_id=grid.id, role=GridRole.WORKER, name=fake.person(worker_gender),
+                               phone=fake.phone(), duties="信息采集、政策宣传、环境卫生巡查"))
+    for group_index, hub in hub_grids:
+        household_grid = Grid(village_id=village.id, parent_id=group_grids[group_index].id, level=GridLevel.HOUSEHOLD,
+                              name=f"{names_by_id[hub]}中心户网格", grid_branch_id=group_grids[group_index].grid_branch_id)
+        session.add(household_grid)
+        session.flush()
+        household_grid_for_hub[hub] = household_grid.id
+        staff.append(GridStaff(grid_id=household_grid.id, role=GridRole.LEADER, member_id=hub, name=names_by_id[hub],
+                               phone=phones[hub], duties="联系周边农户，收集反映群众诉求"))
+    session.add_all(staff)
+
+    # Households: 10–15 per member, in the member's villager group.
+    household_rows = []
+    hub_of = {u["id"]: u.get("hub_id") for u in hub_updates}
+    group_index_of = {group.id: index for index, group in enumerate(groups)}
+    for member_id, row in zip(member_ids, member_rows):
+        group_index = group_index_of[row["party_group_id"]]
+        villager_group = groups[group_index].villager_group
+        hub = member_id if member_id in household_grid_for_hub else hub_of.get(member_id)
+        for _ in range(rng.randint(10, 15)):
+            gender = Gender.MALE if rng.random() < 0.8 else Gender.FEMALE
+            household_rows.append(dict(
+                village_id=village.id, head_name=fake.person(gender), villager_group=villager_group,
+                address=f"{township}{name}{villager_group}{rng.randint(1, 300)}号", phone=fake.phone(),
+                size=rng.randint(1, 6), grid_id=household_grid_for_hub.get(hub, group_grids[group_index].id),
+                liaison_member_id=member_id, hardship=rng.random() < 0.05, elderly_alone=rng.random() < 0.06,
+                left_behind_children=rng.random() < 0.03, unemployed=rng.random() < 0.03, special=rng.random() < 0.01,
+            ))
+    session.execute(insert(Household), household_rows)
+
+    # A year of record-book entries.
+    entry_rows = []
+    start = today - dt.timedelta(days=365)
+    entry_types = list(ENTRY_TEXTS)
+    for member_id, row in zip(member_ids, member_rows):
+        n = max(1, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)))
+        if row["category"] is MemberCategory.MIGRANT:
+            n = max(1, n // 3)
+        for _ in range(n):
+            kind = rng.choice(entry_types)
+            hours = rng.choice((1.0, 2.0, 2.0, 3.0, 4.0)) if kind in (RecordEntryType.POLITICAL_STUDY, RecordEntryType.ORGANISATIONAL_LIFE) else None
+            entry_rows.append(dict(member_id=member_id, date=_random_date(rng, start, today), entry_type=kind,
+                                   text=rng.choice(ENTRY_TEXTS[kind]), hours=hours))
+        if row["category"] is MemberCategory.ELDERLY:
+            entry_rows.append(dict(member_id=member_id, date=_random_date(rng, start, today),
+                                   entry_type=RecordEntryType.CARE_VISIT, text="村党组织上门走访慰问", hours=None))
+    session.execute(insert(RecordEntry), entry_rows)
+    session.flush()
+    return len(member_rows), len(household_rows), len(entry_rows)

@@ -1,0 +1,91 @@
+"""The village this data file keeps, and the file's own settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partybuild_desktop.domain.vocabulary import BranchType
+from partybuild_desktop.store.models import Setting, Village
+
+CURRENT_VILLAGE = "current_village_id"
+LAST_BACKUP = "last_backup_at"
+
+
+@dataclass(frozen=True)
+class VillageInfo:
+    id: int
+    township: str
+    name: str
+    branch_type: BranchType
+    branch_name: str
+    secretary_name: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.township}{self.name}"
+
+
+def get_setting(session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row else default
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def default_branch_name(village: str, branch_type: BranchType) -> str:
+    return f"中共{village}{branch_type.label}"
+
+
+def create_village(
+    session: Session,
+    township: str,
+    name: str,
+    branch_type: BranchType,
+    secretary_name: str,
+    branch_name: str | None = None,
+) -> VillageInfo:
+    """Add a village; the first one becomes the current village."""
+    township, name, secretary_name = township.strip(), name.strip(), secretary_name.strip()
+    problems = [label for label, value in (("乡镇", township), ("村名", name), ("书记姓名", secretary_name)) if not value]
+    if problems:
+        raise ValueError("请填写：" + "、".join(problems))
+    village = Village(
+        township=township,
+        name=name,
+        branch_type=branch_type,
+        branch_name=(branch_name or "").strip() or default_branch_name(name, branch_type),
+        secretary_name=secretary_name,
+    )
+    session.add(village)
+    session.flush()
+    if get_setting(session, CURRENT_VILLAGE) is None:
+        set_setting(session, CURRENT_VILLAGE, str(village.id))
+    return _info(village)
+
+
+def _info(village: Village) -> VillageInfo:
+    return VillageInfo(
+        village.id, village.township, village.name, village.branch_type, village.branch_name, village.secretary_name
+    )
+
+
+def current_village(session: Session) -> VillageInfo | None:
+    """The village the window shows; None before the first run has created one."""
+    chosen = get_setting(session, CURRENT_VILLAGE)
+    village = session.get(Village, int(chosen)) if chosen else None
+    if village is None:
+        village = session.scalars(select(Village).order_by(Village.id)).first()
+    return _info(village) if village else None
+
+
+def list_villages(session: Session) -> list[VillageInfo]:
+    return [_info(v) for v in session.scalars(select(Village).order_by(Village.id))]

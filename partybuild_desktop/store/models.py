@@ -1,0 +1,270 @@
+"""The SQLite schema of one data file.
+
+A data file normally holds one village; it may hold several (sample data for a township, benchmarks),
+so everything that belongs to a village carries ``village_id``. Enum columns store the English codes of
+``domain.vocabulary``; labels are applied at output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from partybuild_desktop.domain.vocabulary import (
+    BranchType,
+    Education,
+    Gender,
+    GridLevel,
+    GridRole,
+    MemberCategory,
+    MemberEventKind,
+    MembershipState,
+    RecordEntryType,
+    Standing,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def code_enum(enum_cls):
+    """Store an enum as its short code in a VARCHAR, without a CHECK constraint (new codes need no migration)."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda cls: [item.value for item in cls],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Setting(Base):
+    """Key/value settings of this data file (current village, mode, last backup...)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Village(Base):
+    """A village and its party organisation (村党总支 / 村党支部) under a township committee."""
+
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    branch_type: Mapped[BranchType] = mapped_column(code_enum(BranchType))
+    branch_name: Mapped[str] = mapped_column(String(128))
+    secretary_name: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+
+    __table_args__ = (UniqueConstraint("township", "name"),)
+
+    grid_branches: Mapped[list["GridBranch"]] = relationship(back_populates="village")
+    party_groups: Mapped[list["PartyGroup"]] = relationship(back_populates="village")
+
+
+class GridBranch(Base):
+    """网格党支部: a branch set up over one or more grids."""
+
+    __tablename__ = "grid_branch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    secretary_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", use_alter=True))
+    # 村党总支班子成员 who liaises with this grid branch (包挂联系, 1–2 branches each).
+    committee_contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", use_alter=True))
+
+    village: Mapped[Village] = relationship(back_populates="grid_branches")
+
+
+class PartyGroup(Base):
+    """村民党小组, usually one per 村民小组 (villager group)."""
+
+    __tablename__ = "party_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    grid_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid_branch.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    villager_group: Mapped[Optional[str]] = mapped_column(String(64))
+    leader_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", use_alter=True))
+    # 网格支部委员 who liaises with this party group (1–2 groups each).
+    branch_contact_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", use_alter=True))
+
+    village: Mapped[Village] = relationship(back_populates="party_groups")
+
+
+class Grid(Base):
+    """A grid at one of three levels (村级 / 组级 / 户级), nested by ``parent_id``."""
+
+    __tablename__ = "grid"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid.id"))
+    level: Mapped[GridLevel] = mapped_column(code_enum(GridLevel))
+    name: Mapped[str] = mapped_column(String(64))
+    area: Mapped[Optional[str]] = mapped_column(Text)
+    grid_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid_branch.id"))
+
+    staff: Mapped[list["GridStaff"]] = relationship(back_populates="grid", cascade="all, delete-orphan")
+
+
+class GridStaff(Base):
+    """网格长 or 网格员 of a grid; a worker need not be a party member (then ``member_id`` is empty)."""
+
+    __tablename__ = "grid_staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    role: Mapped[GridRole] = mapped_column(code_enum(GridRole))
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"))
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[Optional[str]] = mapped_column(String(32))
+    duties: Mapped[Optional[str]] = mapped_column(Text)
+
+    grid: Mapped[Grid] = relationship(back_populates="staff")
+
+
+class Member(Base):
+    """A party member: the 16 national fields, the village's own classification, and the category fields."""
+
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    # The national 党员基本信息采集表.
+    name: Mapped[str] = mapped_column(String(32))
+    gender: Mapped[Optional[Gender]] = mapped_column(code_enum(Gender))
+    ethnicity: Mapped[Optional[str]] = mapped_column(String(16))
+    id_number: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
+    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    education: Mapped[Optional[Education]] = mapped_column(code_enum(Education))
+    standing: Mapped[Standing] = mapped_column(code_enum(Standing), default=Standing.FULL)
+    joined_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    confirmed_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    job_post: Mapped[Optional[str]] = mapped_column(String(64))
+    mobile: Mapped[Optional[str]] = mapped_column(String(32))
+    landline: Mapped[Optional[str]] = mapped_column(String(32))
+    address: Mapped[Optional[str]] = mapped_column(Text)
+    membership_state: Mapped[MembershipState] = mapped_column(
+        code_enum(MembershipState), default=MembershipState.NORMAL
+    )
+    lost_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    lost_contact_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # Also useful: 籍贯, 学位.
+    native_place: Mapped[Optional[str]] = mapped_column(String(64))
+    degree: Mapped[Optional[str]] = mapped_column(String(32))
+    # Classification (seed 000, 三.3); the management mode follows from the category.
+    category: Mapped[MemberCategory] = mapped_column(code_enum(MemberCategory), index=True)
+    post: Mapped[Optional[str]] = mapped_column(String(64))  # 设岗定责
+    party_group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("party_group.id"), index=True)
+    grid_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid.id"), index=True)
+    is_hub_household: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 中心户 this member is attached to (hub household → 5–10 members).
+    hub_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"))
+    is_committee_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 流动党员: 外出时间、外出原因、流向、联系方式、从事职业、活动证号.
+    away_since: Mapped[Optional[dt.date]] = mapped_column(Date)
+    away_reason: Mapped[Optional[str]] = mapped_column(String(64))
+    away_province: Mapped[Optional[str]] = mapped_column(String(32))
+    away_city: Mapped[Optional[str]] = mapped_column(String(32))
+    away_county: Mapped[Optional[str]] = mapped_column(String(32))
+    away_contact: Mapped[Optional[str]] = mapped_column(String(64))
+    away_occupation: Mapped[Optional[str]] = mapped_column(String(64))
+    activity_card_no: Mapped[Optional[str]] = mapped_column(String(32))
+    # 在职党员: 工作单位 and the employer's contact (双向管理).
+    employer: Mapped[Optional[str]] = mapped_column(String(128))
+    employer_contact: Mapped[Optional[str]] = mapped_column(String(64))
+    # 年老体弱党员: care needs and how often to visit.
+    care_needs: Mapped[Optional[str]] = mapped_column(Text)
+    visit_interval_days: Mapped[Optional[int]] = mapped_column(Integer)
+    photo: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    # Nobody is deleted silently: leaving members are archived with a reason.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    archive_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Why an archived member left: 组织关系转出, 去世 or 归档 (another reason, in ``archive_reason``).
+    departure: Mapped[Optional[MemberEventKind]] = mapped_column(code_enum(MemberEventKind))
+    search_keys: Mapped[str] = mapped_column(Text, default="")
+
+    events: Mapped[list["MemberEvent"]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberEvent.date"
+    )
+
+
+class MemberEvent(Base):
+    """A dated change in a member's standing: the member's status history."""
+
+    __tablename__ = "member_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[MemberEventKind] = mapped_column(code_enum(MemberEventKind))
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+    member: Mapped[Member] = relationship(back_populates="events")
+
+
+class Household(Base):
+    """A household (农户) of the village, with the care flags that make it a must-visit household."""
+
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    head_name: Mapped[str] = mapped_column(String(32))
+    villager_group: Mapped[Optional[str]] = mapped_column(String(64))
+    address: Mapped[Optional[str]] = mapped_column(Text)
+    phone: Mapped[Optional[str]] = mapped_column(String(32))
+    size: Mapped[Optional[int]] = mapped_column(Integer)
+    grid_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid.id"), index=True)
+    # 联户: the member who liaises with this household (member → 10–15 households).
+    liaison_member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"), index=True)
+    hardship: Mapped[bool] = mapped_column(Boolean, default=False)
+    elderly_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    left_behind_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    unemployed: Mapped[bool] = mapped_column(Boolean, default=False)
+    special: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class RecordEntry(Base):
+    """One dated line of a member's 党员分类管理纪实本."""
+
+    __tablename__ = "record_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    entry_type: Mapped[RecordEntryType] = mapped_column(code_enum(RecordEntryType))
+    text: Mapped[str] = mapped_column(Text)
+    hours: Mapped[Optional[float]] = mapped_column(Float)
+    # An entry written by another record (a visit, a meeting) names it, so it is never typed twice
+    # and a score can be traced back to where it came from. Empty for entries typed in by hand.
+    source_kind: Mapped[Optional[str]] = mapped_column(String(32))
+    source_id: Mapped[Optional[int]] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_record_entry_source", "source_kind", "source_id"),)

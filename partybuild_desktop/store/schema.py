@@ -1,0 +1,133 @@
+"""Schema versions: open a data file, back it up, upgrade it to head, or refuse it.
+
+Order at start: read the file's revision read-only (a corrupt or foreign file is refused untouched),
+refuse a revision this program does not know (made by a newer version), back up with SQLite's online
+backup API, upgrade, and on failure put the backup back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from partybuild_desktop.store.backup import backup_to, restore_from
+from partybuild_desktop.store.database import Store
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DataFileError(Exception):
+    """A data file that cannot be opened; the message is for the clerk, in Chinese."""
+
+
+class DataFileCorrupt(DataFileError):
+    pass
+
+
+class DataFileTooNew(DataFileError):
+    pass
+
+
+class UpgradeFailed(DataFileError):
+    pass
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def read_revision(path: Path) -> str | None:
+    """The file's schema revision, read without writing; None for an empty new database."""
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header and header != SQLITE_HEADER:
+        raise DataFileCorrupt(f"“{path}”不是本程序的数据文件（也不是 SQLite 数据库）。文件未作任何改动，请检查是否选错了文件。")
+    if not header:
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise DataFileCorrupt(
+                    f"数据文件“{path}”已损坏（{ok}）。文件未作任何改动，请用“文件 → 从备份恢复…”恢复最近的备份。"
+                )
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DataFileCorrupt(f"“{path}”不是本程序的数据文件。文件未作任何改动。")
+                return None
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DataFileCorrupt(
+            f"数据文件“{path}”无法读取（{error}）。文件未作任何改动，请用“文件 → 从备份恢复…”恢复最近的备份。"
+        ) from error
+
+
+def _upgrade(store: Store) -> None:
+    # Batch migrations rebuild tables, which foreign keys would block; they are checked afterwards.
+    config = alembic_config()
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"升级后有 {len(broken)} 条记录的引用不完整")
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
+def open_store(path: Path, backup_dir: Path | None = None) -> Store:
+    """Open (creating if needed) the data file at ``path``, upgraded to this program's schema."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists() and path.stat().st_size > 0
+    revision = read_revision(path) if existed else None
+    if revision is not None and revision not in known_revisions():
+        raise DataFileTooNew(
+            f"数据文件“{path}”由更新版本的村党建工作台创建（数据版本 {revision}），本程序无法打开。"
+            "文件未作任何改动，请安装最新版本后再打开。"
+        )
+    store = Store(path)
+    if revision == head_revision():
+        return store
+    backup_path = None
+    if existed:
+        backup_dir = Path(backup_dir or path.parent / "backups")
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_path = backup_to(store, backup_dir / f"升级前-{revision or '空'}-{stamp}.sqlite3")
+        log.info("backed up %s to %s before upgrading from %s", path, backup_path, revision)
+    try:
+        _upgrade(store)
+    except Exception as error:
+        log.exception("schema upgrade failed")
+        if backup_path is not None:
+            restore_from(store, backup_path)
+        store.dispose()
+        kept = f"数据已恢复为升级前的状态，备份在“{backup_path}”。" if backup_path else ""
+        raise UpgradeFailed(f"数据文件升级失败（{error}）。{kept}请把日志文件交给技术人员。") from error
+    return store

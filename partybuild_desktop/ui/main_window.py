@@ -1,0 +1,157 @@
+"""The main window: tabs for what works, the File and Help menus, the status bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
+
+from partybuild_desktop import APP_NAME, __version__, paths
+from partybuild_desktop.services import maintenance
+from partybuild_desktop.services.overview import overview
+from partybuild_desktop.services.village import VillageInfo, current_village
+from partybuild_desktop.store.backup import timestamped_name
+from partybuild_desktop.store.database import Store
+from partybuild_desktop.store.schema import DataFileError, open_store
+from partybuild_desktop.ui.dialogs import UserDialogs
+from partybuild_desktop.ui.overview_tab import OverviewTab
+
+log = logging.getLogger(__name__)
+BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
+
+
+@dataclass
+class AppContext:
+    """What every screen needs: the open data file and its folder."""
+
+    store: Store
+    folder: Path
+
+    def village(self) -> VillageInfo:
+        with self.store.session() as session:
+            return current_village(session)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, dialogs: UserDialogs | None = None):
+        super().__init__()
+        self.context = context
+        self.dialogs = dialogs or UserDialogs(self)
+        self.settings = QSettings(str(context.folder / "window.ini"), QSettings.IniFormat)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.overview_tab = OverviewTab(self._load_overview)
+        self.tabs.addTab(self.overview_tab, "概况")
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self.data_file_label = QLabel()
+        self.backup_label = QLabel()
+        self.statusBar().addWidget(self.data_file_label, 1)
+        self.statusBar().addPermanentWidget(self.backup_label)
+        self.refresh()
+        self._restore_layout()
+
+    # --- data -----------------------------------------------------------------------------------
+    def _load_overview(self):
+        with self.context.store.session() as session:
+            return overview(session, self.context.village().id)
+
+    def refresh(self) -> None:
+        village = self.context.village()
+        self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
+        self.overview_tab.refresh()
+        self.data_file_label.setText(f"数据文件：{self.context.store.path}")
+        last = maintenance.last_backup(self.context.store)
+        self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")
+
+    # --- menus ----------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(file_menu, "备份到…", self.backup_to, QKeySequence("Ctrl+B"))
+        self._action(file_menu, "从备份恢复…", self.restore_from_backup)
+        self._action(file_menu, "打开数据文件夹", self.open_data_folder)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.show_about)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def backup_to(self) -> None:
+        village = self.context.village()
+        suggested = Path.home() / timestamped_name(f"{village.name}备份")
+        target = self.dialogs.save_file("备份到", suggested, BACKUP_FILTER)
+        if target is None:
+            return
+        try:
+            written = maintenance.make_backup(self.context.store, target)
+        except OSError as error:
+            self.dialogs.error("备份失败", f"备份没有写成：{error}\n请检查目标位置是否可写、U 盘是否插好、空间是否足够。")
+            return
+        self.refresh()
+        self.dialogs.info("备份完成", f"已备份到：\n{written}")
+
+    def restore_from_backup(self) -> None:
+        source = self.dialogs.open_file("从备份恢复", paths.backup_dir(self.context.folder), BACKUP_FILTER)
+        if source is None:
+            return
+        if not self.dialogs.confirm(
+            "从备份恢复", f"用备份“{source.name}”替换当前的全部数据？\n当前数据会先另存一份到数据文件夹的 backups 中。"
+        ):
+            return
+        try:
+            safety = maintenance.restore_backup(self.context.store, source, paths.backup_dir(self.context.folder))
+            self.context.store.dispose()
+            self.context.store = open_store(self.context.store.path, paths.backup_dir(self.context.folder))
+        except (DataFileError, OSError) as error:
+            self.dialogs.error("不能恢复", f"{error}\n当前数据没有改动。")
+            return
+        self.refresh()
+        self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.folder)))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<b>{APP_NAME}</b> {__version__}<br>村党组织“一卡一本一表”、网格包挂联系、党建先锋榜和季度报表的离线台账。"
+            f"<br>数据只保存在本机：{self.context.store.path}",
+        )
+
+    # --- layout memory --------------------------------------------------------------------------
+    def _splitters(self):
+        return self.findChildren(QSplitter)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 800)
+        for splitter in self._splitters():
+            state = self.settings.value(f"splitters/{splitter.objectName()}")
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in self._splitters():
+            self.settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_layout()
+        super().closeEvent(event)
