@@ -87,9 +87,12 @@ def cmd_demo(args) -> int:
     if args.villages < 1 or args.members < 1:
         raise CliError("村数和党员数都必须大于 0。")
     store = _open_store(args)
-    with store.session() as session:
-        summary = generate(session, villages=args.villages, members=args.members, first_village=args.village,
-                           seed=args.seed, entries_per_month=args.entries_per_month)
+    try:
+        with store.session() as session:
+            summary = generate(session, villages=args.villages, members=args.members, first_village=args.village,
+                               seed=args.seed, entries_per_month=args.entries_per_month)
+    except ValueError as error:
+        raise CliError(str(error)) from error
     print(f"已生成示例村 {len(summary.villages)} 个（{'、'.join(summary.villages)}）：党员 {summary.members} 名，"
           f"农户 {summary.households} 户，纪实 {summary.record_entries} 条。数据文件：{store.path}")
     return EXIT_OK

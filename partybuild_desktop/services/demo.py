@@ -36,6 +36,7 @@ from partybuild_desktop.store.models import (
     MemberEvent,
     PartyGroup,
     RecordEntry,
+    Village,
 )
 
 SURNAMES = (
@@ -147,13 +148,16 @@ def generate(
     totals = [0, 0, 0]
     base_rng = random.Random(f"{seed}:{first_village or ''}")
     township = base_rng.choice(TOWNSHIPS)
-    pool = [n for n in VILLAGE_NAMES if n != first_village]
+    taken = set(session.scalars(select(Village.name)))
+    if first_village in taken:
+        raise ValueError(f"数据文件中已经有“{first_village}”，请换一个村名。")
+    pool = [n for n in VILLAGE_NAMES if n != first_village and n not in taken]
     base_rng.shuffle(pool)
     for index in range(villages):
         if index == 0 and first_village:
             name = first_village
         else:
-            name = pool[index % len(pool)] if index < len(pool) else f"{pool[index % len(pool)][:-1]}{index}村"
+            name = pool[index] if index < len(pool) else f"{VILLAGE_NAMES[index % len(VILLAGE_NAMES)][:-1]}{index}村"
         rng = random.Random(f"{seed}:{name}:{index}")
         count = per_village if index else members - per_village * (villages - 1)
         counts = _village(session, rng, township, name, max(10, count), today, used_ids, entries_per_month, search_keys)

@@ -66,9 +66,12 @@ class VillagePage(QWizardPage):
         self.village.textChanged.connect(self._suggest_branch_name)
         self.branch_type.currentIndexChanged.connect(self._suggest_branch_name)
 
+    def chosen_branch_type(self) -> BranchType:
+        return BranchType(self.branch_type.currentData())
+
     def _suggest_branch_name(self) -> None:
         name = self.village.text().strip()
-        self.branch_name.setPlaceholderText(f"中共{name}{self.branch_type.currentData().label}" if name else "")
+        self.branch_name.setPlaceholderText(f"中共{name}{self.chosen_branch_type().label}" if name else "")
 
     def nextId(self) -> int:
         return -1
@@ -116,7 +119,7 @@ class FirstRunWizard(QWizard):
         return dict(
             township=page.township.text(),
             name=page.village.text(),
-            branch_type=page.branch_type.currentData(),
+            branch_type=page.chosen_branch_type(),
             secretary_name=page.secretary.text(),
             branch_name=page.branch_name.text() or None,
         )

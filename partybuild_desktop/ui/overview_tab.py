@@ -17,19 +17,24 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.services.overview import Overview
 
 
-def _counts_table(rows: list[tuple[str, int]]) -> QTableWidget:
-    table = QTableWidget(len(rows), 2)
+def _counts_table(name: str) -> QTableWidget:
+    table = QTableWidget(0, 2)
+    table.setObjectName(name)
     table.setHorizontalHeaderLabels(["项目", "数量"])
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
     table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, int]]) -> None:
+    table.setRowCount(len(rows))
     for row, (label, value) in enumerate(rows):
         table.setItem(row, 0, QTableWidgetItem(label))
         number = QTableWidgetItem(str(value))
         number.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
         table.setItem(row, 1, number)
-    return table
 
 
 class OverviewTab(QWidget):
@@ -45,10 +50,11 @@ class OverviewTab(QWidget):
         self.warnings.setStyleSheet("color: #a33;")
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("overviewSplitter")
-        self.members_box = QGroupBox("党员")
-        self.organisation_box = QGroupBox("组织与网格")
-        for box in (self.members_box, self.organisation_box):
-            QVBoxLayout(box)
+        self.member_counts = _counts_table("memberCounts")
+        self.organisation_counts = _counts_table("organisationCounts")
+        for title, table in (("党员", self.member_counts), ("组织与网格", self.organisation_counts)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(table)
             self.splitter.addWidget(box)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -72,13 +78,5 @@ class OverviewTab(QWidget):
             ("其中必访户（困难、孤寡空巢、留守儿童、失业、特殊人群）", data.must_visit_households),
             ("今年的纪实记录", data.record_entries_this_year),
         ]
-        for box, rows, name in (
-            (self.members_box, member_rows, "memberCounts"),
-            (self.organisation_box, organisation_rows, "organisationCounts"),
-        ):
-            layout = box.layout()
-            while layout.count():
-                layout.takeAt(0).widget().deleteLater()
-            table = _counts_table(rows)
-            table.setObjectName(name)
-            layout.addWidget(table)
+        _fill(self.member_counts, member_rows)
+        _fill(self.organisation_counts, organisation_rows)

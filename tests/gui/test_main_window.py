@@ -1,0 +1,200 @@
+"""The main window, driven for real with pytest-qt (offscreen)."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QSplitter, QTableWidget
+
+from partybuild_desktop import app as app_module
+from partybuild_desktop.services.overview import overview
+from partybuild_desktop.ui.main_window import AppContext, MainWindow
+
+
+class ScriptedDialogs:
+    """Answers the window's questions from a script and records what it was told."""
+
+    def __init__(self, save=None, open_=None, confirm=True):
+        self.save, self.open_, self.answer = save, open_, confirm
+        self.told = []
+
+    def info(self, title, text):
+        self.told.append(("info", title, text))
+
+    def error(self, title, text):
+        self.told.append(("error", title, text))
+
+    def confirm(self, title, text):
+        self.told.append(("confirm", title, text))
+        return self.answer
+
+    def save_file(self, title, suggested, filters):
+        return self.save
+
+    def open_file(self, title, folder, filters):
+        return self.open_
+
+
+@pytest.fixture
+def window_for(qtbot, data_folder):
+    def make(store, dialogs=None):
+        window = MainWindow(AppContext(store, data_folder), dialogs or ScriptedDialogs())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def table_values(table: QTableWidget) -> dict:
+    return {table.item(r, 0).text(): int(table.item(r, 1).text()) for r in range(table.rowCount())}
+
+
+def test_title_and_overview_show_the_real_counts(window_for, sample_store):
+    window = window_for(sample_store)
+    assert window.windowTitle().endswith("东湖村 — 村党建工作台")
+    with sample_store.session() as session:
+        village_id = window.context.village().id
+        data = overview(session, village_id)
+    members = table_values(window.findChild(QTableWidget, "memberCounts"))
+    organisation = table_values(window.findChild(QTableWidget, "organisationCounts"))
+    assert all(members[c.label] == n for c, n in data.by_category.items())
+    assert all(members[f"状态：{s.label}"] == n for s, n in data.by_status.items())
+    assert sum(members[c.label] for c in data.by_category) == data.members_active > 0
+    assert organisation["农户"] == data.households > 0
+    assert organisation["党小组"] == data.party_groups
+    assert organisation["户级网格"] > 0 and organisation["党员中心户"] > 0
+    assert window.tabs.count() == 1 and window.tabs.tabText(0) == "概况"
+
+
+def test_menus_are_chinese_and_complete(window_for, sample_store):
+    window = window_for(sample_store)
+    menus = {m.title(): [a.text() for a in m.actions() if a.text()] for m in (a.menu() for a in window.menuBar().actions())}
+    assert menus["文件(&F)"] == ["备份到…", "从备份恢复…", "打开数据文件夹", "退出"]
+    assert menus["帮助(&H)"] == ["关于"]
+
+
+def test_backup_then_restore_from_the_window(window_for, sample_store, tmp_path):
+    target = tmp_path / "U盘" / "备份.sqlite3"
+    dialogs = ScriptedDialogs(save=target, open_=target)
+    window = window_for(sample_store, dialogs)
+    assert window.backup_label.text() == "尚未备份"
+    window.backup_to()
+    assert target.exists() and dialogs.told[-1][1] == "备份完成"
+    assert window.backup_label.text().startswith("上次备份：")
+    assert "数据文件：" in window.data_file_label.text()
+
+    with window.context.store.session() as session:
+        from partybuild_desktop.store.models import Household
+
+        session.query(Household).delete()
+    window.refresh()
+    assert table_values(window.findChild(QTableWidget, "organisationCounts"))["农户"] == 0
+    window.restore_from_backup()
+    assert dialogs.told[-1][1] == "恢复完成", dialogs.told
+    assert table_values(window.findChild(QTableWidget, "organisationCounts"))["农户"] > 0
+    window.context.store.dispose()
+
+
+def test_backup_to_an_unwritable_place_says_so(window_for, sample_store, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    dialogs = ScriptedDialogs(save=blocker / "备份.sqlite3")
+    window = window_for(sample_store, dialogs)
+    window.backup_to()
+    kind, title, text = dialogs.told[-1]
+    assert kind == "error" and "备份没有写成" in text
+    assert window.backup_label.text() == "尚未备份"
+
+
+def test_restore_of_a_bad_file_changes_nothing(window_for, sample_store, tmp_path):
+    bad = tmp_path / "坏的备份.sqlite3"
+    bad.write_bytes(b"garbage" * 1000)
+    dialogs = ScriptedDialogs(open_=bad)
+    window = window_for(sample_store, dialogs)
+    before = table_values(window.findChild(QTableWidget, "organisationCounts"))
+    window.restore_from_backup()
+    assert dialogs.told[-1][0] == "error" and "当前数据没有改动" in dialogs.told[-1][2]
+    assert table_values(window.findChild(QTableWidget, "organisationCounts")) == before
+
+
+def test_window_size_and_splitters_are_remembered(qtbot, window_for, sample_store):
+    window = window_for(sample_store)
+    window.resize(760, 560)  # within the offscreen screen (800×600)
+    splitter = window.findChild(QSplitter, "overviewSplitter")
+    splitter.setSizes([500, 200])
+    wanted = splitter.sizes()
+    window.close()
+    again = window_for(sample_store)
+    assert (again.size().width(), again.size().height()) == (760, 560)
+    assert again.findChild(QSplitter, "overviewSplitter").sizes() == wanted
+
+
+def test_qt_dialogs_speak_chinese(qapp):
+    app_module.install_chinese(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") != "&Yes"
+
+
+def test_uncaught_exception_is_logged_and_shown_in_chinese(qapp, monkeypatch, data_folder):
+    from partybuild_desktop import paths
+
+    log_file = paths.setup_logging(data_folder)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_error_dialog()
+    try:
+        raise ValueError("测试用的意外")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())
+    assert shown and shown[0][0] == "程序出错" and "已经保存的数据不会丢失" in shown[0][1]
+    assert "测试用的意外" in Path(log_file).read_text(encoding="utf-8")
+
+
+def test_first_run_wizard_creates_the_village(qtbot, store, monkeypatch):
+    from partybuild_desktop.services.village import current_village
+    from partybuild_desktop.ui.first_run import FirstRunWizard
+
+    def fill_and_accept(wizard):
+        wizard.restart()
+        wizard.next()
+        assert wizard.currentId() == FirstRunWizard.VILLAGE_PAGE
+        page = wizard.village_page
+        assert not page.isComplete()
+        page.township.setText("城南镇")
+        page.village.setText("  柳塘村 ")
+        page.secretary.setText("赵德胜")
+        assert page.isComplete()
+        return True
+
+    monkeypatch.setattr(FirstRunWizard, "exec", lambda self: fill_and_accept(self))
+    assert app_module.first_run(store)
+    with store.session() as session:
+        village = current_village(session)
+    assert (village.township, village.name, village.secretary_name) == ("城南镇", "柳塘村", "赵德胜")
+    assert village.branch_name == "中共柳塘村党总支"
+
+
+def test_first_run_wizard_can_load_the_sample(qtbot, store, monkeypatch):
+    from partybuild_desktop.services.overview import overview as load
+    from partybuild_desktop.services.village import current_village
+    from partybuild_desktop.ui.first_run import FirstRunWizard
+
+    def choose_sample(wizard):
+        wizard.restart()
+        wizard.choice_page.sample.setChecked(True)
+        wizard.next()
+        assert wizard.currentId() == FirstRunWizard.SAMPLE_PAGE
+        wizard.sample_page.village.setText("样板村")
+        wizard.sample_page.members.setValue(40)
+        return True
+
+    monkeypatch.setattr(FirstRunWizard, "exec", lambda self: choose_sample(self))
+    assert app_module.first_run(store)
+    with store.session() as session:
+        village = current_village(session)
+        assert village.name == "样板村"
+        assert 35 <= load(session, village.id).members_active <= 45

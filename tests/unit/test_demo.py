@@ -1,0 +1,89 @@
+"""The sample village is realistic and reproducible."""
+
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain.vocabulary import Gender, GridLevel, MemberCategory
+from partybuild_desktop.services.demo import generate
+from partybuild_desktop.store.models import Grid, Household, Member, PartyGroup, RecordEntry, Village
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_sample_members_are_plausible(sample_store):
+    with sample_store.session() as session:
+        members = session.scalars(select(Member)).all()
+        assert 100 <= len(members) <= 140
+        for member in members:
+            assert id_number.is_valid(member.id_number), member.id_number
+            assert id_number.birth_date(member.id_number) == member.birth_date
+            assert id_number.is_male(member.id_number) == (member.gender is Gender.MALE)
+            assert 2 <= len(member.name) <= 4
+            assert member.search_keys
+        shares = Counter(m.category for m in members)
+        assert set(shares) == set(MemberCategory)
+        assert shares[MemberCategory.FARMER] > shares[MemberCategory.EMPLOYED]
+        assert all(m.away_province for m in members if m.category is MemberCategory.MIGRANT)
+        assert all(m.post for m in members if m.category is MemberCategory.FARMER)
+        assert all(m.employer for m in members if m.category is MemberCategory.EMPLOYED)
+
+
+def test_sample_organisation_and_households(sample_store):
+    with sample_store.session() as session:
+        assert 4 <= session.scalar(select(func.count()).select_from(PartyGroup)) <= 8
+        levels = set(session.scalars(select(Grid.level)))
+        assert levels == set(GridLevel)
+        per_member = Counter(session.scalars(select(Household.liaison_member_id)))
+        assert per_member and all(10 <= n <= 15 for n in per_member.values())
+        assert session.scalar(select(func.count()).select_from(Member).where(Member.is_hub_household)) > 0
+        first, last = session.execute(select(func.min(RecordEntry.date), func.max(RecordEntry.date))).one()
+        assert (last - first).days > 300
+
+
+def test_same_arguments_give_the_same_village(tmp_path):
+    from partybuild_desktop.store.schema import open_store
+
+    made = []
+    for folder in ("a", "b"):
+        store = open_store(tmp_path / folder / "data.sqlite3")
+        with store.session() as session:
+            generate(session, members=30, first_village="甲村", seed=3, today=TODAY)
+            made.append(session.execute(select(Member.name, Member.id_number).order_by(Member.id)).all())
+        store.dispose()
+    assert made[0] == made[1]
+
+
+def test_a_name_already_taken_is_refused(store):
+    with store.session() as session:
+        generate(session, members=20, first_village="甲村", seed=3, today=TODAY)
+    with store.session() as session:
+        try:
+            generate(session, members=20, first_village="甲村", seed=4, today=TODAY)
+        except ValueError as error:
+            assert "已经有“甲村”" in str(error)
+        else:
+            raise AssertionError("a second 甲村 was made")
+        generate(session, members=20, seed=4, today=TODAY)  # without a name: another village
+        assert session.scalar(select(func.count()).select_from(Village)) == 2
+
+
+def test_other_names_give_other_villages(store):
+    with store.session() as session:
+        one = generate(session, members=30, first_village="甲村", seed=3, today=TODAY)
+        two = generate(session, members=30, first_village="乙村", seed=3, today=TODAY)
+        names = {v.name: v.id for v in session.scalars(select(Village))}
+        first = sorted(session.scalars(select(Member.name).where(Member.village_id == names["甲村"])))
+        second = sorted(session.scalars(select(Member.name).where(Member.village_id == names["乙村"])))
+    assert one.villages == ["甲村"] and two.villages == ["乙村"]
+    assert first != second
+
+
+def test_several_villages_share_the_members(store):
+    with store.session() as session:
+        summary = generate(session, villages=3, members=90, seed=5, today=TODAY)
+        assert len(set(summary.villages)) == 3
+        assert session.scalar(select(func.count()).select_from(Member)) == summary.members
+        assert 85 <= summary.members <= 95
