@@ -1,4 +1,8 @@
-"""Starting the window: fonts, Chinese translation, data folder, database, first run, main window."""
+"""Starting the window: fonts, Chinese translation, data folder, then the data file, first run and tabs.
+
+The window appears before the data layer is even imported: opening the data file (SQLAlchemy, the
+schema check) happens on a worker thread after the first paint, and the tabs follow when it is done.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from partybuild_desktop import APP_NAME, paths
 from partybuild_desktop.reports.fonts import bundled_font_path
-from partybuild_desktop.store.schema import DataFileError, open_store
-from partybuild_desktop.ui.main_window import AppContext, MainWindow
+from partybuild_desktop.ui.background import run_in_background
+from partybuild_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +50,42 @@ def install_error_dialog() -> None:
     sys.excepthook = handle
 
 
-class _QuitWhenShown(QObject):
-    """For timing start-up from outside: quit once the main window has been painted."""
+class _OnFirstPaint(QObject):
+    """Calls back once, after the watched window has been painted for the first time."""
+
+    def __init__(self, window, callback):
+        super().__init__(window)
+        self.callback = callback
+        window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Paint:
-            QTimer.singleShot(0, QApplication.quit)
+        if event.type() == QEvent.Paint and self.callback is not None:
+            callback, self.callback = self.callback, None
+            QTimer.singleShot(0, callback)
         return False
 
 
-def first_run(context_store) -> bool:
+def open_data_file(folder):
+    """On the worker thread: open (and if need be upgrade) the data file; say whether a village exists."""
+    from partybuild_desktop.services.village import current_village
+    from partybuild_desktop.store.schema import open_store
+
+    store = open_store(paths.data_file(folder), paths.backup_dir(folder))
+    with store.session() as session:
+        return store, current_village(session) is not None
+
+
+def first_run(store, parent=None) -> bool:
     """Ask for the village or load the sample; False when the clerk cancels."""
+    from partybuild_desktop.services.demo import generate
     from partybuild_desktop.services.village import create_village
     from partybuild_desktop.ui.first_run import FirstRunWizard
 
-    wizard = FirstRunWizard()
+    wizard = FirstRunWizard(parent)
     while wizard.exec():
         try:
-            with context_store.session() as session:
+            with store.session() as session:
                 if wizard.wants_sample:
-                    from partybuild_desktop.services.demo import generate
-
                     generate(session, **wizard.sample_fields())
                 else:
                     create_village(session, **wizard.village_fields())
@@ -76,28 +95,42 @@ def first_run(context_store) -> bool:
     return False
 
 
-def run(args) -> int:
+def start(window: MainWindow, on_ready=None) -> None:
+    """Open the data file behind the shown window, then attach it (after the first run, if needed)."""
+    from partybuild_desktop.ui.context import AppContext
+
+    def opened(result) -> None:
+        store, has_village = result
+        if not has_village and not first_run(store, window):
+            QApplication.exit(0)
+            return
+        window.attach(AppContext(store, window.folder))
+        if on_ready:
+            _OnFirstPaint(window, on_ready)
+            window.update()
+
+    def failed(error: Exception) -> None:
+        from partybuild_desktop.store.schema import DataFileError
+
+        text = str(error) if isinstance(error, DataFileError) else f"打开数据文件时出错：{error}"
+        QMessageBox.critical(window, "无法打开数据文件", text)
+        QApplication.exit(2)
+
+    # The window already says 正在打开数据文件…, so no progress dialog on top of it.
+    run_in_background(window, None, lambda: open_data_file(window.folder), opened, failed)
+
+
+def run(args, on_ready=None) -> int:
     folder = paths.data_dir(args.data_dir)
     paths.setup_logging(folder)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     install_chinese(app)
     install_error_dialog()
-    try:
-        store = open_store(paths.data_file(folder), paths.backup_dir(folder))
-    except DataFileError as error:
-        QMessageBox.critical(None, "无法打开数据文件", str(error))
-        return 2
-    context = AppContext(store, folder)
-    with store.session() as session:
-        from partybuild_desktop.services.village import current_village
-
-        has_village = current_village(session) is not None
-    if not has_village and not first_run(store):
-        return 0
-    window = MainWindow(context)
-    if args.exit_when_shown:
-        quitter = _QuitWhenShown(window)
-        window.installEventFilter(quitter)
+    window = MainWindow(folder)
+    if args.exit_when_shown:  # for timing start-up from outside
+        _OnFirstPaint(window, QApplication.quit)
+    else:
+        _OnFirstPaint(window, lambda: start(window, on_ready))
     window.show()
     return app.exec()

@@ -7,10 +7,9 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from partybuild_desktop.store.database import DATA_FILE_NAME
-
 ENV_DATA_DIR = "PARTYBUILD_DATA_DIR"
 LOG_FILE_NAME = "partybuild.log"
+DATA_FILE_NAME = "partybuild.sqlite3"
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:

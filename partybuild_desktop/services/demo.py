@@ -115,6 +115,14 @@ def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days)))
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _education(rng: random.Random, age: int) -> Education:
     if age >= 60:
         weights = (0, 0.02, 0.04, 0.2, 0.74)
@@ -208,7 +216,7 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
         joined = (
             _random_date(rng, today - dt.timedelta(days=360), today - dt.timedelta(days=30))
             if probationary
-            else _random_date(rng, birth.replace(year=birth.year + 20), min(today, birth.replace(year=birth.year + 45)) - dt.timedelta(days=400))
+            else _random_date(rng, _years_after(birth, 20), min(today, _years_after(birth, 45)) - dt.timedelta(days=400))
         )
         group_index = i % group_count
         member_name = secretary if i == 0 else fake.person(gender)
@@ -322,7 +330,7 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
         group_index = group_index_of[row["party_group_id"]]
         villager_group = groups[group_index].villager_group
         hub = member_id if member_id in household_grid_for_hub else hub_of.get(member_id)
-        for _ in range(rng.randint(10, 15)):
+        for _ in range(rng.choice((11, 12, 13, 14, 14, 15, 15))):
             gender = Gender.MALE if rng.random() < 0.8 else Gender.FEMALE
             household_rows.append(dict(
                 village_id=village.id, head_name=fake.person(gender), villager_group=villager_group,

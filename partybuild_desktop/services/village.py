@@ -87,5 +87,10 @@ def current_village(session: Session) -> VillageInfo | None:
     return _info(village) if village else None
 
 
+def village_info(session: Session, village_id: int) -> VillageInfo | None:
+    village = session.get(Village, village_id)
+    return _info(village) if village else None
+
+
 def list_villages(session: Session) -> list[VillageInfo]:
     return [_info(v) for v in session.scalars(select(Village).order_by(Village.id))]

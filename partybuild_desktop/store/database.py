@@ -10,8 +10,6 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DATA_FILE_NAME = "partybuild.sqlite3"
-
 
 def make_engine(path: Path | str) -> Engine:
     """An engine on a SQLite file in WAL mode, foreign keys on, synchronous=FULL."""

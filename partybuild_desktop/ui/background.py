@@ -32,30 +32,34 @@ class _Job(QRunnable):
             self.signals.finished.emit(result)
 
 
+_running: set[_Job] = set()  # jobs and their signals stay alive until they report
+
+
 def run_in_background(
     parent: QWidget,
-    label: str,
+    label: str | None,
     work: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[Exception], None],
-) -> QProgressDialog:
-    """Run ``work`` on the thread pool behind a busy dialog; call back on the GUI thread."""
-    dialog = QProgressDialog(label, None, 0, 0, parent)
-    dialog.setWindowTitle("请稍候")
-    dialog.setWindowModality(Qt.WindowModal)
-    dialog.setMinimumDuration(300)
+) -> None:
+    """Run ``work`` on the thread pool, behind a busy dialog when ``label`` is given, and call back
+    on the GUI thread."""
+    dialog = None
+    if label:
+        dialog = QProgressDialog(label, None, 0, 0, parent)
+        dialog.setWindowTitle("请稍候")
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(300)
     job = _Job(work)
+    job.setAutoDelete(False)
 
-    def finish(result):
-        dialog.close()
-        on_done(result)
+    def report(callback, value):
+        _running.discard(job)
+        if dialog is not None:
+            dialog.close()
+        callback(value)
 
-    def fail(error):
-        dialog.close()
-        on_error(error)
-
-    job.signals.finished.connect(finish, Qt.QueuedConnection)
-    job.signals.failed.connect(fail, Qt.QueuedConnection)
-    dialog._job = job  # keep the job and its signals alive until it reports
+    job.signals.finished.connect(lambda result: report(on_done, result), Qt.QueuedConnection)
+    job.signals.failed.connect(lambda error: report(on_error, error), Qt.QueuedConnection)
+    _running.add(job)
     QThreadPool.globalInstance().start(job)
-    return dialog

@@ -1,67 +1,74 @@
-"""The main window: tabs for what works, the File and Help menus, the status bar."""
+"""The main window: tabs for what works, the File and Help menus, the status bar.
+
+The window is built in two steps so that it appears at once: ``MainWindow(folder)`` needs no data
+layer (this module imports none of it), and ``attach(context)`` adds the tabs once the data file is open.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
 
 from partybuild_desktop import APP_NAME, __version__, paths
-from partybuild_desktop.services import maintenance
-from partybuild_desktop.services.overview import overview
-from partybuild_desktop.services.village import VillageInfo, current_village
-from partybuild_desktop.store.backup import timestamped_name
-from partybuild_desktop.store.database import Store
-from partybuild_desktop.store.schema import DataFileError, open_store
 from partybuild_desktop.ui.dialogs import UserDialogs
-from partybuild_desktop.ui.overview_tab import OverviewTab
+
+if TYPE_CHECKING:
+    from partybuild_desktop.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
 
 
-@dataclass
-class AppContext:
-    """What every screen needs: the open data file and its folder."""
-
-    store: Store
-    folder: Path
-
-    def village(self) -> VillageInfo:
-        with self.store.session() as session:
-            return current_village(session)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, dialogs: UserDialogs | None = None):
+    def __init__(self, folder: Path, dialogs: UserDialogs | None = None):
         super().__init__()
-        self.context = context
+        self.folder = folder
+        self.context: AppContext | None = None
         self.dialogs = dialogs or UserDialogs(self)
-        self.settings = QSettings(str(context.folder / "window.ini"), QSettings.IniFormat)
+        self.settings = QSettings(str(folder / "window.ini"), QSettings.IniFormat)
+        self.setWindowTitle(APP_NAME)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
-        self.overview_tab = OverviewTab(self._load_overview)
-        self.tabs.addTab(self.overview_tab, "概况")
-        self.setCentralWidget(self.tabs)
+        self.loading = QLabel("正在打开数据文件…")
+        self.loading.setAlignment(Qt.AlignCenter)
+        self.setCentralWidget(self.loading)
+        self.data_actions: list[QAction] = []
         self._build_menus()
-        self.data_file_label = QLabel()
+        self.data_file_label = QLabel(f"数据文件夹：{folder}")
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.data_file_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        self._restore_geometry()
+
+    def attach(self, context: AppContext) -> None:
+        """Show the data of the now open data file."""
+        from partybuild_desktop.ui.overview_tab import OverviewTab
+
+        self.context = context
+        self.overview_tab = OverviewTab(self._load_overview)
+        self.tabs.addTab(self.overview_tab, "概况")
+        self.setCentralWidget(self.tabs)
+        self.loading = None
+        for action in self.data_actions:
+            action.setEnabled(True)
         self.refresh()
-        self._restore_layout()
+        self._restore_splitters()
 
     # --- data -----------------------------------------------------------------------------------
     def _load_overview(self):
+        from partybuild_desktop.services.overview import overview
+
         with self.context.store.session() as session:
             return overview(session, self.context.village().id)
 
     def refresh(self) -> None:
+        from partybuild_desktop.services import maintenance
+
         village = self.context.village()
         self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
         self.overview_tab.refresh()
@@ -72,8 +79,12 @@ class MainWindow(QMainWindow):
     # --- menus ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        self._action(file_menu, "备份到…", self.backup_to, QKeySequence("Ctrl+B"))
-        self._action(file_menu, "从备份恢复…", self.restore_from_backup)
+        self.data_actions = [
+            self._action(file_menu, "备份到…", self.backup_to, QKeySequence("Ctrl+B")),
+            self._action(file_menu, "从备份恢复…", self.restore_from_backup),
+        ]
+        for action in self.data_actions:
+            action.setEnabled(False)
         self._action(file_menu, "打开数据文件夹", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
@@ -89,6 +100,9 @@ class MainWindow(QMainWindow):
         return action
 
     def backup_to(self) -> None:
+        from partybuild_desktop.services import maintenance
+        from partybuild_desktop.store.backup import timestamped_name
+
         village = self.context.village()
         suggested = Path.home() / timestamped_name(f"{village.name}备份")
         target = self.dialogs.save_file("备份到", suggested, BACKUP_FILTER)
@@ -103,7 +117,10 @@ class MainWindow(QMainWindow):
         self.dialogs.info("备份完成", f"已备份到：\n{written}")
 
     def restore_from_backup(self) -> None:
-        source = self.dialogs.open_file("从备份恢复", paths.backup_dir(self.context.folder), BACKUP_FILTER)
+        from partybuild_desktop.services import maintenance
+        from partybuild_desktop.store.schema import DataFileError, open_store
+
+        source = self.dialogs.open_file("从备份恢复", paths.backup_dir(self.folder), BACKUP_FILTER)
         if source is None:
             return
         if not self.dialogs.confirm(
@@ -111,9 +128,9 @@ class MainWindow(QMainWindow):
         ):
             return
         try:
-            safety = maintenance.restore_backup(self.context.store, source, paths.backup_dir(self.context.folder))
+            safety = maintenance.restore_backup(self.context.store, source, paths.backup_dir(self.folder))
             self.context.store.dispose()
-            self.context.store = open_store(self.context.store.path, paths.backup_dir(self.context.folder))
+            self.context.store = open_store(self.context.store.path, paths.backup_dir(self.folder))
         except (DataFileError, OSError) as error:
             self.dialogs.error("不能恢复", f"{error}\n当前数据没有改动。")
             return
@@ -121,26 +138,28 @@ class MainWindow(QMainWindow):
         self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
 
     def open_data_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.folder)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
             "关于",
             f"<b>{APP_NAME}</b> {__version__}<br>村党组织“一卡一本一表”、网格包挂联系、党建先锋榜和季度报表的离线台账。"
-            f"<br>数据只保存在本机：{self.context.store.path}",
+            f"<br>数据只保存在本机的数据文件夹：{self.folder}",
         )
 
     # --- layout memory --------------------------------------------------------------------------
     def _splitters(self):
         return self.findChildren(QSplitter)
 
-    def _restore_layout(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
+
+    def _restore_splitters(self) -> None:
         for splitter in self._splitters():
             state = self.settings.value(f"splitters/{splitter.objectName()}")
             if state is not None:

@@ -86,3 +86,48 @@ def test_bad_arguments_get_a_chinese_message(tmp_path, args, message):
 def test_a_command_before_the_village_exists_says_what_to_do(tmp_path):
     result = cli("--data-dir", str(tmp_path), "export", "overview", "--out", str(tmp_path / "a.xlsx"))
     assert result.returncode == 2 and "还没有村" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def village_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export")
+    assert cli("--data-dir", str(folder), "demo", "--members", "80", "--village", "白沙村").returncode == 0
+    return folder
+
+
+def test_export_list_names_every_export(village_folder):
+    result = cli("--data-dir", str(village_folder), "export", "--list")
+    assert result.returncode == 0
+    names = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    from partybuild_desktop.services.exports import catalogue
+
+    assert names == [d.name for d in catalogue()] and "overview" in names
+
+
+def test_export_overview_as_xlsx_and_pdf_reads_back(village_folder, tmp_path):
+    from pypdf import PdfReader
+    from python_calamine import CalamineWorkbook
+
+    xlsx, pdf = tmp_path / "概况.xlsx", tmp_path / "概况.pdf"
+    for out in (xlsx, pdf):
+        result = cli("--data-dir", str(village_folder), "export", "overview", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(village_folder / "partybuild.sqlite3") as db:
+        members = db.execute("SELECT count(*) FROM member WHERE NOT archived").fetchone()[0]
+        households = db.execute("SELECT count(*) FROM household").fetchone()[0]
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "村党组织基本情况统计表"
+    data = next(r for r in rows if r and r[0] == "白沙村")
+    assert int(data[1]) == members and int(data[-2]) == households
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "村党组织基本情况统计表" in text and "白沙村" in text and str(households) in text
+
+
+def test_export_refuses_a_wrong_extension_or_name(village_folder, tmp_path):
+    wrong = cli("--data-dir", str(village_folder), "export", "overview", "--out", str(tmp_path / "a.docx"))
+    assert wrong.returncode == 2 and "只能导出为 .xlsx 或 .pdf" in wrong.stderr
+    unknown = cli("--data-dir", str(village_folder), "export", "nothing", "--out", str(tmp_path / "a.xlsx"))
+    assert unknown.returncode == 2 and "没有名为“nothing”的报表" in unknown.stderr
+    missing = cli("--data-dir", str(village_folder), "export", "overview", "--out", str(tmp_path / "无此文件夹" / "a.xlsx"))
+    assert missing.returncode == 2 and "不存在" in missing.stderr
+    assert not list(tmp_path.iterdir())

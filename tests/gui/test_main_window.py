@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QMessageBox, QSplitter, QTableWidget
 
 from partybuild_desktop import app as app_module
 from partybuild_desktop.services.overview import overview
-from partybuild_desktop.ui.main_window import AppContext, MainWindow
+from partybuild_desktop.ui.context import AppContext
+from partybuild_desktop.ui.main_window import MainWindow
 
 
 class ScriptedDialogs:
@@ -39,10 +40,11 @@ class ScriptedDialogs:
 @pytest.fixture
 def window_for(qtbot, data_folder):
     def make(store, dialogs=None):
-        window = MainWindow(AppContext(store, data_folder), dialogs or ScriptedDialogs())
+        window = MainWindow(data_folder, dialogs or ScriptedDialogs())
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        window.attach(AppContext(store, data_folder))
         return window
 
     return make
@@ -198,3 +200,34 @@ def test_first_run_wizard_can_load_the_sample(qtbot, store, monkeypatch):
         village = current_village(session)
         assert village.name == "样板村"
         assert 35 <= load(session, village.id).members_active <= 45
+
+
+def test_the_window_appears_first_and_the_data_follows(qtbot, sample_store, data_folder):
+    """The real start-up path: window shown, data file opened on a worker thread, tabs attached."""
+    sample_store.dispose()
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    assert window.centralWidget() is window.loading and window.windowTitle() == "村党建工作台"
+    assert not window.data_actions[0].isEnabled()
+    ready = []
+    app_module.start(window, on_ready=lambda: ready.append(True))
+    qtbot.waitUntil(lambda: window.context is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bool(ready), timeout=5000)
+    assert window.centralWidget() is window.tabs and "东湖村" in window.windowTitle()
+    assert window.data_actions[0].isEnabled()
+    window.context.store.dispose()
+
+
+def test_a_corrupt_data_file_is_reported_at_start(qtbot, data_folder, monkeypatch):
+    (data_folder / "partybuild.sqlite3").write_bytes(b"not a database" * 100)
+    shown, exits = [], []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(app_module.QApplication, "exit", lambda code=0: exits.append(code))
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    app_module.start(window)
+    qtbot.waitUntil(lambda: bool(exits), timeout=10000)
+    assert exits == [2] and shown[0][0] == "无法打开数据文件" and "未作任何改动" in shown[0][1]
+    assert (data_folder / "partybuild.sqlite3").read_bytes() == b"not a database" * 100

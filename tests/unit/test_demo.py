@@ -87,3 +87,10 @@ def test_several_villages_share_the_members(store):
         assert len(set(summary.villages)) == 3
         assert session.scalar(select(func.count()).select_from(Member)) == summary.members
         assert 85 <= summary.members <= 95
+
+
+def test_anniversaries_of_29_february():
+    from partybuild_desktop.services.demo import _years_after
+
+    assert _years_after(dt.date(1964, 2, 29), 20) == dt.date(1984, 2, 29)
+    assert _years_after(dt.date(1964, 2, 29), 21) == dt.date(1985, 2, 28)

@@ -104,3 +104,11 @@ def test_failed_upgrade_puts_the_backup_back(tmp_path, monkeypatch):
         assert db.execute("SELECT count(*) FROM member").fetchone()[0] == 2
         columns = {row[1] for row in db.execute("PRAGMA table_info(record_entry)")}
     assert "source_kind" not in columns
+
+
+def test_the_head_constant_and_file_names_agree_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    assert scripts.get_current_head() == schema.HEAD_REVISION
+    assert {s.revision for s in scripts.walk_revisions()} == schema.known_revisions()

@@ -1,0 +1,1 @@
+"""One module per official table or printout: plain data in, a ``Report`` out."""
