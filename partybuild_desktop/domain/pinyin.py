@@ -1,0 +1,192 @@
+"""Pinyin search keys for people's names, so a clerk can type ``zs`` or ``zhangsan`` to find 张三.
+
+A heteronym contributes every reading, and the first character(s) are also read as a surname
+(单 shan, 曾 zeng, 尉迟 yuchi…), because pypinyin's everyday reading is often not the surname one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+from pypinyin import Style, pinyin
+
+from .text import clean_name
+
+SEPARATOR = "|"
+# Enough for any real name; stops a long string of heteronyms from exploding.
+MAX_COMBINATIONS = 64
+
+# Readings of characters used as surnames, preferred reading first.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan",),
+    "曾": ("zeng",),
+    "解": ("xie",),
+    "仇": ("qiu",),
+    "区": ("ou",),
+    "朴": ("piao",),
+    "查": ("zha",),
+    "盖": ("ge", "gai"),
+    "尉": ("wei", "yu"),
+    "乐": ("yue", "le"),
+    "覃": ("qin", "tan"),
+    "缪": ("miao",),
+    "翟": ("zhai", "di"),
+    "秘": ("bi",),
+    "种": ("chong",),
+    "召": ("shao",),
+    "繁": ("po",),
+    "员": ("yun",),
+    "句": ("gou",),
+    "么": ("yao",),
+    "祭": ("zhai",),
+    "宓": ("mi",),
+    "折": ("she",),
+    "厍": ("she",),
+    "隗": ("wei", "kui"),
+    "能": ("nai",),
+    "谌": ("chen",),
+    "眭": ("sui",),
+    "华": ("hua",),
+    "任": ("ren",),
+    "纪": ("ji",),
+    "燕": ("yan",),
+    "那": ("na",),
+    "薄": ("bo",),
+    "柏": ("bai",),
+    "冼": ("xian",),
+    "洗": ("xian",),
+    "长": ("chang", "zhang"),
+    "重": ("chong",),
+    "行": ("xing", "hang"),
+    "藏": ("zang",),
+    "车": ("che",),
+    "石": ("shi",),
+    "郇": ("huan", "xun"),
+    "阚": ("kan",),
+    "过": ("guo",),
+    "相": ("xiang",),
+    "蔺": ("lin",),
+    "黑": ("he", "hei"),
+}
+
+# Two-character surnames whose characters read differently as a surname.
+COMPOUND_SURNAMES: dict[str, tuple[str, str]] = {
+    "尉迟": ("yu", "chi"),
+    "万俟": ("mo", "qi"),
+    "单于": ("chan", "yu"),
+    "长孙": ("zhang", "sun"),
+    "澹台": ("tan", "tai"),
+    "令狐": ("ling", "hu"),
+    "皇甫": ("huang", "fu"),
+    "乐正": ("yue", "zheng"),
+    "亓官": ("qi", "guan"),
+    "鲜于": ("xian", "yu"),
+    "宇文": ("yu", "wen"),
+    "慕容": ("mu", "rong"),
+    "诸葛": ("zhu", "ge"),
+    "欧阳": ("ou", "yang"),
+    "司马": ("si", "ma"),
+    "司徒": ("si", "tu"),
+    "上官": ("shang", "guan"),
+    "东方": ("dong", "fang"),
+    "夏侯": ("xia", "hou"),
+    "公孙": ("gong", "sun"),
+    "呼延": ("hu", "yan"),
+    "端木": ("duan", "mu"),
+}
+
+_HANZI = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+
+
+def _add(options: list[str], reading: str) -> None:
+    reading = reading.lower()
+    if reading and reading not in options:
+        options.append(reading)
+    # pypinyin writes ü as v (lv, nv); people also type u.
+    if "v" in reading and reading.replace("v", "u") not in options:
+        options.append(reading.replace("v", "u"))
+
+
+def _tokens(name: str) -> list[str]:
+    """Characters of the name; a run of letters or digits stays one token; dots are dropped."""
+    return [t for t in re.findall(r"[a-z0-9]+|.", name.lower()) if t not in ("·", " ")]
+
+
+def _char_readings(name: str) -> list[list[str]]:
+    """For each character of the name, its readings: surname readings first where they apply."""
+    compound = COMPOUND_SURNAMES.get(name[:2])
+    result: list[list[str]] = []
+    for index, token in enumerate(_tokens(name)):
+        options: list[str] = []
+        if compound and index < 2:
+            _add(options, compound[index])
+        elif index == 0:
+            for reading in SURNAME_READINGS.get(token, ()):
+                _add(options, reading)
+        if _HANZI.match(token):
+            for reading in pinyin(token, style=Style.NORMAL, heteronym=True)[0]:
+                _add(options, reading)
+        else:
+            _add(options, token)
+        result.append(options)
+    return result
+
+
+def _combinations(per_char: list[list[str]]) -> list[tuple[str, ...]]:
+    return list(itertools.islice(itertools.product(*per_char), MAX_COMBINATIONS))
+
+
+def readings(name: str) -> list[str]:
+    """Full-pinyin readings of a name (``["shanxiong", "danxiong", …]``), most likely first."""
+    name = clean_name(name).replace(" ", "")
+    if not name:
+        return []
+    per_char = _char_readings(name)
+    full: list[str] = []
+    for combo in _combinations(per_char):
+        joined = "".join(combo)
+        if joined not in full:
+            full.append(joined)
+    return full
+
+
+def initials(name: str) -> list[str]:
+    """Initial-letter forms (``["sx", "dx", "cx"]``)."""
+    name = clean_name(name).replace(" ", "")
+    if not name:
+        return []
+    per_char = [list(dict.fromkeys(r[0] for r in options)) for options in _char_readings(name)]
+    result: list[str] = []
+    for combo in _combinations(per_char):
+        joined = "".join(combo)
+        if joined not in result:
+            result.append(joined)
+    return result
+
+
+def search_keys(name: str) -> str:
+    """One lower-case string to store beside a name: ``|单雄|shanxiong|danxiong|…|sx|dx|…|``.
+
+    ``matches(query, keys)`` (or a plain ``in`` test on a normalised query) finds the name.
+    """
+    cleaned = clean_name(name)
+    if not cleaned:
+        return ""
+    parts = [cleaned.lower(), *readings(cleaned), *initials(cleaned)]
+    unique = list(dict.fromkeys(p for p in parts if p))
+    return SEPARATOR + SEPARATOR.join(unique) + SEPARATOR
+
+
+def normalise_query(query: str) -> str:
+    """What the clerk typed, in the form keys are stored in (lower case, no spaces or apostrophes)."""
+    text = unicodedata.normalize("NFKC", query or "").lower()
+    text = text.replace("ü", "v")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "'’·." + SEPARATOR)
+
+
+def matches(query: str, keys: str) -> bool:
+    """True if the query is part of the name or of one of its readings. An empty query matches all."""
+    q = normalise_query(query)
+    return not q or q in keys

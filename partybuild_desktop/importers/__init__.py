@@ -1,0 +1,1 @@
+"""Reading spreadsheets that clerks bring in: rosters of members and households."""
