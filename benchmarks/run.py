@@ -3,7 +3,8 @@ baseline measured in the same run, then writes benchmarks/RESULTS.md.
 
     python benchmarks/run.py [--repeat N] [--keep]
 
-Each figure is a function in FIGURES returning one or more ``Figure`` rows; later work adds its own.
+Each figure is a ``bench(folder, repeat) -> list[Figure]`` function listed in FIGURES; a topic's
+benchmarks live in their own ``bench_<topic>.py`` beside this file.
 """
 
 from __future__ import annotations
@@ -13,42 +14,17 @@ import datetime as dt
 import os
 import platform
 import shutil
-import statistics
+import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-WORK = HERE / "work"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_startup  # noqa: E402
+from common import HERE, ROOT, WORK, Figure  # noqa: E402
+
 TOWNSHIP = dict(villages=21, members=3000)
-
-
-@dataclass
-class Figure:
-    name: str
-    value: float
-    baseline: float | None
-    unit: str
-    target: str
-    met: bool
-
-    @property
-    def ratio(self) -> str:
-        return f"{self.value / self.baseline:.2f}×" if self.baseline else "—"
-
-
-def _timed_process(args: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds from start to exit, and peak memory in MB, of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{args} failed: {process.stderr.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024
 
 
 def township_data_set(keep: bool) -> Path:
@@ -67,32 +43,9 @@ def township_data_set(keep: bool) -> Path:
     return folder
 
 
-def bench_startup(folder: Path, repeat: int) -> list[Figure]:
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else env.get("QT_QPA_PLATFORM", "xcb"))
-    commands = {
-        "shown": [sys.executable, "-m", "partybuild_desktop", "--data-dir", str(folder), "--exit-when-shown"],
-        "ready": [sys.executable, str(HERE / "start_until_ready.py"), str(folder)],
-        "bare": [sys.executable, str(HERE / "bare_window.py")],
-    }
-    for command in commands.values():  # warm the file cache for each
-        _timed_process(command, env)
-    runs = {name: [] for name in commands}
-    for _ in range(repeat):  # interleaved, so a busy moment hurts all alike
-        for name, command in commands.items():
-            runs[name].append(_timed_process(command, env))
-    time_of = {name: statistics.median(t for t, _ in r) for name, r in runs.items()}
-    peak_of = {name: max(m for _, m in r) for name, r in runs.items()}
-    bare = time_of["bare"]
-    return [
-        Figure("启动到主窗口显示（--exit-when-shown，中位数）", time_of["shown"], bare, "s", "≤ 3× 空白窗口",
-               time_of["shown"] <= 3 * bare),
-        Figure("启动到概况数据显示（中位数）", time_of["ready"], bare, "s", "（参考）", True),
-        Figure("内存峰值（概况数据显示时）", peak_of["ready"], peak_of["bare"], "MB", "≤ 250 MB", peak_of["ready"] <= 250),
-    ]
+# Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
+FIGURES = [bench_startup.bench]
 
-
-FIGURES = [bench_startup]
 
 
 def write_results(figures: list[Figure], notes: list[str]) -> str:
@@ -122,7 +75,7 @@ def main() -> int:
     started = time.perf_counter()
     folder = township_data_set(args.keep)
     built = time.perf_counter() - started
-    import sqlite3
+
 
     with sqlite3.connect(folder / "partybuild.sqlite3") as db:
         counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("village", "member", "household", "record_entry")]

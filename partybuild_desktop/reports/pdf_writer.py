@@ -1,0 +1,380 @@
+"""Write a ``Report`` as a PDF with embedded Chinese fonts: one section per table, each starting on a new
+page with its own paper size and its own "第 N 页，共 M 页" numbering (a section is printed, signed and
+stamped as one document).
+
+Lines are broken here rather than by reportlab: its CJK wrap lets "，" or "”" start a line and hangs a
+closing mark past the right edge, which in a table cell runs over the border. ``break_lines`` keeps such
+marks with the character before them and always stays inside the width. Table cells then draw their
+lines directly (``_CellText``): a Paragraph per cell would wrap the same text again several times while
+the table is laid out, which made a 2,000-row roster take twice as long. Free-standing text (title,
+notes, signature) stays a Paragraph with ``wordWrap='CJK'``, which can continue on the next page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A3, A4, landscape, portrait
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as PdfTable
+from reportlab.platypus import TableStyle
+
+from .. import APP_NAME
+from ..fileio import atomic_write
+from . import fonts
+from .spec import Report, Table, display_text
+
+BODY_SIZE = 10.5  # 五号
+TITLE_SIZE = 16
+FOOTER_SIZE = 9
+LEADING = 1.3  # line height as a multiple of the font size
+MARGIN = 15 * mm
+BOTTOM_MARGIN = 18 * mm  # room for the page number
+CELL_PAD_X = 3
+CELL_PAD_Y = 2.5
+GRID_WIDTH = 0.5
+PAGE_NUMBER = "第 {page} 页，共 {pages} 页"
+
+# Chinese line-breaking rules (GB/T 15834 and common typesetting practice).
+NO_LINE_START = frozenset("，。、；：！？）》」』】〕〉〗”’…‥·%‰℃,.;:!?)]}")
+NO_LINE_END = frozenset("（《「『【〔〈〖“‘([{")
+
+_PAPER = {"A4": A4, "A3": A3}
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
+
+
+def write_pdf(report: Report, path: str | os.PathLike[str]) -> list[str]:
+    """Write ``report`` to ``path`` safely (see ``fileio.atomic_write``). Returns warnings in Chinese,
+    e.g. a character of a name that had to be printed in the fallback font or cannot be printed at all."""
+    if not report.tables:
+        raise ValueError("报表中没有任何表格，无法导出。")
+    writer = _Writer()
+    atomic_write(path, lambda f: writer.build(report, f))
+    return writer.warnings
+
+
+def break_lines(text: str, font_name: str, font_size: float, max_width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``max_width`` points. Chinese may break between any two
+    characters, Latin words and numbers only at spaces (unless longer than a line); a closing mark never
+    starts a line and an opening mark never ends one. Newlines in ``text`` are kept."""
+
+    def width(s: str) -> float:
+        return stringWidth(s, font_name, font_size)
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current, current_width, wrapped = "", 0.0, False
+        for cluster in _clusters(paragraph):
+            if wrapped and not current and cluster.isspace():
+                continue  # spaces at a line break disappear (an indent at the start stays)
+            w = width(cluster)
+            if current_width + w <= max_width:
+                current, current_width = current + cluster, current_width + w
+                continue
+            if current.strip():
+                lines.append(current.rstrip())
+            current, current_width, wrapped = "", 0.0, True
+            if cluster.isspace():
+                continue
+            if w <= max_width:
+                current, current_width = cluster, w
+                continue
+            pieces = _split_long(cluster, width, max_width)
+            lines.extend(pieces[:-1])
+            current, current_width = pieces[-1], width(pieces[-1])
+        lines.append(current.rstrip())
+    return lines
+
+
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80  # CJK scripts and full-width forms: a break is allowed on either side
+
+
+def _clusters(text: str) -> list[str]:
+    """Pieces that must not be broken: one Chinese character, a Latin word or number, a space; then a
+    closing mark is glued to the piece before it and an opening mark to the piece after it."""
+    tokens: list[str] = []
+    for ch in text:
+        if ch == " " or _is_wide(ch) or not tokens or tokens[-1] == " " or _is_wide(tokens[-1][-1]):
+            tokens.append(ch)
+        else:
+            tokens[-1] += ch
+    clusters: list[str] = []
+    glue_to_next = False
+    for token in tokens:
+        if clusters and token[0] in NO_LINE_START and clusters[-1].isspace() and len(clusters) > 1:
+            clusters[-2] += clusters.pop()  # "word ," : the mark takes the space and the word with it
+        if clusters and (glue_to_next or token[0] in NO_LINE_START):
+            clusters[-1] += token
+        else:
+            clusters.append(token)
+        glue_to_next = token[-1] in NO_LINE_END
+    return clusters
+
+
+def _split_long(cluster: str, width, max_width: float) -> list[str]:
+    """Cut a piece wider than a whole line (a long number, a run of marks) character by character,
+    still keeping a closing mark off the start of a line when the line before can spare a character."""
+    pieces = [""]
+    for ch in cluster:
+        if pieces[-1] and width(pieces[-1] + ch) > max_width:
+            if ch in NO_LINE_START and len(pieces[-1]) > 1:
+                pieces[-1], carried = pieces[-1][:-1], pieces[-1][-1]
+                pieces.append(carried)
+            else:
+                pieces.append("")
+        pieces[-1] += ch
+    return pieces
+
+
+class _BrokenParagraph(Paragraph):
+    """A paragraph of lines already broken by ``break_lines``, joined by <br/>. Unlike ``Paragraph`` it
+    keeps runs of spaces (a signature line's "　　" would otherwise shrink to one space); its CJK wrap
+    has nothing left to do but stays on as a safety net."""
+
+    def __init__(self, markup: str, style: ParagraphStyle):
+        self.caseSensitive = 1
+        # Paragraph itself passes a cleaner that collapses whitespace; this one leaves the text alone.
+        self._setup(markup, style, None, None, lambda text: text)
+
+
+class _CellText(Flowable):
+    """Text in a table cell: broken by ``break_lines`` for the width the table offers, drawn line by line."""
+
+    def __init__(self, text: str, font_name: str, size: float, align: str):
+        super().__init__()
+        self.text, self.font_name, self.size, self.align = text, font_name, size, align
+        self.leading = size * LEADING
+        self.lines: list[str] = []
+        self._broken_for: float | None = None
+
+    def wrap(self, available_width, available_height):
+        if available_width != self._broken_for:
+            self.lines = break_lines(self.text, self.font_name, self.size, available_width)
+            self._broken_for = available_width
+        self.width, self.height = available_width, len(self.lines) * self.leading
+        return self.width, self.height
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setFont(self.font_name, self.size)
+        # Centre each line's em box in its slot; the baseline sits the font's descent above the box bottom.
+        descent = -getFont(self.font_name).face.descent / 1000 * self.size
+        for i, line in enumerate(self.lines):
+            y = self.height - (i + 1) * self.leading + (self.leading - self.size) / 2 + descent
+            if self.align == "right":
+                canvas.drawRightString(self.width, y, line)
+            elif self.align == "center":
+                canvas.drawCentredString(self.width / 2, y, line)
+            else:
+                canvas.drawString(0, y, line)
+
+
+class _SectionStart(Flowable):
+    """Invisible marker telling the canvas that a new table (a new page count) begins on this page."""
+
+    def __init__(self, index: int):
+        super().__init__()
+        self.index = index
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.canv.section_index = self.index
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so each can say how many pages its section has."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_index = 0
+        self._saved_pages: list[dict] = []
+
+    def showPage(self):
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        totals = Counter(state["section_index"] for state in self._saved_pages)
+        numbers: defaultdict[int, int] = defaultdict(int)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            numbers[self.section_index] += 1
+            text = PAGE_NUMBER.format(page=numbers[self.section_index], pages=totals[self.section_index])
+            font = fonts.body_font()
+            if fonts.missing_glyphs(text, font):
+                font = fonts.fallback_font()
+            self.setFont(font, FOOTER_SIZE)
+            self.drawCentredString(self._pagesize[0] / 2, BOTTOM_MARGIN / 2, text)
+            super().showPage()
+        super().save()
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self._styles: dict[tuple[str, float, str], ParagraphStyle] = {}
+
+    def build(self, report: Report, file) -> None:
+        templates, story = [], []
+        for i, table in enumerate(report.tables):
+            page_size = _page_size(table)
+            frame_width = page_size[0] - 2 * MARGIN
+            frame_height = page_size[1] - MARGIN - BOTTOM_MARGIN
+            frame = Frame(MARGIN, BOTTOM_MARGIN, frame_width, frame_height,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            templates.append(PageTemplate(id=f"section{i}", frames=[frame], pagesize=page_size))
+            if i:
+                story += [NextPageTemplate(f"section{i}"), PageBreak()]
+            story.append(_SectionStart(i))
+            story += self._section(table, frame_width)
+        first = report.tables[0].spec
+        doc = BaseDocTemplate(
+            file, pageTemplates=templates, pagesize=_page_size(report.tables[0]),
+            title=report.stem, author=first.unit or "", creator=APP_NAME, lang="zh-CN",
+            initialFontName=fonts.body_font(),  # else every page names Helvetica, a font not embedded
+        )
+        doc.build(story, canvasmaker=_NumberedCanvas)
+
+    def _section(self, table: Table, frame_width: float) -> list[Flowable]:
+        spec = table.spec
+        title = spec.title
+        heading, body = fonts.heading_font(), fonts.body_font()
+        story: list[Flowable] = [
+            self._paragraph(spec.title, heading, TITLE_SIZE, "center", frame_width, f"「{title}」的标题"),
+            Spacer(1, 4 * mm),
+        ]
+
+        if spec.unit_text or spec.date_text:
+            half = frame_width / 2
+            line = PdfTable(
+                [[self._cell(spec.unit_text, body, "left", f"「{title}」的填报单位"),
+                  self._cell(spec.date_text, body, "right", f"「{title}」的填报日期")]],
+                colWidths=[half, half],
+                style=[("FONTNAME", (0, 0), (-1, -1), body),
+                       ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3)],
+            )
+            story.append(line)
+
+        widths = table.column_widths()
+        col_widths = [frame_width * w / sum(widths) for w in widths]
+        n_header = spec.header_row_count
+        data: list[list] = [[""] * len(spec.columns) for _ in range(n_header)]
+        commands = [
+            ("FONTNAME", (0, 0), (-1, -1), body),  # a table names its default font even for empty cells
+            ("GRID", (0, 0), (-1, -1), GRID_WIDTH, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
+        ]
+        for cell in spec.header_cells():
+            data[cell.row][cell.col] = self._cell(cell.text, heading, "center", f"「{title}」的表头")
+            if cell.row_span > 1 or cell.col_span > 1:
+                last = (cell.col + cell.col_span - 1, cell.row + cell.row_span - 1)
+                commands.append(("SPAN", (cell.col, cell.row), last))
+
+        for number, values in enumerate(table.value_rows(), start=1):
+            data.append([
+                self._cell(display_text(value, column), body, column.alignment,
+                           f"「{title}」第{number}行「{column.header}」")
+                for column, value in zip(spec.columns, values)
+            ])
+
+        totals = table.totals_row()
+        if totals is not None:
+            span = spec.totals_label_span
+            row: list = [self._cell(str(totals[0]), heading, "center", f"「{title}」的合计行")]
+            row += [""] * (span - 1)
+            row += [self._cell(display_text(value, column), heading, column.alignment, f"「{title}」的合计行")
+                    for column, value in zip(spec.columns[span:], totals[span:])]
+            data.append(row)
+            if span > 1:
+                commands.append(("SPAN", (0, len(data) - 1), (span - 1, len(data) - 1)))
+
+        story.append(PdfTable(data, colWidths=col_widths, repeatRows=n_header, style=TableStyle(commands)))
+
+        if spec.notes:
+            story.append(Spacer(1, 2 * mm))
+        for note in spec.notes:
+            story.append(self._paragraph(note, body, BODY_SIZE, "left", frame_width, f"「{title}」的表下说明"))
+        if spec.signature:
+            story.append(Spacer(1, 8 * mm))
+            story.append(self._paragraph(spec.signature, body, BODY_SIZE, "right", frame_width,
+                                         f"「{title}」的签字栏"))
+        return story
+
+    def _cell(self, text: str, font_name: str, align: str, where: str) -> _CellText:
+        return _CellText(text, self._font_for(text, font_name, where), BODY_SIZE, align)
+
+    def _paragraph(self, text: str, font_name: str, size: float, align: str, width: float,
+                   where: str) -> Paragraph:
+        """A paragraph broken into lines that fit ``width``, in ``font_name`` or, when that lacks one
+        of the characters, in the fallback font (recording a warning either way)."""
+        font_name = self._font_for(text, font_name, where)
+        lines = break_lines(text, font_name, size, width)
+        markup = "<br/>".join(escape(line) for line in lines)
+        return _BrokenParagraph(markup, self._style(font_name, size, align))
+
+    def _font_for(self, text: str, preferred: str, where: str) -> str:
+        missing = fonts.missing_glyphs(text, preferred)
+        if not missing:
+            return preferred
+        chosen = preferred
+        fallback = fonts.fallback_font()
+        if fallback != preferred:
+            missing_in_fallback = fonts.missing_glyphs(text, fallback)
+            if len(missing_in_fallback) < len(missing):
+                found = _chars(text, missing - missing_in_fallback)
+                self._warn(f"{where}中的{found}在{fonts.font_label(preferred)}中没有，"
+                           f"已改用{fonts.font_label(fallback)}打印这一格。")
+                chosen, missing = fallback, missing_in_fallback
+        if missing:
+            self._warn(f"{where}中的{_chars(text, missing)}在所有可用字体中都没有，打印出来会是空白或方框，"
+                       f"请打印后手写补上。")
+        return chosen
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _style(self, font_name: str, size: float, align: str) -> ParagraphStyle:
+        key = (font_name, size, align)
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(
+                f"pb-{font_name}-{size}-{align}", fontName=font_name, fontSize=size,
+                leading=size * LEADING, alignment=_ALIGN[align], wordWrap="CJK",
+            )
+        return self._styles[key]
+
+
+def _page_size(table: Table) -> tuple[float, float]:
+    size = _PAPER[table.spec.paper]
+    return landscape(size) if table.spec.orientation == "landscape" else portrait(size)
+
+
+def _chars(text: str, chars: set[str]) -> str:
+    """The characters in the order they appear in ``text``, with their code points: a missing
+    character may show as nothing on screen."""
+    return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in dict.fromkeys(text) if ch in chars)

@@ -1,0 +1,245 @@
+"""The declarative description of an official table, shared by the xlsx and pdf writers.
+
+A ``TableSpec`` says what the printed table looks like (title, columns, paper, the lines around it);
+a ``Table`` pairs a spec with its rows; a ``Report`` is the tables that go into one file. Everything the
+two writers must agree on (header merges, column widths, totals, how a value reads) is computed here,
+so the xlsx and the pdf of one table cannot drift apart. Plain Python only: no openpyxl, no reportlab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+Value = Union[str, int, float, dt.date, None]
+Row = Union[Mapping[str, Value], Sequence[Value]]
+
+Kind = Literal["text", "number", "date", "id_number", "phone"]
+Align = Literal["left", "center", "right"]
+Paper = Literal["A4", "A3"]
+Orientation = Literal["portrait", "landscape"]
+
+KINDS = ("text", "number", "date", "id_number", "phone")
+ALIGNS = ("left", "center", "right")
+DEFAULT_ALIGN: dict[str, Align] = {
+    "text": "left",
+    "number": "right",
+    "date": "center",
+    "id_number": "center",
+    "phone": "center",
+}
+
+# Automatic column widths, in display units (a Chinese character counts 2).
+MIN_AUTO_WIDTH = 6
+MAX_AUTO_WIDTH = 40
+HEADER_FIT_LIMIT = 16  # longer headers wrap instead of widening the column
+WIDTH_PADDING = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    # Width in spreadsheet character units, where a Chinese character counts 2. None: fit header and content.
+    width: float | None = None
+    kind: Kind = "text"
+    align: Align | None = None  # None: by kind (text left, numbers right, the rest centred)
+    group: str | None = None  # upper header text shared with neighbouring columns of the same group
+    decimals: int | None = None  # number columns: fixed decimal places, e.g. 2 for money
+    total: bool = True  # number columns: added up in the totals row (not for 序号 or 年龄)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.key!r}: unknown kind {self.kind!r}")
+        if self.align is not None and self.align not in ALIGNS:
+            raise ValueError(f"column {self.key!r}: unknown align {self.align!r}")
+
+    @property
+    def alignment(self) -> Align:
+        return self.align or DEFAULT_ALIGN[self.kind]
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of the header block; rows and columns count from 0 inside the block."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    title: str
+    columns: tuple[Column, ...]
+    paper: Paper = "A4"
+    orientation: Orientation = "portrait"
+    unit: str | None = None  # 填报单位
+    date: dt.date | None = None  # 填报日期
+    notes: tuple[str, ...] = ()  # lines under the table, e.g. "注：……"
+    signature: str | None = None  # e.g. "书记签字：__________　　（盖章）"
+    totals_label: str | None = None  # e.g. "合计": adds a row summing the number columns
+    sheet_name: str | None = None  # xlsx sheet name; defaults to the title
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "notes", tuple(self.notes))
+        if not self.columns:
+            raise ValueError(f"table {self.title!r} has no columns")
+        keys = [c.key for c in self.columns]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"table {self.title!r}: duplicate column keys {duplicates}")
+        if self.paper not in ("A4", "A3"):
+            raise ValueError(f"table {self.title!r}: unknown paper {self.paper!r}")
+        if self.orientation not in ("portrait", "landscape"):
+            raise ValueError(f"table {self.title!r}: unknown orientation {self.orientation!r}")
+
+    @property
+    def header_row_count(self) -> int:
+        return 2 if any(c.group for c in self.columns) else 1
+
+    def header_cells(self) -> list[HeaderCell]:
+        """The header block with its merges: neighbouring columns of one group share an upper cell,
+        and a column outside any group spans both rows."""
+        if self.header_row_count == 1:
+            return [HeaderCell(c.header, 0, i) for i, c in enumerate(self.columns)]
+        cells: list[HeaderCell] = []
+        i = 0
+        while i < len(self.columns):
+            group = self.columns[i].group
+            if not group:
+                cells.append(HeaderCell(self.columns[i].header, 0, i, row_span=2))
+                i += 1
+                continue
+            end = i
+            while end + 1 < len(self.columns) and self.columns[end + 1].group == group:
+                end += 1
+            cells.append(HeaderCell(group, 0, i, col_span=end - i + 1))
+            cells.extend(HeaderCell(self.columns[j].header, 1, j) for j in range(i, end + 1))
+            i = end + 1
+        return cells
+
+    @property
+    def unit_text(self) -> str:
+        return f"填报单位：{self.unit}" if self.unit else ""
+
+    @property
+    def date_text(self) -> str:
+        return f"填报日期：{format_cn_date(self.date)}" if self.date else ""
+
+    @property
+    def totals_label_span(self) -> int:
+        """How many leading columns the totals label covers: up to the first column that is added up."""
+        for i, column in enumerate(self.columns):
+            if column.kind == "number" and column.total:
+                return max(i, 1)
+        return len(self.columns)
+
+
+@dataclass
+class Table:
+    spec: TableSpec
+    rows: Sequence[Row] = field(default_factory=list)
+
+    def value_rows(self) -> list[list[Value]]:
+        """Rows as lists in column order: dict rows by key (a missing key is empty), tuples by position."""
+        keys = [c.key for c in self.spec.columns]
+        result = []
+        for number, row in enumerate(self.rows, start=1):
+            if isinstance(row, Mapping):
+                result.append([row.get(k) for k in keys])
+            elif isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+                raise TypeError(f"table {self.spec.title!r} row {number}: expected a dict or a tuple")
+            elif len(row) != len(keys):
+                raise ValueError(
+                    f"table {self.spec.title!r} row {number}: {len(row)} values for {len(keys)} columns"
+                )
+            else:
+                result.append(list(row))
+        return result
+
+    def totals_row(self) -> list[Value] | None:
+        """The totals row (label first, sums under number columns), or None when the spec has no label."""
+        if not self.spec.totals_label:
+            return None
+        rows = self.value_rows()
+        totals: list[Value] = [None] * len(self.spec.columns)
+        for i, column in enumerate(self.spec.columns):
+            if column.kind != "number" or not column.total or i < self.spec.totals_label_span:
+                continue
+            numbers = [r[i] for r in rows if isinstance(r[i], (int, float)) and not isinstance(r[i], bool)]
+            total = sum(numbers)
+            if isinstance(total, float) and column.decimals is not None:
+                total = round(total, column.decimals)
+            totals[i] = total
+        totals[0] = self.spec.totals_label
+        return totals
+
+    def column_widths(self) -> list[float]:
+        """Widths in spreadsheet character units; the PDF uses them as proportions."""
+        rows = self.value_rows()
+        widths = []
+        for i, column in enumerate(self.spec.columns):
+            if column.width is not None:
+                widths.append(float(column.width))
+                continue
+            content = max((display_width(display_text(r[i], column)) for r in rows), default=0)
+            header = min(display_width(column.header), HEADER_FIT_LIMIT)
+            fitted = max(content, header) + WIDTH_PADDING
+            widths.append(float(min(max(fitted, MIN_AUTO_WIDTH), MAX_AUTO_WIDTH)))
+        return widths
+
+
+@dataclass
+class Report:
+    stem: str  # file name without extension, e.g. "2026年第三季度党建报表"
+    tables: list[Table]
+
+    def file_name(self, suffix: str) -> str:
+        """A file name that Windows accepts: ``report.file_name(".xlsx")``."""
+        stem = _UNSAFE_FILE_CHARS.sub("_", self.stem).strip().rstrip(". ")
+        return f"{stem or '报表'}{suffix}"
+
+
+_UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def format_cn_date(day: dt.date) -> str:
+    """2026年11月23日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def display_text(value: Value, column: Column) -> str:
+    """How a value reads in a printed cell."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if column.decimals is not None:
+            return f"{value:.{column.decimals}f}"
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.10f}".rstrip("0").rstrip(".")
+    if isinstance(value, int) and column.decimals is not None and column.kind == "number":
+        return f"{value:.{column.decimals}f}"
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    """Width in character cells: Chinese (East Asian wide) characters count 2. The longest line wins."""
+    def line_width(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    return max((line_width(line) for line in text.split("\n")), default=0)

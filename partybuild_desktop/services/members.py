@@ -1,0 +1,495 @@
+"""Members: the list, the card's fields, status events, archiving, and the record book.
+
+Every function takes a Session and returns plain data; the window, the importer and the reports all
+come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields, replace
+from typing import Iterable
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain.dates import format_cn
+from partybuild_desktop.domain.phone import check_phone
+from partybuild_desktop.domain.pinyin import search_keys
+from partybuild_desktop.domain.text import clean_name
+from partybuild_desktop.domain.vocabulary import (
+    Education,
+    Gender,
+    MemberCategory,
+    MemberEventKind,
+    MembershipState,
+    MemberStatus,
+    RecordEntryType,
+    Standing,
+    management_mode,
+    member_status,
+)
+from partybuild_desktop.store.models import (
+    Grid,
+    GridBranch,
+    GridStaff,
+    Household,
+    Member,
+    MemberEvent,
+    PartyGroup,
+    RecordEntry,
+)
+
+
+class MemberError(ValueError):
+    """A change refused; the message says why and what to do, in Chinese."""
+
+
+# ---------------------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One line of the members list (and of the members export)."""
+
+    id: int
+    name: str
+    gender: Gender | None
+    birth_date: dt.date | None
+    ethnicity: str | None
+    education: Education | None
+    id_number: str | None
+    category: MemberCategory
+    status: MemberStatus
+    joined_date: dt.date | None
+    party_group_id: int | None
+    party_group: str
+    grid_id: int | None
+    grid: str
+    post: str | None
+    mobile: str | None
+    landline: str | None
+    address: str | None
+    is_hub_household: bool
+    archived: bool
+    search_text: str  # lower-case haystack: name, pinyin keys, ID number, phones
+
+    def age(self, today: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
+
+
+def list_members(session: Session, village_id: int, include_archived: bool = True) -> list[MemberRow]:
+    """All members of the village in one query, ordered by party group then name."""
+    query = (
+        select(
+            Member.id, Member.name, Member.gender, Member.birth_date, Member.ethnicity, Member.education,
+            Member.id_number, Member.category, Member.standing, Member.membership_state, Member.lost_contact,
+            Member.departure, Member.joined_date, Member.party_group_id, PartyGroup.name, Member.grid_id,
+            Grid.name, Member.post, Member.mobile, Member.landline, Member.address, Member.is_hub_household,
+            Member.archived, Member.search_keys,
+        )
+        .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
+        .outerjoin(Grid, Grid.id == Member.grid_id)
+        .where(Member.village_id == village_id)
+        .order_by(PartyGroup.id, Member.id)
+    )
+    if not include_archived:
+        query = query.where(Member.archived.is_(False))
+    rows = []
+    for r in session.execute(query):
+        haystack = "|".join(x for x in (r.name, r.search_keys, r.id_number, r.mobile, r.landline) if x).lower()
+        rows.append(
+            MemberRow(
+                id=r.id, name=r.name, gender=r.gender, birth_date=r.birth_date, ethnicity=r.ethnicity,
+                education=r.education, id_number=r.id_number, category=r.category,
+                status=member_status(r.standing, r.membership_state, r.lost_contact, r.departure),
+                joined_date=r.joined_date, party_group_id=r.party_group_id, party_group=r[14] or "",
+                grid_id=r.grid_id, grid=r[16] or "", post=r.post, mobile=r.mobile, landline=r.landline,
+                address=r.address, is_hub_household=r.is_hub_household, archived=r.archived, search_text=haystack,
+            )
+        )
+    return rows
+
+
+def normalise_query(text: str) -> str:
+    """What the search box holds, ready to match ``MemberRow.search_text``: trimmed, lower case, no spaces."""
+    return "".join(text.split()).lower().replace("ü", "v")
+
+
+def matches(row: MemberRow, query: str) -> bool:
+    """Name, pinyin (full or initials, every reading), part of an ID number, or a phone number."""
+    return not query or query in row.search_text
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    name: str
+
+
+def party_groups(session: Session, village_id: int) -> list[Choice]:
+    return [Choice(i, n) for i, n in session.execute(
+        select(PartyGroup.id, PartyGroup.name).where(PartyGroup.village_id == village_id).order_by(PartyGroup.id))]
+
+
+def grids(session: Session, village_id: int) -> list[Choice]:
+    return [Choice(i, n) for i, n in session.execute(
+        select(Grid.id, Grid.name).where(Grid.village_id == village_id).order_by(Grid.level, Grid.id))]
+
+
+def hub_households(session: Session, village_id: int) -> list[Choice]:
+    return [Choice(i, n) for i, n in session.execute(
+        select(Member.id, Member.name).where(Member.village_id == village_id, Member.is_hub_household,
+                                             Member.archived.is_(False)).order_by(Member.id))]
+
+
+# ---------------------------------------------------------------------------------------- the card
+
+
+@dataclass
+class MemberForm:
+    """Every field the member editor and the importer can set, as plain values."""
+
+    name: str = ""
+    gender: Gender | None = None
+    ethnicity: str | None = "汉族"
+    id_number: str | None = None
+    birth_date: dt.date | None = None
+    education: Education | None = None
+    standing: Standing = Standing.FULL
+    joined_date: dt.date | None = None
+    confirmed_date: dt.date | None = None
+    job_post: str | None = None
+    mobile: str | None = None
+    landline: str | None = None
+    address: str | None = None
+    native_place: str | None = None
+    degree: str | None = None
+    category: MemberCategory = MemberCategory.FARMER
+    post: str | None = None
+    party_group_id: int | None = None
+    grid_id: int | None = None
+    is_hub_household: bool = False
+    hub_id: int | None = None
+    is_committee_member: bool = False
+    away_since: dt.date | None = None
+    away_reason: str | None = None
+    away_province: str | None = None
+    away_city: str | None = None
+    away_county: str | None = None
+    away_contact: str | None = None
+    away_occupation: str | None = None
+    activity_card_no: str | None = None
+    employer: str | None = None
+    employer_contact: str | None = None
+    care_needs: str | None = None
+    visit_interval_days: int | None = None
+    notes: str | None = None
+    photo: bytes | None = None
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+@dataclass
+class FormCheck:
+    """What is wrong with a form: errors stop the save, warnings are shown and the save goes ahead."""
+
+    form: MemberForm  # the cleaned form (ID number upper-cased, birth date and gender filled in…)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _blank_to_none(value):
+    return value.strip() or None
+
+
+def check_form(form: MemberForm, today: dt.date | None = None) -> FormCheck:
+    """Clean and check a form the way the editor shows it: per field, in Chinese."""
+    today = today or dt.date.today()
+    # Plain text fields only: the enum fields are str subclasses and stay as they are.
+    cleaned = replace(form, **{name: _blank_to_none(getattr(form, name)) for name in MemberForm.field_names()
+                               if type(getattr(form, name)) is str})
+    cleaned.name = clean_name(form.name or "")
+    result = FormCheck(cleaned)
+    if not cleaned.name:
+        result.errors["name"] = "请填写姓名。"
+    if cleaned.id_number:
+        checked = id_number.check(cleaned.id_number, today=today)
+        if not checked.ok:
+            result.errors["id_number"] = checked.message
+        else:
+            cleaned.id_number = checked.number
+            if checked.note:
+                result.notes["id_number"] = checked.note
+            born = id_number.birth_date(checked.number)
+            gender = Gender.MALE if id_number.is_male(checked.number) else Gender.FEMALE
+            if cleaned.birth_date is None:
+                cleaned.birth_date = born
+            elif cleaned.birth_date != born:
+                result.warnings["birth_date"] = f"出生日期 {format_cn(cleaned.birth_date)} 与身份证号（{format_cn(born)}）不一致，请核对。"
+            if cleaned.gender is None:
+                cleaned.gender = gender
+            elif cleaned.gender != gender:
+                result.warnings["gender"] = f"性别“{cleaned.gender.label}”与身份证号（{gender.label}）不一致，请核对。"
+    for key in ("mobile", "landline", "away_contact", "employer_contact"):
+        value = getattr(cleaned, key)
+        if value:
+            phone = check_phone(value)
+            if phone.ok:
+                setattr(cleaned, key, phone.number)
+            else:
+                result.errors[key] = phone.message
+    for key, label in (("birth_date", "出生日期"), ("joined_date", "入党日期"), ("confirmed_date", "转正日期"),
+                       ("away_since", "外出时间")):
+        value = getattr(cleaned, key)
+        if value and value > today:
+            result.errors[key] = f"{label} {format_cn(value)} 晚于今天，请核对。"
+    if cleaned.joined_date and cleaned.confirmed_date and cleaned.confirmed_date < cleaned.joined_date:
+        result.errors["confirmed_date"] = "转正日期早于入党日期，请核对。"
+    if cleaned.standing is Standing.PROBATIONARY and cleaned.confirmed_date:
+        result.warnings["standing"] = "已填写转正日期，但人员类别仍是预备党员。转正请用“状态变动 → 转为正式党员”。"
+    if cleaned.category is MemberCategory.MIGRANT and not (cleaned.away_province or cleaned.away_city):
+        result.warnings["away_province"] = "流动党员请填写外出流向（省/市/县）。"
+    if cleaned.category is MemberCategory.FARMER and not cleaned.post:
+        result.warnings["post"] = "农民（无职）党员请设定岗位（设岗定责）。"
+    return result
+
+
+def load_form(session: Session, member_id: int) -> MemberForm:
+    member = _member(session, member_id)
+    return MemberForm(**{name: getattr(member, name) for name in MemberForm.field_names()})
+
+
+def _member(session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise MemberError("找不到这名党员，可能已被删除。请刷新列表。")
+    return member
+
+
+def _ensure_unique_id_number(session: Session, number: str | None, member_id: int | None) -> None:
+    if not number:
+        return
+    other = session.execute(select(Member.id, Member.name).where(Member.id_number == number)).first()
+    if other and other.id != member_id:
+        raise MemberError(f"身份证号 {number} 已属于党员“{other.name}”，同一个号码不能登记两次。")
+
+
+def save_member(session: Session, village_id: int, form: MemberForm, member_id: int | None = None,
+                today: dt.date | None = None) -> int:
+    """Create or update a member from a form that passed ``check_form``; returns the member's id."""
+    checked = check_form(form, today)
+    if not checked.ok:
+        raise MemberError("；".join(checked.errors.values()))
+    form = checked.form
+    _ensure_unique_id_number(session, form.id_number, member_id)
+    if member_id is None:
+        member = Member(village_id=village_id)
+        session.add(member)
+    else:
+        member = _member(session, member_id)
+        if member.category != form.category:
+            session.add(MemberEvent(member=member, date=today or dt.date.today(), kind=MemberEventKind.CATEGORY_CHANGED,
+                                    note=f"{member.category.label} → {form.category.label}"))
+    for name in MemberForm.field_names():
+        setattr(member, name, getattr(form, name))
+    member.search_keys = search_keys(form.name)
+    session.flush()
+    if member_id is None and form.joined_date:
+        session.add(MemberEvent(member_id=member.id, date=form.joined_date, kind=MemberEventKind.JOINED))
+        if form.confirmed_date:
+            session.add(MemberEvent(member_id=member.id, date=form.confirmed_date, kind=MemberEventKind.CONFIRMED))
+    return member.id
+
+
+def management_mode_label(category: MemberCategory) -> str:
+    return management_mode(category).label
+
+
+# ---------------------------------------------------------------------------------------- status history
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: int
+    date: dt.date
+    kind: MemberEventKind
+    note: str | None
+
+
+def member_events(session: Session, member_id: int) -> list[EventRow]:
+    return [EventRow(e.id, e.date, e.kind, e.note) for e in session.scalars(
+        select(MemberEvent).where(MemberEvent.member_id == member_id).order_by(MemberEvent.date, MemberEvent.id))]
+
+
+# What each status change does to the member; archiving kinds also need a reason.
+DEPARTURES = (MemberEventKind.TRANSFERRED_OUT, MemberEventKind.DIED, MemberEventKind.ARCHIVED)
+STATUS_CHANGES = (
+    MemberEventKind.CONFIRMED, MemberEventKind.PROBATION_EXTENDED, MemberEventKind.SUSPENDED,
+    MemberEventKind.RESTORED, MemberEventKind.LOST_CONTACT, MemberEventKind.CONTACT_RESTORED,
+    *DEPARTURES,
+)
+
+
+def change_status(session: Session, member_id: int, kind: MemberEventKind, date: dt.date, note: str | None = None,
+                  today: dt.date | None = None) -> None:
+    """Record a dated status change and apply it. Nobody leaves silently: departures need a reason."""
+    today = today or dt.date.today()
+    member = _member(session, member_id)
+    note = (note or "").strip() or None
+    if date > today:
+        raise MemberError(f"变动日期 {format_cn(date)} 晚于今天，请核对。")
+    if member.archived and kind is not MemberEventKind.TRANSFERRED_IN:
+        raise MemberError(f"“{member.name}”已归档（{member.archive_reason or member.departure.label}），不能再变动状态。")
+    if kind in DEPARTURES and not note:
+        raise MemberError(f"{kind.label}需要写明原因或去向（例如转往的党组织）。")
+    if kind is MemberEventKind.CONFIRMED:
+        if member.standing is not Standing.PROBATIONARY:
+            raise MemberError(f"“{member.name}”已是正式党员。")
+        member.standing, member.confirmed_date = Standing.FULL, date
+    elif kind is MemberEventKind.PROBATION_EXTENDED:
+        if member.standing is not Standing.PROBATIONARY:
+            raise MemberError("只有预备党员才能延长预备期。")
+    elif kind is MemberEventKind.SUSPENDED:
+        member.membership_state = MembershipState.SUSPENDED
+    elif kind is MemberEventKind.RESTORED:
+        member.membership_state = MembershipState.NORMAL
+    elif kind is MemberEventKind.LOST_CONTACT:
+        member.lost_contact, member.lost_contact_date = True, date
+    elif kind is MemberEventKind.CONTACT_RESTORED:
+        member.lost_contact, member.lost_contact_date = False, None
+    elif kind in DEPARTURES:
+        member.archived, member.departure, member.archive_reason = True, kind, note
+        member.is_hub_household = False
+    else:
+        raise MemberError(f"“{kind.label}”不是可以在这里登记的状态变动。")
+    session.add(MemberEvent(member_id=member.id, date=date, kind=kind, note=note))
+
+
+def references(session: Session, member_id: int) -> list[str]:
+    """What still refers to the member (a mistaken entry can be removed only when this is empty)."""
+    found = []
+    checks = (
+        ("纪实记录", exists().where(RecordEntry.member_id == member_id)),
+        ("联系的农户", exists().where(Household.liaison_member_id == member_id)),
+        ("所属中心户的党员", exists().where(Member.hub_id == member_id)),
+        ("党小组组长或联系人", exists().where(or_(PartyGroup.leader_id == member_id, PartyGroup.branch_contact_id == member_id))),
+        ("网格党支部书记或联系人", exists().where(or_(GridBranch.secretary_id == member_id, GridBranch.committee_contact_id == member_id))),
+        ("网格长或网格员", exists().where(GridStaff.member_id == member_id)),
+    )
+    for label, clause in checks:
+        if session.scalar(select(clause)):
+            found.append(label)
+    return found
+
+
+def delete_member(session: Session, member_id: int) -> None:
+    """Remove a member entered by mistake; refused while anything refers to them (archive instead)."""
+    member = _member(session, member_id)
+    used = references(session, member_id)
+    if used:
+        raise MemberError(f"“{member.name}”已有{'、'.join(used)}，不能删除。党员离开请用“状态变动”归档并写明原因。")
+    session.delete(member)
+
+
+# ---------------------------------------------------------------------------------------- the record book
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    member_id: int
+    member_name: str
+    date: dt.date
+    entry_type: RecordEntryType
+    text: str
+    hours: float | None
+    source_kind: str | None
+
+
+def list_entries(session: Session, village_id: int, member_id: int | None = None, year: int | None = None,
+                 text: str = "", limit: int | None = None) -> list[EntryRow]:
+    query = (
+        select(RecordEntry.id, RecordEntry.member_id, Member.name, RecordEntry.date, RecordEntry.entry_type,
+               RecordEntry.text, RecordEntry.hours, RecordEntry.source_kind)
+        .join(Member, Member.id == RecordEntry.member_id)
+        .where(Member.village_id == village_id)
+        .order_by(RecordEntry.date.desc(), RecordEntry.id.desc())
+    )
+    if member_id is not None:
+        query = query.where(RecordEntry.member_id == member_id)
+    if year is not None:
+        query = query.where(RecordEntry.date >= dt.date(year, 1, 1), RecordEntry.date <= dt.date(year, 12, 31))
+    if text.strip():
+        query = query.where(or_(RecordEntry.text.contains(text.strip()), Member.name.contains(text.strip())))
+    if limit:
+        query = query.limit(limit)
+    return [EntryRow(*r) for r in session.execute(query)]
+
+
+def _check_entry(date: dt.date, text: str, hours: float | None, today: dt.date) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise MemberError("请填写纪实内容。")
+    if date > today:
+        raise MemberError(f"日期 {format_cn(date)} 晚于今天，请核对。")
+    if hours is not None and not 0 <= hours <= 24:
+        raise MemberError("学时应在 0 到 24 之间。")
+    return text
+
+
+def add_entry(session: Session, member_id: int, date: dt.date, entry_type: RecordEntryType, text: str,
+              hours: float | None = None, today: dt.date | None = None) -> int:
+    text = _check_entry(date, text, hours, today or dt.date.today())
+    _member(session, member_id)
+    entry = RecordEntry(member_id=member_id, date=date, entry_type=RecordEntryType(entry_type), text=text, hours=hours)
+    session.add(entry)
+    session.flush()
+    return entry.id
+
+
+def update_entry(session: Session, entry_id: int, date: dt.date, entry_type: RecordEntryType, text: str,
+                 hours: float | None = None, today: dt.date | None = None) -> None:
+    entry = session.get(RecordEntry, entry_id)
+    if entry is None:
+        raise MemberError("找不到这条纪实记录，可能已被删除。")
+    if entry.source_kind:
+        raise MemberError("这条纪实由其他记录（如走访、会议）自动生成，请到原记录中修改。")
+    entry.text = _check_entry(date, text, hours, today or dt.date.today())
+    entry.date, entry.entry_type, entry.hours = date, RecordEntryType(entry_type), hours
+
+
+def delete_entry(session: Session, entry_id: int) -> None:
+    entry = session.get(RecordEntry, entry_id)
+    if entry is None:
+        return
+    if entry.source_kind:
+        raise MemberError("这条纪实由其他记录（如走访、会议）自动生成，请到原记录中删除。")
+    session.delete(entry)
+
+
+def study_hours(session: Session, member_ids: Iterable[int], year: int) -> dict[int, float]:
+    """Study hours per member in a year (seed 001: at least 32, or 56 for committee members)."""
+    from partybuild_desktop.domain.vocabulary import STUDY_ENTRY_TYPES
+
+    ids = list(member_ids)
+    rows = session.execute(
+        select(RecordEntry.member_id, func.coalesce(func.sum(RecordEntry.hours), 0))
+        .where(RecordEntry.member_id.in_(ids), RecordEntry.entry_type.in_(list(STUDY_ENTRY_TYPES)),
+               RecordEntry.date >= dt.date(year, 1, 1), RecordEntry.date <= dt.date(year, 12, 31))
+        .group_by(RecordEntry.member_id)
+    )
+    hours = {member_id: 0.0 for member_id in ids}
+    hours.update({member_id: float(total) for member_id, total in rows})
+    return hours
