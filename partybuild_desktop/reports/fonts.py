@@ -49,20 +49,15 @@ _detect_lock = threading.Lock()
 
 def fonts_dirs() -> list[Path]:
     """Where the bundled fonts may be: inside a PyInstaller bundle, then the source tree."""
-    dirs = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        dirs.append(Path(bundle) / "resources" / "fonts")
-    dirs.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")
-    return dirs
+    from ..bundled import roots
+
+    return [root / "resources" / "fonts" for root in roots()]
 
 
 def bundled_font_path() -> Path:
-    for folder in fonts_dirs():
-        candidate = folder / BUNDLED_FONT_FILE
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"找不到程序自带的字体 {BUNDLED_FONT_FILE}，请重新安装本程序。")
+    from ..bundled import bundled_file
+
+    return bundled_file("resources", "fonts", BUNDLED_FONT_FILE)
 
 
 def windows_fonts_dir() -> Path | None:

@@ -209,10 +209,15 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     member_rows = []
     for i in range(member_count):
         category = rng.choices([c for c, _ in CATEGORY_SHARES], weights=[w for _, w in CATEGORY_SHARES])[0]
+        if i < 5:  # the branch committee lives in the village and has been in the party for years
+            category = MemberCategory.FARMER
         gender = Gender.MALE if (i == 0 or rng.random() < 0.74) else Gender.FEMALE
-        age = rng.randint(66, 88) if category is MemberCategory.ELDERLY else rng.randint(24, 64)
+        if category is MemberCategory.ELDERLY:
+            age = rng.randint(66, 88)
+        else:
+            age = rng.randint(38, 58) if i < 5 else rng.randint(24, 64)
         birth = _random_date(rng, dt.date(today.year - age - 1, today.month, 1), dt.date(today.year - age, today.month, 1))
-        probationary = category is not MemberCategory.ELDERLY and rng.random() < 0.04
+        probationary = i >= 5 and category is not MemberCategory.ELDERLY and rng.random() < 0.04
         joined = (
             _random_date(rng, today - dt.timedelta(days=360), today - dt.timedelta(days=30))
             if probationary
@@ -341,14 +346,24 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
             ))
     session.execute(insert(Household), household_rows)
 
-    # A year of record-book entries.
+    # A year of record-book entries: the monthly 主题党日 (2–3 study hours) for those at home, and
+    # the rest spread over the year.
     entry_rows = []
     start = today - dt.timedelta(days=365)
     entry_types = list(ENTRY_TEXTS)
+    months = [(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1) for k in range(1, 13)]
     for member_id, row in zip(member_ids, member_rows):
-        n = max(1, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)))
-        if row["category"] is MemberCategory.MIGRANT:
-            n = max(1, n // 3)
+        at_home = row["category"] is not MemberCategory.MIGRANT
+        themed_days = 0
+        for year, month in months:
+            day = dt.date(year, month, rng.randint(1, 28))
+            if day <= today and rng.random() < (0.9 if at_home else 0.3):
+                themed_days += 1
+                entry_rows.append(dict(member_id=member_id, date=day, entry_type=RecordEntryType.ORGANISATIONAL_LIFE,
+                                       text="参加主题党日活动", hours=rng.choice((2.0, 2.5, 3.0))))
+        n = max(0, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)) - themed_days)
+        if not at_home:
+            n //= 3
         for _ in range(n):
             kind = rng.choice(entry_types)
             hours = rng.choice((1.0, 2.0, 2.0, 3.0, 4.0)) if kind in (RecordEntryType.POLITICAL_STUDY, RecordEntryType.ORGANISATIONAL_LIFE) else None

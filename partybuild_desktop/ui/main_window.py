@@ -47,11 +47,15 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """Show the data of the now open data file."""
+        from partybuild_desktop.ui.members_tab import MembersTab
         from partybuild_desktop.ui.overview_tab import OverviewTab
 
         self.context = context
         self.overview_tab = OverviewTab(self._load_overview)
+        self.members_tab = MembersTab(context, self.dialogs)
+        self.members_tab.changed.connect(self.overview_tab.refresh)
         self.tabs.addTab(self.overview_tab, "概况")
+        self.tabs.addTab(self.members_tab, "党员")
         self.setCentralWidget(self.tabs)
         self.loading = None
         for action in self.data_actions:
@@ -72,6 +76,7 @@ class MainWindow(QMainWindow):
         village = self.context.village()
         self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
         self.overview_tab.refresh()
+        self.members_tab.reload()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
         self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")

@@ -11,30 +11,7 @@ from partybuild_desktop import app as app_module
 from partybuild_desktop.services.overview import overview
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.main_window import MainWindow
-
-
-class ScriptedDialogs:
-    """Answers the window's questions from a script and records what it was told."""
-
-    def __init__(self, save=None, open_=None, confirm=True):
-        self.save, self.open_, self.answer = save, open_, confirm
-        self.told = []
-
-    def info(self, title, text):
-        self.told.append(("info", title, text))
-
-    def error(self, title, text):
-        self.told.append(("error", title, text))
-
-    def confirm(self, title, text):
-        self.told.append(("confirm", title, text))
-        return self.answer
-
-    def save_file(self, title, suggested, filters):
-        return self.save
-
-    def open_file(self, title, folder, filters):
-        return self.open_
+from tests.gui.conftest import ScriptedDialogs
 
 
 @pytest.fixture
@@ -68,7 +45,7 @@ def test_title_and_overview_show_the_real_counts(window_for, sample_store):
     assert organisation["农户"] == data.households > 0
     assert organisation["党小组"] == data.party_groups
     assert organisation["户级网格"] > 0 and organisation["党员中心户"] > 0
-    assert window.tabs.count() == 1 and window.tabs.tabText(0) == "概况"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员"]
 
 
 def test_menus_are_chinese_and_complete(window_for, sample_store):

@@ -1,0 +1,217 @@
+"""The members tab: search and filter every member, open the editor, see the selected member's book.
+
+Keyboard first: typing anywhere in the table goes to the search box, Enter opens the selected member,
+Ctrl+N adds one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
+from partybuild_desktop.services import members as member_service
+from partybuild_desktop.ui.members_model import MemberFilter, MembersModel
+from partybuild_desktop.ui.record_book import RecordBookPanel
+
+
+class MembersTable(QTableView):
+    """A table that hands printable keystrokes to the search box and opens a row on Enter."""
+
+    open_requested = Signal()
+    typed = Signal(str)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self.open_requested.emit()
+            return
+        text = event.text()
+        if text and text.isprintable() and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
+            self.typed.emit(text)
+            return
+        super().keyPressEvent(event)
+
+
+class MembersTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
+        super().__init__(parent)
+        self.context, self.dialogs = context, dialogs
+        self.today = today or dt.date.today()
+        self.model = MembersModel(self, self.today)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("memberSearch")
+        self.search.setPlaceholderText("搜索：姓名、拼音或首字母（如 zs）、身份证号、电话")
+        self.search.setClearButtonEnabled(True)
+        self.category = self._combo("category", "全部类别", [(c.label, c.value) for c in MemberCategory])
+        self.status = self._combo("status", "全部状态", [(s.label, s.value) for s in MemberStatus])
+        self.party_group = self._combo("partyGroup", "全部党小组", [])
+        self.grid = self._combo("grid", "全部网格", [])
+        self.include_archived = QCheckBox("含已归档")
+        self.count = QLabel()
+        self.add_button = QPushButton("新增党员")
+        self.add_button.setToolTip("Ctrl+N")
+        self.open_button = QPushButton("打开")
+        self.open_button.setToolTip("回车")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        for widget in (self.category, self.status, self.party_group, self.grid, self.include_archived):
+            filters.addWidget(widget)
+        filters.addStretch()
+        filters.addWidget(self.count)
+        filters.addWidget(self.add_button)
+        filters.addWidget(self.open_button)
+
+        self.table = MembersTable()
+        self.table.setObjectName("membersTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+
+        self.book = RecordBookPanel(context, dialogs, today=self.today)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("membersSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.book)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+
+        self.search.textChanged.connect(self.apply_filter)
+        for combo in (self.category, self.status, self.party_group, self.grid):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.include_archived.toggled.connect(self.apply_filter)
+        self.table.typed.connect(self._type_into_search)
+        self.table.open_requested.connect(self.open_selected)
+        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.search.returnPressed.connect(self._search_enter)
+        self.add_button.clicked.connect(self.add_member)
+        self.open_button.clicked.connect(self.open_selected)
+        QShortcut(QKeySequence.New, self, activated=self.add_member)
+        QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
+        self.book.changed.connect(self.changed)
+        self.reload()
+
+    def _combo(self, name: str, everything: str, items) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"{name}Filter")
+        combo.addItem(everything, None)
+        for label, data in items:
+            combo.addItem(label, data)
+        return combo
+
+    # --- data -----------------------------------------------------------------------------------
+    def reload(self, keep_member: int | None = None) -> None:
+        village_id = self.context.village().id
+        with self.context.store.session() as session:
+            rows = member_service.list_members(session, village_id)
+            groups = member_service.party_groups(session, village_id)
+            grids = member_service.grids(session, village_id)
+        for combo, items in ((self.party_group, groups), (self.grid, grids)):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for item in items:
+                combo.addItem(item.name, item.id)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+            combo.blockSignals(False)
+        self.model.set_rows(rows)
+        self.apply_filter()
+        if keep_member is not None:
+            self.select_member(keep_member)
+
+    def current_filter(self) -> MemberFilter:
+        category, status = self.category.currentData(), self.status.currentData()
+        return MemberFilter(
+            query=self.search.text(),
+            category=MemberCategory(category) if category else None,
+            status=MemberStatus(status) if status else None,
+            party_group_id=self.party_group.currentData(),
+            grid_id=self.grid.currentData(),
+            include_archived=self.include_archived.isChecked() or status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED),
+        )
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self.count.setText(f"显示 {len(self.model.visible)} / {len(self.model.rows)} 人")
+        if self.model.visible and not self.table.selectionModel().hasSelection():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+            )
+        self._show_selected()
+
+    def visible_member_ids(self) -> list[int]:
+        return [row.id for row in self.model.visible]
+
+    def selected_member_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.member_id(index.row()) if index.isValid() and self.model.visible else None
+
+    def select_member(self, member_id: int) -> None:
+        row = self.model.row_of(member_id)
+        if row is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+            )
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _show_selected(self) -> None:
+        self.book.show_member(self.selected_member_id())
+
+    def _type_into_search(self, text: str) -> None:
+        self.search.setFocus()
+        self.search.insert(text)
+
+    def _search_enter(self) -> None:
+        if len(self.model.visible) >= 1:
+            self.table.setFocus()
+            self.open_selected()
+
+    # --- actions --------------------------------------------------------------------------------
+    def _edit(self, member_id: int | None) -> None:
+        from partybuild_desktop.ui.member_editor import MemberEditor
+
+        editor = MemberEditor(self.context.store, self.context.village().id, member_id, self.dialogs, self, self.today)
+        if editor.exec():
+            self.reload(keep_member=editor.saved_id)
+            self.changed.emit()
+
+    def add_member(self) -> None:
+        self._edit(None)
+
+    def open_selected(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is not None:
+            self._edit(member_id)

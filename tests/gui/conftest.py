@@ -1,0 +1,25 @@
+"""What the GUI tests share."""
+
+
+class ScriptedDialogs:
+    """Answers the window's questions from a script and records what it was told."""
+
+    def __init__(self, save=None, open_=None, confirm=True):
+        self.save, self.open_, self.answer = save, open_, confirm
+        self.told = []
+
+    def info(self, title, text):
+        self.told.append(("info", title, text))
+
+    def error(self, title, text):
+        self.told.append(("error", title, text))
+
+    def confirm(self, title, text):
+        self.told.append(("confirm", title, text))
+        return self.answer
+
+    def save_file(self, title, suggested, filters):
+        return self.save
+
+    def open_file(self, title, folder, filters):
+        return self.open_
