@@ -7,7 +7,7 @@ lower-case haystacks, then resets the model; the view only asks for the rows it 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -16,8 +16,12 @@ from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
 from partybuild_desktop.services.members import MemberRow, normalise_query
 
-SORT_ROLE = Qt.UserRole + 1
-ID_ROLE = Qt.UserRole + 2
+SORT_ROLE = int(Qt.UserRole) + 1
+ID_ROLE = int(Qt.UserRole) + 2
+# Roles as plain ints: data() runs for every visible cell and role, and comparing Qt enum members
+# costs far more than comparing ints.
+_DISPLAY, _TOOLTIP, _FOREGROUND = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.ForegroundRole)
+_HORIZONTAL = Qt.Horizontal
 ARCHIVED_COLOUR = QColor("#999999")
 WARNING_COLOUR = QColor("#b03030")
 
@@ -31,14 +35,25 @@ class MemberFilter:
     grid_id: int | None = None
     include_archived: bool = False
 
-    def accepts(self, row: MemberRow, query: str) -> bool:
-        return (
-            (self.include_archived or not row.archived)
-            and (self.category is None or row.category is self.category)
-            and (self.status is None or row.status is self.status)
-            and (self.party_group_id is None or row.party_group_id == self.party_group_id)
-            and (self.grid_id is None or row.grid_id == self.grid_id)
-            and (not query or query in row.search_text)
+    def predicates(self):
+        """Only the tests that filter something, so an idle filter costs nothing per row."""
+        tests = []
+        if not self.include_archived:
+            tests.append(lambda r: not r.archived)
+        if self.category is not None:
+            tests.append(lambda r: r.category is self.category)
+        if self.status is not None:
+            tests.append(lambda r: r.status is self.status)
+        if self.party_group_id is not None:
+            tests.append(lambda r: r.party_group_id == self.party_group_id)
+        if self.grid_id is not None:
+            tests.append(lambda r: r.grid_id == self.grid_id)
+        return tests
+
+    def narrows(self, previous: "MemberFilter") -> bool:
+        """True when this filter can only hide rows the previous one showed (the clerk typed on)."""
+        return replace(self, query=previous.query) == previous and normalise_query(self.query).startswith(
+            normalise_query(previous.query)
         )
 
 
@@ -78,14 +93,22 @@ class MembersModel(QAbstractTableModel):
         self._apply()
 
     def set_filter(self, member_filter: MemberFilter) -> None:
+        # Typing on narrows what is shown already (and keeps its order); anything else starts over.
+        narrowing = member_filter.narrows(self.filter)
         self.filter = member_filter
-        self._apply()
+        self._apply(self.visible if narrowing else None)
 
-    def _apply(self) -> None:
+    def _apply(self, among: list[MemberRow] | None = None) -> None:
         self.beginResetModel()
-        query, accepts = normalise_query(self.filter.query), self.filter.accepts
-        self.visible = [row for row in self.rows if accepts(row, query)]
-        self._sort_visible()
+        rows = self.rows if among is None else among
+        query = normalise_query(self.filter.query)
+        if query:
+            rows = [row for row in rows if query in row.search_text]
+        for test in self.filter.predicates() if among is None else ():
+            rows = [row for row in rows if test(row)]
+        self.visible = rows if rows is not self.rows else list(rows)
+        if among is None:
+            self._sort_visible()
         self.endResetModel()
 
     def _sort_visible(self) -> None:
@@ -103,7 +126,10 @@ class MembersModel(QAbstractTableModel):
         return self.visible[row].id
 
     def row_of(self, member_id: int) -> int | None:
-        return next((i for i, r in enumerate(self.visible) if r.id == member_id), None)
+        for i, row in enumerate(self.visible):
+            if row.id == member_id:
+                return i
+        return None
 
     # --- Qt model interface ---------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -113,26 +139,26 @@ class MembersModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+        if orientation == _HORIZONTAL and role == _DISPLAY:
             return COLUMNS[section][0]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        row = self.visible[index.row()]
-        if role == Qt.DisplayRole:
-            value = COLUMNS[index.column()][1](row, self.today)
+    def data(self, index, role=_DISPLAY):
+        role = int(role)
+        if role == _DISPLAY:
+            value = COLUMNS[index.column()][1](self.visible[index.row()], self.today)
             return "" if value is None else str(value)
-        if role == SORT_ROLE:
-            return COLUMNS[index.column()][2](row, self.today)
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ToolTipRole and row.archived:
-            return "已归档"
-        if role == Qt.ForegroundRole:
+        if role == _FOREGROUND:
+            row = self.visible[index.row()]
             if row.archived:
                 return ARCHIVED_COLOUR
             if row.status in (MemberStatus.SUSPENDED, MemberStatus.LOST_CONTACT):
                 return WARNING_COLOUR
+            return None
+        if role == SORT_ROLE:
+            return COLUMNS[index.column()][2](self.visible[index.row()], self.today)
+        if role == ID_ROLE:
+            return self.visible[index.row()].id
+        if role == _TOOLTIP and self.visible[index.row()].archived:
+            return "已归档"
         return None

@@ -67,6 +67,8 @@ class MembersTab(QWidget):
         self.grid = self._combo("grid", "全部网格", [])
         self.include_archived = QCheckBox("含已归档")
         self.count = QLabel()
+        # A fixed width: a count whose width changed on every keystroke would re-lay out the whole tab.
+        self.count.setFixedWidth(self.count.fontMetrics().horizontalAdvance("显示 88888 / 88888 人") + 8)
         self.add_button = QPushButton("新增党员")
         self.add_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
@@ -89,11 +91,13 @@ class MembersTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per cell: much cheaper to paint, and a list reads better
 
         self.book = RecordBookPanel(context, dialogs, today=self.today)
         self.splitter = QSplitter(Qt.Horizontal)
@@ -151,6 +155,7 @@ class MembersTab(QWidget):
         self.apply_filter()
         if keep_member is not None:
             self.select_member(keep_member)
+        self.book.refresh()
 
     def current_filter(self) -> MemberFilter:
         category, status = self.category.currentData(), self.status.currentData()
@@ -164,11 +169,16 @@ class MembersTab(QWidget):
         )
 
     def apply_filter(self) -> None:
+        """Filter on every keystroke; the selected member stays selected while still shown."""
+        selected = self.book.member_id
         self.model.set_filter(self.current_filter())
         self.count.setText(f"显示 {len(self.model.visible)} / {len(self.model.rows)} 人")
-        if self.model.visible and not self.table.selectionModel().hasSelection():
+        row = self.model.row_of(selected) if selected is not None else None
+        if row is None and self.model.visible:
+            row = 0
+        if row is not None:
             self.table.selectionModel().setCurrentIndex(
-                self.model.index(0, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
             )
         self._show_selected()
 
@@ -188,7 +198,9 @@ class MembersTab(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
 
     def _show_selected(self) -> None:
-        self.book.show_member(self.selected_member_id())
+        member_id = self.selected_member_id()
+        if member_id != self.book.member_id:
+            self.book.show_member(member_id)
 
     def _type_into_search(self, text: str) -> None:
         self.search.setFocus()
