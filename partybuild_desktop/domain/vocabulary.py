@@ -186,3 +186,22 @@ def member_status(
     if lost_contact:
         return MemberStatus.LOST_CONTACT
     return MemberStatus.PROBATIONARY if standing is Standing.PROBATIONARY else MemberStatus.FULL
+
+
+class ProxyKind(Labelled):
+    """代办件类型 (seed 002)"""
+
+    INSTANT = "instant", "即办件"
+    PROMISED = "promised", "承诺件"
+    SUPPLEMENT = "supplement", "补办件"
+    JOINT = "joint", "联办件"
+    ESCALATED = "escalated", "上报件"
+    REFUSED = "refused", "不予办理"
+
+
+class ProxyStatus(Labelled):
+    """代办状态"""
+
+    OPEN = "open", "办理中"
+    DONE = "done", "已办结"
+    REFUSED = "refused", "不予办理"

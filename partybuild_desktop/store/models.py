@@ -36,6 +36,8 @@ from partybuild_desktop.domain.vocabulary import (
     MemberCategory,
     MemberEventKind,
     MembershipState,
+    ProxyKind,
+    ProxyStatus,
     RecordEntryType,
     Standing,
 )
@@ -188,6 +190,8 @@ class Member(Base):
     # 中心户 this member is attached to (hub household → 5–10 members).
     hub_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"))
     is_committee_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 党员示范岗: a post a party-group leader liaises with, like a hub household.
+    is_model_post: Mapped[bool] = mapped_column(Boolean, default=False)
     # 流动党员: 外出时间、外出原因、流向、联系方式、从事职业、活动证号.
     away_since: Mapped[Optional[dt.date]] = mapped_column(Date)
     away_reason: Mapped[Optional[str]] = mapped_column(String(64))
@@ -268,3 +272,37 @@ class RecordEntry(Base):
     source_id: Mapped[Optional[int]] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_record_entry_source", "source_kind", "source_id"),)
+
+
+class Visit(Base):
+    """民情日记: a member's visit to a household, and what came of it."""
+
+    __tablename__ = "visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    matter: Mapped[str] = mapped_column(Text)  # 民情事项: what the household raised
+    action: Mapped[Optional[str]] = mapped_column(Text)  # what was done
+    follow_up: Mapped[Optional[str]] = mapped_column(Text)  # 跟踪落实
+    feedback: Mapped[Optional[str]] = mapped_column(Text)  # 群众反馈
+
+
+class ProxyService(Base):
+    """事项代办: a matter handled on a household's behalf (即办件, 承诺件, 补办件, 联办件, 上报件, 不予办理)."""
+
+    __tablename__ = "proxy_service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    kind: Mapped[ProxyKind] = mapped_column(code_enum(ProxyKind))
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("household.id"), index=True)
+    applicant: Mapped[str] = mapped_column(String(32))
+    matter: Mapped[str] = mapped_column(Text)
+    received_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    promised_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    completed_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    handler_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"), index=True)
+    status: Mapped[ProxyStatus] = mapped_column(code_enum(ProxyStatus), default=ProxyStatus.OPEN)
+    refusal_reason: Mapped[Optional[str]] = mapped_column(Text)
+    notes: Mapped[Optional[str]] = mapped_column(Text)

@@ -23,7 +23,9 @@ def test_demo_then_check_then_backup(tmp_path):
     assert "石桥村" in made.stdout and "党员 60 名" in made.stdout
     checked = cli("--data-dir", str(folder), "check")
     assert checked.returncode == 0, checked.stderr
-    assert "数据文件完好" in checked.stdout and "0002（最新）" in checked.stdout
+    from partybuild_desktop.store.schema import HEAD_REVISION
+
+    assert "数据文件完好" in checked.stdout and f"{HEAD_REVISION}（最新）" in checked.stdout
     out = tmp_path / "备份" / "石桥村.sqlite3"
     backed = cli("--data-dir", str(folder), "backup", "--out", str(out))
     assert backed.returncode == 0, backed.stderr
