@@ -8,12 +8,18 @@ marks with the character before them and always stays inside the width. Table ce
 lines directly (``_CellText``): a Paragraph per cell would wrap the same text again several times while
 the table is laid out, which made a 2,000-row roster take twice as long. Free-standing text (title,
 notes, signature) stays a Paragraph with ``wordWrap='CJK'``, which can continue on the next page.
+
+A form set (cards) is laid out here box by box (``layout_form``) and drawn with plain canvas calls; the
+forms are put on pages by ``spec.pack_pages``, one flowable per page, so platypus only adds the pages.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -21,6 +27,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -39,7 +46,7 @@ from reportlab.platypus import TableStyle
 from .. import APP_NAME
 from ..fileio import atomic_write
 from . import fonts
-from .spec import Report, Table, display_text
+from .spec import DrawnPages, Form, FormCell, FormSet, Report, Section, Table, display_text, pack_pages
 
 BODY_SIZE = 10.5  # 五号
 TITLE_SIZE = 16
@@ -51,6 +58,10 @@ CELL_PAD_X = 3
 CELL_PAD_Y = 2.5
 GRID_WIDTH = 0.5
 PAGE_NUMBER = "第 {page} 页，共 {pages} 页"
+FORM_TITLE_GAP = 2 * mm  # between a form's title (or caption) and what follows
+FORM_OUTLINE_WIDTH = 1.0  # the frame around a form's grid
+FORM_LABEL_GREY = colors.Color(0.95, 0.95, 0.95)  # label and heading boxes (xlsx: F2F2F2)
+PHOTO_INSET = 3  # points between a photo and its box
 
 # Chinese line-breaking rules (GB/T 15834 and common typesetting practice).
 NO_LINE_START = frozenset("，。、；：！？）》」』】〕〉〗”’…‥·%‰℃,.;:!?)]}")
@@ -101,6 +112,13 @@ def break_lines(text: str, font_name: str, font_size: float, max_width: float) -
             current, current_width = pieces[-1], width(pieces[-1])
         lines.append(current.rstrip())
     return lines
+
+
+def _fitting_lines(text: str, font_name: str, font_size: float, max_width: float) -> list[str]:
+    """``break_lines``, with a shortcut for the usual one-line box."""
+    if "\n" not in text and stringWidth(text, font_name, font_size) <= max_width:
+        return [text.rstrip()]
+    return break_lines(text, font_name, font_size, max_width)
 
 
 def _is_wide(ch: str) -> bool:
@@ -190,15 +208,34 @@ class _CellText(Flowable):
 class _SectionStart(Flowable):
     """Invisible marker telling the canvas that a new table (a new page count) begins on this page."""
 
-    def __init__(self, index: int):
+    def __init__(self, index: int, numbered: bool = True):
         super().__init__()
-        self.index = index
+        self.index, self.numbered = index, numbered
 
     def wrap(self, available_width, available_height):
         return 0, 0
 
     def draw(self):
         self.canv.section_index = self.index
+        self.canv.section_numbered = self.numbered
+
+
+class _DrawnPage(Flowable):
+    """One page of a ``DrawnPages`` section, filling a frame that covers the whole page."""
+
+    def __init__(self, section: DrawnPages, index: int, warnings: Callable[[str], None]):
+        super().__init__()
+        self.section, self.index, self.warn = section, index, warnings
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = available_width, available_height
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.saveState()
+        for message in self.section.draw(self.canv, self.index, self.width, self.height) or ():
+            self.warn(message)
+        self.canv.restoreState()
 
 
 class _NumberedCanvas(Canvas):
@@ -207,6 +244,7 @@ class _NumberedCanvas(Canvas):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.section_index = 0
+        self.section_numbered = True
         self._saved_pages: list[dict] = []
 
     def showPage(self):
@@ -219,6 +257,9 @@ class _NumberedCanvas(Canvas):
         for state in self._saved_pages:
             self.__dict__.update(state)
             numbers[self.section_index] += 1
+            if not self.section_numbered:
+                super().showPage()
+                continue
             text = PAGE_NUMBER.format(page=numbers[self.section_index], pages=totals[self.section_index])
             font = fonts.body_font()
             if fonts.missing_glyphs(text, font):
@@ -233,11 +274,25 @@ class _Writer:
     def __init__(self) -> None:
         self.warnings: list[str] = []
         self._styles: dict[tuple[str, float, str], ParagraphStyle] = {}
+        # Forms repeat the same labels and many of the same values: break and check each text once.
+        self._lines: dict[tuple[str, str, float, float], list[str]] = {}
+        self._printable: set[tuple[str, str]] = set()
 
     def build(self, report: Report, file) -> None:
         templates, story = [], []
-        for i, table in enumerate(report.tables):
-            page_size = _page_size(table)
+        for i, section in enumerate(report.tables):
+            page_size = _page_size(section)
+            if isinstance(section, DrawnPages):  # the layout keeps its own margins
+                templates.append(PageTemplate(id=f"section{i}", pagesize=page_size, frames=[
+                    Frame(0, 0, *page_size, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)]))
+                if i:
+                    story += [NextPageTemplate(f"section{i}"), PageBreak()]
+                story.append(_SectionStart(i, section.page_numbers))
+                for page in range(section.count):
+                    if page:
+                        story.append(PageBreak())
+                    story.append(_DrawnPage(section, page, self._warn))
+                continue
             frame_width = page_size[0] - 2 * MARGIN
             frame_height = page_size[1] - MARGIN - BOTTOM_MARGIN
             frame = Frame(MARGIN, BOTTOM_MARGIN, frame_width, frame_height,
@@ -246,11 +301,15 @@ class _Writer:
             if i:
                 story += [NextPageTemplate(f"section{i}"), PageBreak()]
             story.append(_SectionStart(i))
-            story += self._section(table, frame_width)
-        first = report.tables[0].spec
+            if isinstance(section, FormSet):
+                story += self._form_section(section, frame_width, frame_height)
+            else:
+                story += self._section(section, frame_width)
+        first = report.tables[0]
+        author = first.spec.unit if isinstance(first, Table) else ""
         doc = BaseDocTemplate(
-            file, pageTemplates=templates, pagesize=_page_size(report.tables[0]),
-            title=report.stem, author=first.unit or "", creator=APP_NAME, lang="zh-CN",
+            file, pageTemplates=templates, pagesize=_page_size(first),
+            title=report.stem, author=author or "", creator=APP_NAME, lang="zh-CN",
             initialFontName=fonts.body_font(),  # else every page names Helvetica, a font not embedded
         )
         doc.build(story, canvasmaker=_NumberedCanvas)
@@ -263,6 +322,9 @@ class _Writer:
             self._paragraph(spec.title, heading, TITLE_SIZE, "center", frame_width, f"「{title}」的标题"),
             Spacer(1, 4 * mm),
         ]
+        if spec.subtitle:
+            story += [self._paragraph(spec.subtitle, body, BODY_SIZE, "center", frame_width, f"「{title}」的副标题"),
+                      Spacer(1, 2 * mm)]
 
         if spec.unit_text or spec.date_text:
             half = frame_width / 2
@@ -325,6 +387,108 @@ class _Writer:
                                          f"「{title}」的签字栏"))
         return story
 
+    def _form_section(self, forms: FormSet, frame_width: float, frame_height: float) -> list[Flowable]:
+        layouts = [self.layout_form(form, frame_width, f"「{forms.title}」{form.name}") for form in forms.forms]
+        for layout in layouts:
+            layout.fit_height(frame_height)
+        pages = pack_pages([layout.drawn_height for layout in layouts], frame_height, forms.gap)
+        story: list[Flowable] = []
+        for number, page in enumerate(pages):
+            if number:
+                story.append(PageBreak())
+            story.append(_FormPage([layouts[i] for i in page], forms.gap))
+        return story
+
+    def layout_form(self, form: Form, width: float, where: str = "") -> FormLayout:
+        """Where every line, box and picture of ``form`` goes when it is ``width`` points wide."""
+        spec = form.spec
+        heading, body = fonts.heading_font(), fonts.body_font()
+        where = where or form.name
+        layout = FormLayout(width)
+        ops_top: list[tuple] = []  # (text, font, size, align, x, width, line bottom from the top)
+        y = 0.0
+        title_font = self._font_for(spec.title, heading, f"{where}的标题")
+        for line in self._lines_of(spec.title, title_font, TITLE_SIZE, width):
+            y += TITLE_SIZE * LEADING
+            ops_top.append((line, title_font, TITLE_SIZE, "center", 0.0, width, y))
+        y += FORM_TITLE_GAP
+        if form.caption_left or form.caption_right:
+            start = y
+            for text, align, x in ((form.caption_left, "left", 0.0), (form.caption_right, "right", width / 2)):
+                font = self._font_for(text, body, f"{where}的表头")
+                line_y = start
+                for line in self._lines_of(text, font, BODY_SIZE, width / 2) if text else []:
+                    line_y += BODY_SIZE * LEADING
+                    ops_top.append((line, font, BODY_SIZE, align, x, width / 2, line_y))
+                y = max(y, line_y)
+            y += FORM_TITLE_GAP / 2
+
+        total = sum(spec.widths)
+        col_x = [0.0]
+        for w in spec.widths:
+            col_x.append(col_x[-1] + width * w / total)
+        broken: dict[FormCell, tuple[str, list[str]]] = {}
+
+        def needed(cell: FormCell, text: str) -> float:
+            font = self._font_for(text, heading if cell.kind in ("label", "heading") else body,
+                                  lambda: f"{where}的「{spec.label_of(cell)}」")
+            inner = col_x[cell.col + cell.col_span] - col_x[cell.col] - 2 * CELL_PAD_X
+            lines = self._lines_of(text, font, BODY_SIZE, inner) if text else []
+            broken[cell] = (font, lines)
+            return len(lines) * BODY_SIZE * LEADING + 2 * CELL_PAD_Y
+
+        row_heights = form.row_heights(needed)
+        grid_top = y
+        row_y = [grid_top]
+        for h in row_heights:
+            row_y.append(row_y[-1] + h)
+        layout.height = height = row_y[-1]
+        layout.grid = (0.0, 0.0, width, height - grid_top)
+        for line, font, size, align, x, w, slot_bottom in ops_top:
+            descent = -getFont(font).face.descent / 1000 * size
+            baseline = height - slot_bottom + (size * LEADING - size) / 2 + descent
+            layout.add_text(line, font, size, align, x, w, baseline, box=None)
+
+        descent_of: dict[str, float] = {}
+        for cell in spec.cells:
+            x0, x1 = col_x[cell.col], col_x[cell.col + cell.col_span]
+            top, bottom = row_y[cell.row], row_y[cell.row + cell.row_span]
+            box = (x0, height - bottom, x1 - x0, bottom - top)
+            layout.boxes.append(FormBox(*box, filled=cell.kind in ("label", "heading")))
+            image = form.image(cell)
+            if image is not None:
+                if self._place_image(layout, image, box, f"{where}的照片"):
+                    continue
+            if cell.kind == "photo":
+                font = self._font_for(cell.text, body, f"{where}的照片框")
+                lines = self._lines_of(cell.text, font, BODY_SIZE, box[2] - 2 * CELL_PAD_X)
+            else:
+                font, lines = broken[cell]
+            if font not in descent_of:
+                descent_of[font] = -getFont(font).face.descent / 1000 * BODY_SIZE
+            leading = BODY_SIZE * LEADING
+            block_top = box[1] + box[3] - (box[3] - len(lines) * leading) / 2
+            for i, line in enumerate(lines):
+                baseline = block_top - (i + 1) * leading + (leading - BODY_SIZE) / 2 + descent_of[font]
+                layout.add_text(line, font, BODY_SIZE, cell.alignment, x0 + CELL_PAD_X, x1 - x0 - 2 * CELL_PAD_X,
+                                baseline, box=box)
+        return layout
+
+    def _place_image(self, layout: FormLayout, data: bytes, box, where: str) -> bool:
+        """Fit a picture in a box, proportions kept, centred; False (with a warning) when it cannot be read."""
+        try:
+            reader = ImageReader(io.BytesIO(data))
+            image_w, image_h = reader.getSize()
+        except Exception:  # reportlab and Pillow raise many types for a damaged picture
+            self._warn(f"{where}无法读取，已留空，请重新导入照片。")
+            return False
+        x, y, w, h = box
+        inner_w, inner_h = w - 2 * PHOTO_INSET, h - 2 * PHOTO_INSET
+        ratio = min(inner_w / image_w, inner_h / image_h)
+        draw_w, draw_h = image_w * ratio, image_h * ratio
+        layout.images.append(FormImage(reader, x + (w - draw_w) / 2, y + (h - draw_h) / 2, draw_w, draw_h))
+        return True
+
     def _cell(self, text: str, font_name: str, align: str, where: str) -> _CellText:
         return _CellText(text, self._font_for(text, font_name, where), BODY_SIZE, align)
 
@@ -337,10 +501,23 @@ class _Writer:
         markup = "<br/>".join(escape(line) for line in lines)
         return _BrokenParagraph(markup, self._style(font_name, size, align))
 
-    def _font_for(self, text: str, preferred: str, where: str) -> str:
+    def _lines_of(self, text: str, font_name: str, size: float, width: float) -> list[str]:
+        key = (text, font_name, size, width)
+        lines = self._lines.get(key)
+        if lines is None:
+            lines = self._lines[key] = _fitting_lines(text, font_name, size, width)
+        return lines
+
+    def _font_for(self, text: str, preferred: str, where: str | Callable[[], str]) -> str:
+        """``where`` names the place for a warning; it may be a function, called only when needed."""
+        if (text, preferred) in self._printable:
+            return preferred
         missing = fonts.missing_glyphs(text, preferred)
         if not missing:
+            self._printable.add((text, preferred))
             return preferred
+        if callable(where):
+            where = where()
         chosen = preferred
         fallback = fonts.fallback_font()
         if fallback != preferred:
@@ -369,9 +546,123 @@ class _Writer:
         return self._styles[key]
 
 
-def _page_size(table: Table) -> tuple[float, float]:
-    size = _PAPER[table.spec.paper]
-    return landscape(size) if table.spec.orientation == "landscape" else portrait(size)
+def _page_size(section: Section) -> tuple[float, float]:
+    paper, orientation = (section.spec.paper, section.spec.orientation) if isinstance(section, Table) else (
+        section.paper, section.orientation)
+    size = _PAPER[paper]
+    return landscape(size) if orientation == "landscape" else portrait(size)
+
+
+@dataclass
+class FormText:
+    """One line of text: drawn at (``x``, ``y``) (baseline, left end) inside ``box`` (None: title or
+    caption, outside the grid)."""
+
+    text: str
+    font: str
+    size: float
+    x: float
+    y: float
+    box: tuple[float, float, float, float] | None
+
+
+@dataclass
+class FormBox:
+    x: float
+    y: float
+    width: float
+    height: float
+    filled: bool
+
+
+@dataclass
+class FormImage:
+    image: ImageReader
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class FormLayout:
+    """One form laid out, in points from its bottom-left corner; drawn by ``draw_form``."""
+
+    width: float
+    height: float = 0.0
+    grid: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # the outline around the boxes
+    texts: list[FormText] = field(default_factory=list)
+    boxes: list[FormBox] = field(default_factory=list)
+    images: list[FormImage] = field(default_factory=list)
+    scale: float = 1.0  # below 1 when a form taller than a page is shrunk to fit
+
+    def add_text(self, text: str, font: str, size: float, align: str, x: float, width: float, y: float,
+                 box) -> None:
+        if align != "left":
+            shift = width - stringWidth(text, font, size)
+            x += shift if align == "right" else shift / 2
+        self.texts.append(FormText(text, font, size, x, y, box))
+
+    def fit_height(self, available: float) -> None:
+        if self.height > available:
+            self.scale = available / self.height
+
+    @property
+    def drawn_height(self) -> float:
+        return self.height * self.scale
+
+
+def layout_form(form: Form, width: float) -> FormLayout:
+    """How ``form`` is drawn ``width`` points wide (for tests and measurements; warnings are dropped)."""
+    return _Writer().layout_form(form, width)
+
+
+def draw_form(canvas: Canvas, layout: FormLayout, x: float, y: float) -> None:
+    """Draw a laid-out form with its bottom-left corner at (``x``, ``y``)."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    if layout.scale != 1:
+        canvas.translate(layout.width * (1 - layout.scale) / 2, 0)
+        canvas.scale(layout.scale, layout.scale)
+    canvas.setFillColor(FORM_LABEL_GREY)
+    for box in layout.boxes:
+        if box.filled:
+            canvas.rect(box.x, box.y, box.width, box.height, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    canvas.setLineWidth(GRID_WIDTH)
+    for box in layout.boxes:
+        canvas.rect(box.x, box.y, box.width, box.height, stroke=1, fill=0)
+    canvas.setLineWidth(FORM_OUTLINE_WIDTH)
+    canvas.rect(*layout.grid, stroke=1, fill=0)
+    for picture in layout.images:
+        canvas.drawImage(picture.image, picture.x, picture.y, picture.width, picture.height)
+    current = None
+    for text in layout.texts:
+        if (text.font, text.size) != current:
+            canvas.setFont(text.font, text.size)
+            current = (text.font, text.size)
+        canvas.drawString(text.x, text.y, text.text)
+    canvas.restoreState()
+
+
+class _FormPage(Flowable):
+    """The forms of one page, one under another."""
+
+    def __init__(self, layouts: list[FormLayout], gap: float):
+        super().__init__()
+        self.layouts, self.gap = layouts, gap
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.height = sum(layout.drawn_height for layout in self.layouts) + self.gap * (len(self.layouts) - 1)
+        return self.width, self.height
+
+    def draw(self):
+        top = self.height
+        for layout in self.layouts:
+            top -= layout.drawn_height
+            draw_form(self.canv, layout, 0, top)
+            top -= self.gap
 
 
 def _chars(text: str, chars: set[str]) -> str:

@@ -4,6 +4,10 @@ A ``TableSpec`` says what the printed table looks like (title, columns, paper, t
 a ``Table`` pairs a spec with its rows; a ``Report`` is the tables that go into one file. Everything the
 two writers must agree on (header merges, column widths, totals, how a value reads) is computed here,
 so the xlsx and the pdf of one table cannot drift apart. Plain Python only: no openpyxl, no reportlab.
+
+A card is not a table but a "label: value" form on a grid with merged boxes and a photo box: a
+``FormSpec`` describes it, a ``Form`` fills it for one person, and a ``FormSet`` (a run of forms printed
+one under another, as many to a page as fit) takes a table's place in a ``Report``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
@@ -86,6 +90,7 @@ class TableSpec:
     signature: str | None = None  # e.g. "书记签字：__________　　（盖章）"
     totals_label: str | None = None  # e.g. "合计": adds a row summing the number columns
     sheet_name: str | None = None  # xlsx sheet name; defaults to the title
+    subtitle: str | None = None  # a centred line under the title, e.g. whose record the table is
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -197,10 +202,188 @@ class Table:
         return widths
 
 
+FormCellKind = Literal["label", "value", "heading", "photo"]
+FORM_CELL_KINDS = ("label", "value", "heading", "photo")
+
+
+@dataclass(frozen=True)
+class FormCell:
+    """One box of a form. A label or heading prints ``text``; a value prints ``Form.values[key]``; a
+    photo box shows the image bytes in ``Form.values[key]``, or ``text`` when there are none.
+    Rows and columns count from 0."""
+
+    kind: FormCellKind
+    row: int
+    col: int
+    text: str = ""
+    key: str | None = None
+    row_span: int = 1
+    col_span: int = 1
+    align: Align | None = None  # None: values left, everything else centred
+
+    def __post_init__(self) -> None:
+        if self.kind not in FORM_CELL_KINDS:
+            raise ValueError(f"form cell ({self.row}, {self.col}): unknown kind {self.kind!r}")
+        if self.kind in ("value", "photo") and not self.key:
+            raise ValueError(f"form cell ({self.row}, {self.col}): a {self.kind} cell needs a key")
+        if self.align is not None and self.align not in ALIGNS:
+            raise ValueError(f"form cell ({self.row}, {self.col}): unknown align {self.align!r}")
+        if self.row < 0 or self.col < 0 or self.row_span < 1 or self.col_span < 1:
+            raise ValueError(f"form cell ({self.row}, {self.col}): bad position or span")
+
+    @property
+    def alignment(self) -> Align:
+        return self.align or ("left" if self.kind == "value" else "center")
+
+    @property
+    def rows(self) -> range:
+        return range(self.row, self.row + self.row_span)
+
+    @property
+    def cols(self) -> range:
+        return range(self.col, self.col + self.col_span)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form on a grid: every position of the grid belongs to exactly one cell (merged boxes span)."""
+
+    title: str
+    # Column widths in spreadsheet character units (a Chinese character counts 2); the PDF uses them as
+    # proportions of the printable width.
+    widths: tuple[float, ...]
+    # Minimum row heights in points; a row grows when a box's text needs more lines.
+    heights: tuple[float, ...]
+    cells: tuple[FormCell, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "widths", tuple(float(w) for w in self.widths))
+        object.__setattr__(self, "heights", tuple(float(h) for h in self.heights))
+        object.__setattr__(self, "cells", tuple(self.cells))
+        owner: dict[tuple[int, int], FormCell] = {}
+        for cell in self.cells:
+            for r in cell.rows:
+                for c in cell.cols:
+                    if r >= len(self.heights) or c >= len(self.widths):
+                        raise ValueError(f"form {self.title!r}: cell ({cell.row}, {cell.col}) lies outside the grid")
+                    if (r, c) in owner:
+                        raise ValueError(f"form {self.title!r}: cells overlap at ({r}, {c})")
+                    owner[(r, c)] = cell
+        gaps = [(r, c) for r in range(len(self.heights)) for c in range(len(self.widths)) if (r, c) not in owner]
+        if gaps:
+            raise ValueError(f"form {self.title!r}: no cell covers {gaps[:5]}")
+
+    def label_of(self, cell: FormCell) -> str:
+        """What a box is called in a message: the label just left of it, else its key or text."""
+        for other in self.cells:
+            if other.kind == "label" and other.row == cell.row and other.col + other.col_span == cell.col:
+                return other.text
+        return cell.key or cell.text
+
+
+@dataclass
+class Form:
+    """One filled form, e.g. one member's card."""
+
+    spec: FormSpec
+    values: Mapping[str, Value | bytes]  # value boxes by key; photo boxes take image bytes (or None)
+    name: str = ""  # whose form it is, for messages
+    caption_left: str = ""  # a line between the title and the grid, left and right
+    caption_right: str = ""
+
+    def text(self, cell: FormCell) -> str:
+        """What a box prints (a photo box: its placeholder, shown only when there is no image)."""
+        if cell.kind == "value":
+            value = self.values.get(cell.key)
+            return display_text(value, _PLAIN) if not isinstance(value, bytes) else ""
+        return cell.text
+
+    def image(self, cell: FormCell) -> bytes | None:
+        value = self.values.get(cell.key) if cell.kind == "photo" else None
+        return value if isinstance(value, bytes) and value else None
+
+    def row_heights(self, needed: Callable[[FormCell, str], float]) -> list[float]:
+        """Row heights giving every box the height ``needed(cell, text)`` says its text takes (each
+        writer measures with its own font metrics). A box over several rows takes what it lacks from its
+        last row; single-row boxes are settled first, so a merged box grows only what they leave short."""
+        heights = list(self.spec.heights)
+        for cell in sorted(self.spec.cells, key=lambda c: c.row_span):
+            if cell.kind == "photo":
+                continue
+            short = needed(cell, self.text(cell)) - sum(heights[r] for r in cell.rows)
+            if short > 0:
+                heights[cell.rows[-1]] += short
+        return heights
+
+
+_PLAIN = Column("", "_")  # how a form value reads: as a text column would print it
+
+
+@dataclass
+class FormSet:
+    """Forms printed one under another, as many to a page as fit (see ``pack_pages``). All forms of a
+    set share the same columns, so the xlsx writer can put them on one sheet."""
+
+    title: str  # the sheet name and the PDF document's section
+    forms: Sequence[Form]
+    paper: Paper = "A4"
+    orientation: Orientation = "portrait"
+    gap: float = 24.0  # points between two forms on one page, room to cut them apart
+    sheet_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.forms:
+            raise ValueError(f"form set {self.title!r} has no forms")
+        widths = self.forms[0].spec.widths
+        if any(form.spec.widths != widths for form in self.forms):
+            raise ValueError(f"form set {self.title!r}: forms with different columns")
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        return self.forms[0].spec.widths
+
+
+def pack_pages(heights: Sequence[float], available: float, gap: float) -> list[list[int]]:
+    """Indexes of the forms on each page: in order, as many as fit one under another with ``gap``
+    between them; a form taller than a page gets a page of its own."""
+    pages: list[list[int]] = []
+    used = 0.0
+    for index, height in enumerate(heights):
+        if pages and used + gap + height <= available:
+            pages[-1].append(index)
+            used += gap + height
+        else:
+            pages.append([index])
+            used = height
+    return pages
+
+
+@dataclass
+class DrawnPages:
+    """Pages a layout module draws itself (a notice board, contact cards with cut marks): what is neither
+    a table nor a form. PDF only; the xlsx writer refuses it. ``draw(canvas, index, width, height)``
+    draws page ``index`` (from 0) on a page ``width`` × ``height`` points, origin bottom left, and may
+    return warnings in Chinese (e.g. a character missing from the fonts)."""
+
+    title: str
+    count: int  # number of pages
+    draw: Callable[[object, int, float, float], Sequence[str] | None]
+    paper: Paper = "A4"
+    orientation: Orientation = "portrait"
+    page_numbers: bool = True  # a public notice board carries none
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError(f"drawn pages {self.title!r}: nothing to draw")
+
+
+Section = Union[Table, FormSet, DrawnPages]
+
+
 @dataclass
 class Report:
     stem: str  # file name without extension, e.g. "2026年第三季度党建报表"
-    tables: list[Table]
+    tables: list[Section]  # tables and form sets, each its own sheet and its own run of PDF pages
 
     def file_name(self, suffix: str) -> str:
         """A file name that Windows accepts: ``report.file_name(".xlsx")``."""

@@ -1,20 +1,27 @@
-"""Write a ``Report`` as an .xlsx workbook, one sheet per table, ready to edit and print in Excel or WPS."""
+"""Write a ``Report`` as an .xlsx workbook, one sheet per table, ready to edit and print in Excel or WPS.
+
+A form set (cards) goes on one sheet too: the forms one under another, each a block of merged, bordered
+boxes, with manual page breaks where ``spec.pack_pages`` starts a new page. Manual breaks only hold at a
+fixed print scale (Excel ignores them under "fit to page"), so the scale is worked out from the widths.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..fileio import atomic_write
-from .spec import Column, Report, Table, Value, display_text, display_width
+from .spec import Column, DrawnPages, Form, FormSet, Report, Table, Value, display_text, display_width, pack_pages
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -28,6 +35,17 @@ ROW_PADDING = 3  # points above and below the text
 CELL_INNER_MARGIN = 1  # character units of a column that wrapped text cannot use
 PAGE_FOOTER = "第 &P 页，共 &N 页"
 PAPER_SIZES = {"A4": 9, "A3": 8}  # the codes of the OOXML paperSize attribute
+PAPER_POINTS = {"A4": (595.28, 841.89), "A3": (841.89, 1190.55)}  # portrait width, height
+MARGINS = dict(left=0.5, right=0.5, top=0.6, bottom=0.7, footer=0.3)  # inches
+# Excel draws a column of width w about 7·w pixels wide (7 px: the digit width of Calibri 11, the default
+# font), 96 px an inch. LibreOffice without Calibri's metric twin (Carlito) draws it about 9.3·w pixels;
+# a form's print scale allows for that, so its columns never spill onto a second page across.
+PIXELS_PER_WIDTH_UNIT = 7
+WIDEST_PIXELS_PER_WIDTH_UNIT = 9.3
+POINTS_PER_PIXEL = 0.75
+PAGE_HEIGHT_SLACK = 0.97  # row heights are rounded to whole pixels; keep a little room on each page
+CAPTION_ROW_HEIGHT = 20
+PHOTO_INSET = 4  # pixels between a photo and its box
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 SHEET_NAME_MAX = 31
@@ -42,6 +60,8 @@ _CENTRE_WRAPPED = Alignment(horizontal="center", vertical="center", wrap_text=Tr
 _LEFT = Alignment(horizontal="left", vertical="center")
 _RIGHT = Alignment(horizontal="right", vertical="center")
 _NOTE = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def write_xlsx(report: Report, path: str | os.PathLike[str]) -> str:
@@ -51,10 +71,16 @@ def write_xlsx(report: Report, path: str | os.PathLike[str]) -> str:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used_names: set[str] = set()
-    for table in report.tables:
-        name = sheet_name(table.spec.sheet_name or table.spec.title, used_names)
+    for section in report.tables:
+        if isinstance(section, DrawnPages):
+            raise ValueError(f"“{section.title}”是排版好的打印件，只能导出为 PDF 文件。")
+        if isinstance(section, FormSet):
+            name = sheet_name(section.sheet_name or section.title, used_names)
+            _fill_form_sheet(workbook.create_sheet(name), section)
+        else:
+            name = sheet_name(section.spec.sheet_name or section.spec.title, used_names)
+            _fill_sheet(workbook.create_sheet(name), section)
         used_names.add(name.casefold())
-        _fill_sheet(workbook.create_sheet(name), table)
     return atomic_write(path, workbook.save)
 
 
@@ -85,6 +111,11 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
     title_lines = _wrapped_line_count(spec.title, sum(widths) * BODY_SIZE / TITLE_SIZE)
     ws.row_dimensions[row].height = TITLE_ROW_HEIGHT * title_lines
     row += 1
+
+    if spec.subtitle:
+        _merged(ws, row, 1, row, n_cols, spec.subtitle, _body_font, _CENTRE_WRAPPED)
+        _set_height(ws, row, _wrapped_line_count(spec.subtitle, sum(widths)))
+        row += 1
 
     if spec.unit_text or spec.date_text:
         if n_cols == 1:
@@ -149,18 +180,147 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
 
 def _page_setup(ws: Worksheet, table: Table, last_row: int) -> None:
     spec = table.spec
-    ws.page_setup.paperSize = PAPER_SIZES[spec.paper]
-    ws.page_setup.orientation = spec.orientation
+    _paper_and_margins(ws, spec.paper, spec.orientation)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as needed
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = 0.6
-    ws.page_margins.bottom = 0.7
-    ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = PAGE_FOOTER
     ws.print_area = f"A1:{get_column_letter(len(spec.columns))}{last_row}"
+
+
+def _paper_and_margins(ws: Worksheet, paper: str, orientation: str) -> None:
+    ws.page_setup.paperSize = PAPER_SIZES[paper]
+    ws.page_setup.orientation = orientation
+    ws.print_options.horizontalCentered = True
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.oddFooter.center.text = PAGE_FOOTER
+
+
+def printable_points(paper: str, orientation: str) -> tuple[float, float]:
+    """Width and height inside the margins at 100 % scale."""
+    width, height = PAPER_POINTS[paper]
+    if orientation == "landscape":
+        width, height = height, width
+    return (width - 72 * (MARGINS["left"] + MARGINS["right"]),
+            height - 72 * (MARGINS["top"] + MARGINS["bottom"]))
+
+
+def form_print_scale(forms: FormSet) -> int:
+    """The print scale (percent) at which the forms' columns fit the printable width in Excel, WPS and
+    LibreOffice alike."""
+    width, _ = printable_points(forms.paper, forms.orientation)
+    sheet_width = sum(forms.widths) * WIDEST_PIXELS_PER_WIDTH_UNIT * POINTS_PER_PIXEL
+    return max(10, min(100, math.floor(100 * width / sheet_width)))
+
+
+def form_row_heights(form: Form) -> list[float]:
+    """The grid's row heights in points: each box tall enough for its text as Excel wraps it."""
+    widths = form.spec.widths
+
+    def needed(cell, text: str) -> float:
+        lines = _wrapped_line_count(text, sum(widths[c] for c in cell.cols))
+        return lines * LINE_HEIGHT + 2 * ROW_PADDING
+
+    return form.row_heights(needed)
+
+
+def _form_head_heights(form: Form) -> list[float]:
+    """Heights of the title row and (when there is one) the caption row above the grid."""
+    title_lines = _wrapped_line_count(form.spec.title, sum(form.spec.widths) * BODY_SIZE / TITLE_SIZE)
+    heights = [TITLE_ROW_HEIGHT * title_lines]
+    if form.caption_left or form.caption_right:
+        heights.append(CAPTION_ROW_HEIGHT)
+    return heights
+
+
+def _fill_form_sheet(ws: Worksheet, forms: FormSet) -> None:
+    widths = forms.widths
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    scale = form_print_scale(forms)
+    _, page_height = printable_points(forms.paper, forms.orientation)
+    available = page_height * 100 / scale * PAGE_HEIGHT_SLACK
+    laid_out = [(form, _form_head_heights(form), form_row_heights(form)) for form in forms.forms]
+    pages = pack_pages([sum(head) + sum(grid) for _, head, grid in laid_out], available, forms.gap)
+    row = 1
+    for page_number, page in enumerate(pages):
+        if page_number:
+            ws.row_breaks.append(Break(id=row - 1))  # the break goes after the row it names
+        for position, index in enumerate(page):
+            if position:
+                ws.row_dimensions[row].height = forms.gap
+                row += 1
+            row = _write_form(ws, *laid_out[index], row)
+    _paper_and_margins(ws, forms.paper, forms.orientation)
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = scale
+    ws.print_area = f"A1:{get_column_letter(len(widths))}{row - 1}"
+
+
+def _write_form(ws: Worksheet, form: Form, head: list[float], grid: list[float], top: int) -> int:
+    """Write one form from row ``top``; returns the first row after it."""
+    spec = form.spec
+    n_cols = len(spec.widths)
+    _merged(ws, top, 1, top, n_cols, spec.title, _title_font, _CENTRE_WRAPPED)
+    ws.row_dimensions[top].height = head[0]
+    row = top + 1
+    if len(head) > 1:
+        middle = math.ceil(n_cols / 2)
+        _merged(ws, row, 1, row, middle, form.caption_left, _body_font, _LEFT)
+        _merged(ws, row, middle + 1, row, n_cols, form.caption_right, _body_font, _RIGHT)
+        ws.row_dimensions[row].height = head[1]
+        row += 1
+    first = row
+    for i, height in enumerate(grid):
+        ws.row_dimensions[first + i].height = height
+    for cell in spec.cells:
+        r0, c0 = first + cell.row, cell.col + 1
+        r1, c1 = r0 + cell.row_span - 1, c0 + cell.col_span - 1
+        image = form.image(cell)
+        text = "" if image else form.text(cell)
+        font = _bold_font if cell.kind in ("label", "heading") else _body_font
+        alignment = Alignment(horizontal=cell.alignment, vertical="center", wrap_text=True)
+        _merged(ws, r0, c0, r1, c1, text or None, font, alignment, BORDER)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                target = ws.cell(row=r, column=c)
+                if cell.kind in ("label", "heading"):
+                    target.fill = _LABEL_FILL
+                elif cell.kind == "value":
+                    target.number_format = "@"  # a phone number typed in later stays text
+        if image:
+            _place_image(ws, image, spec.widths, grid, cell, first)
+    return first + len(grid)
+
+
+def _place_image(ws: Worksheet, data: bytes, widths, heights, cell, first_row: int) -> None:
+    """Anchor a picture in a box, as large as fits with its proportions kept, centred."""
+    from openpyxl.drawing.image import Image
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.utils.units import pixels_to_EMU
+
+    col_px = [w * PIXELS_PER_WIDTH_UNIT for w in widths[cell.col: cell.col + cell.col_span]]
+    row_px = [h / POINTS_PER_PIXEL for h in heights[cell.row: cell.row + cell.row_span]]
+    box_w, box_h = sum(col_px) - 2 * PHOTO_INSET, sum(row_px) - 2 * PHOTO_INSET
+    picture = Image(io.BytesIO(data))
+    ratio = min(box_w / picture.width, box_h / picture.height)
+    picture.width, picture.height = int(picture.width * ratio), int(picture.height * ratio)
+    x = PHOTO_INSET + (box_w - picture.width) / 2
+    y = PHOTO_INSET + (box_h - picture.height) / 2
+    # An anchor names the cell the picture starts in and the offset inside it.
+    col, row = 0, 0
+    while col < len(col_px) - 1 and x >= col_px[col]:
+        x -= col_px[col]
+        col += 1
+    while row < len(row_px) - 1 and y >= row_px[row]:
+        y -= row_px[row]
+        row += 1
+    marker = AnchorMarker(col=cell.col + col, colOff=pixels_to_EMU(int(x)),
+                          row=first_row - 1 + cell.row + row, rowOff=pixels_to_EMU(int(y)))
+    picture.anchor = OneCellAnchor(
+        _from=marker, ext=XDRPositiveSize2D(pixels_to_EMU(picture.width), pixels_to_EMU(picture.height)))
+    ws.add_image(picture)
 
 
 def _merged(ws: Worksheet, top: int, left: int, bottom: int, right: int, value: Value,

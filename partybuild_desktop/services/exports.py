@@ -6,7 +6,7 @@ The file's extension picks the writer (.xlsx or .pdf); both take the same ``Repo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +25,8 @@ class ExportOptions:
     year: int | None = None
     grid: str | None = None
     today: dt.date | None = None
+    # The file type being written ("xlsx" or "pdf"); export() fills it in, so a table may print differently.
+    format: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -53,8 +55,90 @@ def _overview(session: Session, village: VillageInfo, options: ExportOptions):
     return overview_report(village.name, village.branch_name, overview(session, village.id, options.day), options.day)
 
 
+def _cards(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.reports.tables.card import TITLE, cards_report
+    from partybuild_desktop.services.member_records import member_cards
+
+    cards = member_cards(session, village.id)
+    if not cards:
+        raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类信息卡。")
+    return cards_report(cards, village.branch_name, options.day, stem=f"{village.name}{TITLE}")
+
+
+def _book(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.reports.tables.record_book import TITLE, record_book_report
+    from partybuild_desktop.services.member_records import record_books
+
+    year = options.year or options.day.year
+    books = record_books(session, village.id, year)
+    if not books:
+        raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类管理纪实本。")
+    return record_book_report(books, village.branch_name, stem=f"{village.name}{year}年度{TITLE}")
+
+
+def _contact_table(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.reports.tables.contact_table import TITLE, contact_table_report
+    from partybuild_desktop.services.member_records import contact_rows
+
+    return contact_table_report(contact_rows(session, village.id), village.branch_name, options.day,
+                                stem=f"{village.name}{TITLE}")
+
+
+def _members(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.reports.tables.members import members_report
+    from partybuild_desktop.services.member_import import member_register
+
+    # The xlsx keeps every column and whole ID numbers, so it can be imported again; the PDF is for print.
+    return members_report(village.name, village.branch_name, member_register(session, village.id), options.day,
+                          for_print=options.format == "pdf")
+
+
+def _points_board(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.services.points import board, member_photos
+
+    year = options.year or options.day.year
+    as_of = options.today or dt.date.today()
+    result = board(session, village.id, year, as_of=as_of)
+    if not result.members:
+        raise ExportError(f"{village.name}{year}年度没有可以排名的党员，无法生成党建先锋榜。")
+    if options.format == "pdf":
+        # The public A3 board has a layout of its own (it writes itself, see ``export``).
+        from partybuild_desktop.reports.points_board import TOP_MEMBERS, printout_from_board
+
+        top = [m.member_id for m in result.members if m.rank <= TOP_MEMBERS]
+        return printout_from_board(result, village.branch_name, member_photos(session, top))
+    from partybuild_desktop.reports.tables.points_board import points_detail_report
+
+    return points_detail_report(result, village.branch_name)
+
+
+def _grid_export(name: str):
+    """A printout of the grid work (seed 002's 附件1–4, the liaison check, notice boards, contact cards);
+    ``services.grid_reports.build_export`` builds it."""
+
+    def build(session: Session, village: VillageInfo, options: ExportOptions):
+        from partybuild_desktop.services.grid_reports import build_export
+
+        return build_export(name, session, village, options)
+
+    return build
+
+
 _CATALOGUE = (
     ExportDefinition("overview", "村党组织基本情况统计表", ("xlsx", "pdf"), _overview),
+    ExportDefinition("cards", "党员分类信息卡", ("pdf", "xlsx"), _cards),
+    ExportDefinition("book", "党员分类管理纪实本", ("pdf", "xlsx"), _book),
+    ExportDefinition("contact-table", "党员联系表", ("xlsx", "pdf"), _contact_table),
+    ExportDefinition("members", "党员花名册", ("xlsx", "pdf"), _members),
+    ExportDefinition("points-board", "党建先锋榜", ("pdf", "xlsx"), _points_board),
+    ExportDefinition("stats", "基层党组织网格化管理服务工作情况统计表（附件1）", ("xlsx", "pdf"), _grid_export("stats")),
+    ExportDefinition("roster-committee", "支部委员包挂联系花名册（附件2）", ("xlsx", "pdf"), _grid_export("roster-committee")),
+    ExportDefinition("roster-hubs", "党员中心户包挂联系花名册（附件3）", ("xlsx", "pdf"), _grid_export("roster-hubs")),
+    ExportDefinition("roster-members", "党员包挂联系花名册（附件4）", ("xlsx", "pdf"), _grid_export("roster-members")),
+    ExportDefinition("liaison-check", "包挂联系关系检查表", ("xlsx", "pdf"), _grid_export("liaison-check")),
+    ExportDefinition("notice-board", "网格公示牌（A3横向，每个网格一页）", ("pdf",), _grid_export("notice-board")),
+    ExportDefinition("notice-board-a4", "网格公示牌（A4横向，每个网格一页）", ("pdf",), _grid_export("notice-board-a4")),
+    ExportDefinition("contact-cards", "民情联系卡（每张A4八张卡）", ("pdf",), _grid_export("contact-cards")),
 )
 
 
@@ -85,7 +169,7 @@ def export(store: Store, village_id: int | None, name: str, path: Path, options:
         village = current_village(session) if village_id is None else village_info(session, village_id)
         if village is None:
             raise ExportError("数据文件中还没有村，无法导出。")
-        report = definition.build(session, village, options)
+        report = definition.build(session, village, replace(options, format=suffix))
     warnings: list[str] = []
     try:
         if suffix == "xlsx":
@@ -96,7 +180,9 @@ def export(store: Store, village_id: int | None, name: str, path: Path, options:
             from partybuild_desktop.fileio import sha256_of
             from partybuild_desktop.reports.pdf_writer import write_pdf
 
-            warnings = write_pdf(report, path)
+            # A printout with a layout of its own (the points board) writes itself.
+            own_writer = getattr(report, "write_pdf", None)
+            warnings = own_writer(path) if own_writer else write_pdf(report, path)
             digest = sha256_of(path)
     except PermissionError as error:
         raise ExportError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。（{error}）") from error
