@@ -25,6 +25,8 @@ class ExportOptions:
     year: int | None = None
     grid: str | None = None
     today: dt.date | None = None
+    # Only these members (the window's current selection or filter); None: every active member.
+    member_ids: tuple[int, ...] | None = None
     # The file type being written ("xlsx" or "pdf"); export() fills it in, so a table may print differently.
     format: str | None = None
 
@@ -39,6 +41,8 @@ class ExportDefinition:
     title: str
     formats: tuple[str, ...]
     build: Callable[[Session, VillageInfo, ExportOptions], object]  # returns a reports.spec.Report
+    uses_year: bool = False  # the window asks for the year
+    per_member: bool = False  # can be made for a chosen list of members
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def _cards(session: Session, village: VillageInfo, options: ExportOptions):
     from partybuild_desktop.reports.tables.card import TITLE, cards_report
     from partybuild_desktop.services.member_records import member_cards
 
-    cards = member_cards(session, village.id)
+    cards = member_cards(session, village.id, member_ids=options.member_ids)
     if not cards:
         raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类信息卡。")
     return cards_report(cards, village.branch_name, options.day, stem=f"{village.name}{TITLE}")
@@ -70,7 +74,7 @@ def _book(session: Session, village: VillageInfo, options: ExportOptions):
     from partybuild_desktop.services.member_records import record_books
 
     year = options.year or options.day.year
-    books = record_books(session, village.id, year)
+    books = record_books(session, village.id, year, member_ids=options.member_ids)
     if not books:
         raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类管理纪实本。")
     return record_book_report(books, village.branch_name, stem=f"{village.name}{year}年度{TITLE}")
@@ -126,11 +130,11 @@ def _grid_export(name: str):
 
 _CATALOGUE = (
     ExportDefinition("overview", "村党组织基本情况统计表", ("xlsx", "pdf"), _overview),
-    ExportDefinition("cards", "党员分类信息卡", ("pdf", "xlsx"), _cards),
-    ExportDefinition("book", "党员分类管理纪实本", ("pdf", "xlsx"), _book),
+    ExportDefinition("cards", "党员分类信息卡", ("pdf", "xlsx"), _cards, per_member=True),
+    ExportDefinition("book", "党员分类管理纪实本", ("pdf", "xlsx"), _book, uses_year=True, per_member=True),
     ExportDefinition("contact-table", "党员联系表", ("xlsx", "pdf"), _contact_table),
     ExportDefinition("members", "党员花名册", ("xlsx", "pdf"), _members),
-    ExportDefinition("points-board", "党建先锋榜", ("pdf", "xlsx"), _points_board),
+    ExportDefinition("points-board", "党建先锋榜", ("pdf", "xlsx"), _points_board, uses_year=True),
     ExportDefinition("stats", "基层党组织网格化管理服务工作情况统计表（附件1）", ("xlsx", "pdf"), _grid_export("stats")),
     ExportDefinition("roster-committee", "支部委员包挂联系花名册（附件2）", ("xlsx", "pdf"), _grid_export("roster-committee")),
     ExportDefinition("roster-hubs", "党员中心户包挂联系花名册（附件3）", ("xlsx", "pdf"), _grid_export("roster-hubs")),

@@ -6,6 +6,7 @@ layer (this module imports none of it), and ``attach(context)`` adds the tabs on
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,12 +55,14 @@ class MainWindow(QMainWindow):
         self.overview_tab = OverviewTab(self._load_overview)
         self.members_tab = MembersTab(context, self.dialogs)
         self.members_tab.changed.connect(self.overview_tab.refresh)
+        self.members_tab.print_requested.connect(self._export_for_members)
         self.tabs.addTab(self.overview_tab, "概况")
         self.tabs.addTab(self.members_tab, "党员")
         self.setCentralWidget(self.tabs)
         self.loading = None
         for action in self.data_actions:
             action.setEnabled(True)
+        self._fill_export_menu()
         self.refresh()
         self._restore_splitters()
 
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "打开数据文件夹", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
+        self.export_menu = self.menuBar().addMenu("导出(&E)")
+        self.export_menu.setEnabled(False)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
 
@@ -103,6 +108,52 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def _fill_export_menu(self) -> None:
+        from partybuild_desktop.services.exports import catalogue
+
+        self.export_menu.clear()
+        for definition in catalogue():
+            self._action(self.export_menu, f"{definition.title}…", lambda _=False, d=definition: self.export(d))
+        self.export_menu.setEnabled(True)
+
+    def export(self, definition, member_ids: list[int] | None = None) -> None:
+        """Ask where (and for which year, where it matters), then write the file off the GUI thread."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from partybuild_desktop.services import exports
+        from partybuild_desktop.ui.background import run_in_background
+
+        year = None
+        if definition.uses_year:
+            year, ok = QInputDialog.getInt(self, definition.title, "年度：", dt.date.today().year, 2000, 2100)
+            if not ok:
+                return
+        options = exports.ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
+        village = self.context.village()
+        filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
+        suggested = Path.home() / f"{village.name}{definition.title}.{definition.formats[0]}"
+        target = self.dialogs.save_file(f"导出{definition.title}", suggested, ";;".join(filters[f] for f in definition.formats))
+        if target is None:
+            return
+        if target.suffix.lower().lstrip(".") not in definition.formats:
+            target = target.with_suffix(f".{definition.formats[0]}")
+        store, village_id = self.context.store, village.id
+
+        def done(result) -> None:
+            notes = "".join(f"\n提示：{w}" for w in result.warnings)
+            self.dialogs.info("导出完成", f"已导出并核对：\n{result.path}{notes}")
+
+        def failed(error) -> None:
+            self.dialogs.error("导出失败", str(error))
+
+        run_in_background(self, f"正在导出{definition.title}…",
+                          lambda: exports.export(store, village_id, definition.name, target, options), done, failed)
+
+    def _export_for_members(self, name: str, member_ids: list[int]) -> None:
+        from partybuild_desktop.services.exports import find
+
+        self.export(find(name), member_ids)
 
     def backup_to(self) -> None:
         from partybuild_desktop.services import maintenance

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -50,6 +51,7 @@ class MembersTable(QTableView):
 
 class MembersTab(QWidget):
     changed = Signal()
+    print_requested = Signal(str, list)  # export name, member ids
 
     def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
@@ -73,6 +75,16 @@ class MembersTab(QWidget):
         self.add_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
         self.open_button.setToolTip("回车")
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("为列表中显示的党员打印信息卡或纪实本（先用搜索和筛选选好人）")
+        print_menu = QMenu(self.print_button)
+        print_menu.addAction("信息卡（当前列表中的党员）…", lambda: self._print("cards", self.visible_member_ids()))
+        print_menu.addAction("信息卡（选中的党员）…", lambda: self._print("cards", self._selected_ids()))
+        print_menu.addAction("纪实本（当前列表中的党员）…", lambda: self._print("book", self.visible_member_ids()))
+        print_menu.addAction("纪实本（选中的党员）…", lambda: self._print("book", self._selected_ids()))
+        self.print_button.setMenu(print_menu)
+        self.import_button = QPushButton("导入花名册…")
+        self.import_button.setToolTip("从 Excel / WPS 表格（.xlsx .xls .ods）导入党员，导入前逐行预览")
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 3)
@@ -82,6 +94,8 @@ class MembersTab(QWidget):
         filters.addWidget(self.count)
         filters.addWidget(self.add_button)
         filters.addWidget(self.open_button)
+        filters.addWidget(self.print_button)
+        filters.addWidget(self.import_button)
 
         self.table = MembersTable()
         self.table.setObjectName("membersTable")
@@ -122,6 +136,7 @@ class MembersTab(QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self.add_button.clicked.connect(self.add_member)
         self.open_button.clicked.connect(self.open_selected)
+        self.import_button.clicked.connect(self.import_roster)
         QShortcut(QKeySequence.New, self, activated=self.add_member)
         QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
         self.book.changed.connect(self.changed)
@@ -197,6 +212,16 @@ class MembersTab(QWidget):
             )
             self.table.scrollTo(self.model.index(row, 0))
 
+    def _selected_ids(self) -> list[int]:
+        member_id = self.selected_member_id()
+        return [member_id] if member_id is not None else []
+
+    def _print(self, name: str, member_ids: list[int]) -> None:
+        if not member_ids:
+            self.dialogs.info("打印", "列表中没有党员。请先清除搜索或筛选条件。")
+            return
+        self.print_requested.emit(name, member_ids)
+
     def _show_selected(self) -> None:
         member_id = self.selected_member_id()
         if member_id != self.book.member_id:
@@ -227,3 +252,18 @@ class MembersTab(QWidget):
         member_id = self.selected_member_id()
         if member_id is not None:
             self._edit(member_id)
+
+    def import_roster(self) -> None:
+        from pathlib import Path
+
+        from partybuild_desktop.ui.import_dialog import ImportDialog, member_import_kind
+
+        path = self.dialogs.open_file("选择党员花名册", Path.home(), "表格文件 (*.xlsx *.xls *.xlsm *.ods *.et *.csv)")
+        if path is None:
+            return
+        dialog = ImportDialog(self.context.store, member_import_kind(self.context.village().id, path), path,
+                              self.dialogs, self)
+        dialog.exec()
+        if dialog.outcome is not None:
+            self.reload()
+            self.changed.emit()

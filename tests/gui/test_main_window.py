@@ -208,3 +208,36 @@ def test_a_corrupt_data_file_is_reported_at_start(qtbot, data_folder, monkeypatc
     qtbot.waitUntil(lambda: bool(exits), timeout=10000)
     assert exits == [2] and shown[0][0] == "无法打开数据文件" and "未作任何改动" in shown[0][1]
     assert (data_folder / "partybuild.sqlite3").read_bytes() == b"not a database" * 100
+
+
+def test_export_menu_lists_every_export_and_writes_a_file(qtbot, window_for, sample_store, tmp_path):
+    from partybuild_desktop.services.exports import catalogue
+
+    target = tmp_path / "概况.xlsx"
+    dialogs = ScriptedDialogs(save=target)
+    window = window_for(sample_store, dialogs)
+    titles = [a.text() for a in window.export_menu.actions()]
+    assert titles == [f"{d.title}…" for d in catalogue()]
+    window.export_menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: bool(dialogs.told), timeout=20000)
+    assert dialogs.told[-1][1] == "导出完成" and target.exists()
+
+
+def test_cards_for_the_filtered_members_only(qtbot, window_for, sample_store, tmp_path):
+    from pypdf import PdfReader
+
+    target = tmp_path / "信息卡.pdf"
+    dialogs = ScriptedDialogs(save=target)
+    window = window_for(sample_store, dialogs)
+    tab = window.members_tab
+    tab.category.setCurrentIndex(tab.category.findData("elderly"))
+    shown = {row.name for row in tab.model.visible}
+    others = {row.name for row in tab.model.rows if row.name not in shown and not row.archived}
+    tab._print("cards", tab.visible_member_ids())
+    qtbot.waitUntil(lambda: bool(dialogs.told), timeout=20000)
+    assert dialogs.told[-1][1] == "导出完成", dialogs.told
+    pages = PdfReader(str(target)).pages
+    text = "".join(page.extract_text() for page in pages)
+    assert all(name in text for name in shown)
+    # Two cards to a page (a card that grew takes a page of its own): far fewer pages than everyone's.
+    assert len(shown) / 2 <= len(pages) <= len(shown) < len(shown | others) / 2
