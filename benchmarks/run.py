@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_cards  # noqa: E402
 import bench_search  # noqa: E402
 import bench_startup  # noqa: E402
 from common import HERE, ROOT, WORK, Figure  # noqa: E402
@@ -45,7 +46,7 @@ def township_data_set(keep: bool) -> Path:
 
 
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
-FIGURES = [bench_startup.bench, bench_search.bench]
+FIGURES = [bench_startup.bench, bench_search.bench, bench_cards.bench]
 
 
 
