@@ -7,7 +7,6 @@ Without a command the window starts. Errors go to stderr in Chinese with a non-z
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from partybuild_desktop import APP_NAME, __version__, paths
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_ROWS_REFUSED = 3  # import-members: some rows were refused (the others were imported)
 
 
 class CliError(Exception):
@@ -57,6 +57,31 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="输出文件（.xlsx 或 .pdf）")
     export.add_argument("--year", type=int, help="年度")
     export.add_argument("--grid", help="网格名称")
+
+    members = commands.add_parser("import-members", help="从 Excel/WPS 花名册导入党员")
+    members.add_argument("file", help="花名册文件（.xlsx、.xls、.ods、.csv 等）")
+    members.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
+    members.add_argument("--update", action="store_true", help="身份证号已在名册中的党员，用表中有的各列更新")
+    members.add_argument("--report", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
+    members.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+
+    points = commands.add_parser("points", help="党建先锋榜积分")
+    points_commands = points.add_subparsers(dest="points_command", metavar="COMMAND", required=True,
+                                            parser_class=ChineseArgumentParser)
+    explain = points_commands.add_parser("explain", help="列出一名党员积分的每一项来源")
+    explain.add_argument("--year", type=int, help="年度（默认今年）")
+    explain.add_argument("--member", required=True, help="党员姓名或编号")
+    explain.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="只看某季度（默认全年）")
+
+    rules = commands.add_parser("rules", help="积分评价办法：导出、导入")
+    rules_commands = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True,
+                                          parser_class=ChineseArgumentParser)
+    rules_export = rules_commands.add_parser("export", help="把某年度的积分办法导出为文件（.json）")
+    rules_export.add_argument("file", help="输出文件")
+    rules_export.add_argument("--year", type=int, help="年度（默认今年）")
+    rules_import = rules_commands.add_parser("import", help="从文件导入积分办法，替换某年度的办法")
+    rules_import.add_argument("file", help="积分办法文件（.json）")
+    rules_import.add_argument("--year", type=int, help="导入到哪个年度（默认文件中写明的年度，否则今年）")
     return parser
 
 
@@ -145,7 +170,158 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export}
+def cmd_import_members(args) -> int:
+    """Exit 0 when every row was imported, 3 when some were refused, 2 when the file cannot be used."""
+    import json
+
+    try:
+        return _import_members(args)
+    except Exception as error:  # with --json, stdout still carries one JSON object
+        if args.json:
+            print(json.dumps({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
+        raise
+
+
+def _import_members(args) -> int:
+    import json
+
+    from partybuild_desktop.importers.roster import RosterUnreadable
+    from partybuild_desktop.services.member_import import apply_import, preview_import
+
+    report = Path(args.report) if args.report else None
+    if report is not None and report.suffix.lower() != ".xlsx":
+        raise CliError(f"问题清单只能保存为 .xlsx 文件，而给出的文件名是“{report.name}”。")
+    if report is not None and not report.parent.is_dir():
+        raise CliError(f"文件夹“{report.parent}”不存在，请先建好文件夹或换一个位置保存问题清单。")
+    store = _open_store(args)
+    village = _current_village(store)
+    info = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the JSON
+    wrote_report = False
+    try:
+        with store.session() as session:
+            preview = preview_import(session, village.id, Path(args.file), update=args.update)
+            if report is not None and preview.refused:
+                from partybuild_desktop.importers.error_workbook import write_error_workbook
+
+                write_error_workbook(preview, report)  # before writing members: a failure leaves both undone
+                wrote_report = True
+            outcome = None if args.dry_run else apply_import(session, village.id, preview)
+    except RosterUnreadable as error:
+        raise CliError(error.message) from error
+    except OSError as error:
+        raise CliError(f"问题清单写入“{report}”失败：{error}。没有导入任何数据。请关闭该文件或换一个位置后重试。") from error
+
+    imported = len(preview.to_import) if outcome is None else outcome.imported
+    updated = len(preview.to_update) if outcome is None else outcome.updated
+    refused, warnings = preview.problem_lists()
+    if args.json:
+        print(json.dumps({"imported": imported, "updated": updated, "refused": refused, "warnings": warnings}))
+    else:
+        if args.dry_run:
+            print(f"试导入（没有写入任何数据）：可新增 {imported} 名，可更新 {updated} 名，"
+                  f"有 {len(preview.refused)} 行不能导入。")
+        else:
+            print(f"已导入：新增 {imported} 名，更新 {updated} 名；有 {len(preview.refused)} 行没有导入。")
+        for problem in refused:
+            print(f"未导入：{problem['message']}")
+        for problem in warnings:
+            print(f"提示：{problem['message']}")
+    if wrote_report:
+        print(f"未导入的行及原因已写入：{report}（改正后可直接导入该文件）", file=info)
+    elif report is not None:
+        print("没有未导入的行，未生成问题清单。", file=info)
+    return EXIT_ROWS_REFUSED if preview.refused else EXIT_OK
+
+
+def cmd_points(args) -> int:
+    import datetime as dt
+
+    from partybuild_desktop.domain.points import QUANTITY_WORDS, format_points
+    from partybuild_desktop.services import points
+
+    year = args.year or dt.date.today().year
+    store = _open_store(args)
+    village = _current_village(store)
+    with store.session() as session:
+        found = points.find_members(session, village.id, args.member)
+        if not found:
+            raise CliError(f"{village.name}没有姓名或编号为“{args.member}”的党员。")
+        if len(found) > 1:
+            listed = "\n".join(f"  编号 {m.id}　{m.name}　{m.masked_id_number or '（无身份证号）'}　{m.unit_name}"
+                               f"{'　（已归档）' if m.archived else ''}" for m in found)
+            raise CliError(f"有 {len(found)} 名党员与“{args.member}”相符，请改用编号，例如 --member {found[0].id}：\n{listed}")
+        member = found[0]
+        trace = points.explain(session, village.id, year, member.id, quarter=args.quarter)
+        standing = None
+        if trace.on_board:
+            result = points.board(session, village.id, year, quarter=args.quarter)
+            standing = next((m for m in result.members if m.member_id == member.id), None)
+    p = trace.period
+    print(f"{village.name}{p.label}党员积分明细：{trace.name}" + (f"（{trace.unit_name}）" if trace.unit_name else ""))
+    state = "该年度已结账" if trace.closed else f"积分截至{p.end:%Y年%m月%d日}"
+    print(f"依据《{trace.rules_name}》，{state}。")
+    print(f"基础分　{format_points(trace.base_score)} 分")
+    for line in trace.lines:
+        print(f"【{line.category}】{line.item_name}：{line.rule}")
+        amount = f"计 {format_points(line.quantity)} {QUANTITY_WORDS[line.unit]}，得 {format_points(line.before_cap, signed=True)} 分"
+        if line.capped:
+            amount += f"，按封顶计 {format_points(line.points, signed=True)} 分"
+        print(f"    {amount}")
+        for evidence in line.evidence:
+            if evidence.date is None:
+                day = " " * 10
+            elif evidence.kind == "月份":
+                day = f"{evidence.date:%Y-%m}   "
+            else:
+                day = f"{evidence.date:%Y-%m-%d}"
+            extra = ""
+            if evidence.amount is not None and evidence.kind == "纪实":
+                extra = f"（{format_points(evidence.amount)} 学时）"
+            elif evidence.amount is not None and evidence.kind == "加减分":
+                extra = f"（{format_points(evidence.amount)}）"
+            print(f"    {day}　{evidence.text}{extra}")
+    if not trace.lines:
+        print("    本期没有加分或扣分的记录。")
+    summary = f"合计　{format_points(trace.score)} 分"
+    if standing is not None:
+        summary += f"，排名第 {standing.rank} 名（共 {len(result.members)} 名，并列者名次相同）"
+    elif not trace.on_board:
+        summary += "（该党员不在本期先锋榜上：已归档或不在结账时的名单中）"
+    print(summary + "。")
+    if trace.below_warning:
+        print(f"注意：低于预警线 {format_points(trace.warning_line)} 分。")
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    import datetime as dt
+
+    from partybuild_desktop.domain.points import RuleFileError
+    from partybuild_desktop.services import point_rules
+
+    store = _open_store(args)
+    village = _current_village(store)
+    path = Path(args.file)
+    try:
+        with store.session() as session:
+            if args.rules_command == "export":
+                year = args.year or dt.date.today().year
+                point_rules.export_rules(session, village.id, year, path)
+                print(f"已导出{village.name}{year}年度积分办法：{path}")
+            else:
+                record = point_rules.import_rules(session, village.id, path, year=args.year)
+                rules = record.rules
+                print(f"已导入《{rules.name}》到{village.name}{record.year}年度：{len(rules.categories)} 个类别，"
+                      f"{len(rules.items)} 个积分项目。")
+    except RuleFileError as error:
+        raise CliError(f"“{path.name}”不能导入，没有改动任何数据。{error}") from error
+    except point_rules.RuleSetError as error:
+        raise CliError(str(error)) from error
+    return EXIT_OK
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
+            "import-members": cmd_import_members, "points": cmd_points, "rules": cmd_rules}
 
 
 def main(argv: list[str] | None = None) -> int:

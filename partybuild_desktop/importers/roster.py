@@ -13,6 +13,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -344,18 +345,32 @@ def find_header_row(rows: Sequence[Sequence[Any]], fields: Sequence[FieldSpec]) 
 # ---------------------------------------------------------------- reading rows
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not clean_cell(value))
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    # Text that starts with a visible character is not blank: no need to clean it (the common case).
+    # Zero-width characters are not printable, so they take the long way.
+    if value and value[0].isprintable() and not value[0].isspace():
+        return False
+    return not clean_cell(value)
+
+
+def _first_filled(cells: Sequence[Any], count: int) -> list[Any]:
+    """The first ``count`` non-blank cells of a row."""
+    return list(islice((c for c in cells if not is_blank(c)), count))
 
 
 def _is_total_row(cells: Sequence[Any]) -> bool:
-    texts = [normalise_header(c) for c in cells if not is_blank(c)]
+    texts = [normalise_header(c) for c in _first_filled(cells, 4)]
     # "合计", "合 计", "合计：35人" — but not a word that merely starts with the same characters.
-    return any(t[:2] in _TOTAL_WORDS and not t[2:3].isalpha() for t in texts[:4])
+    return any(t[:2] in _TOTAL_WORDS and not t[2:3].isalpha() for t in texts)
 
 
 def _is_footer_row(cells: Sequence[Any]) -> bool:
     """填表人/审核人 lines under the table, and a 示例 row a template fills in as an example."""
-    texts = [clean_cell(c).replace(" ", "") for c in cells if not is_blank(c)]
+    # Four cells are enough to tell "at most three" from more.
+    texts = [clean_cell(c).replace(" ", "") for c in _first_filled(cells, 4)]
     if not texts:
         return False
     if texts[0].startswith(_EXAMPLE_PREFIXES):
@@ -443,20 +458,28 @@ def read_sheets(sheets: Iterable[SheetRows], fields: Sequence[FieldSpec], path: 
     lookup = _header_lookup(fields)
     for sheet, match in found:
         reading.sheets.append(SheetLayout(sheet.name, match.last_row + 1, dict(match.columns), dict(match.headers)))
+        # Worked out once per sheet rather than per row.
+        labels = {spec.key: spec.label for spec in fields}
+        labels.update({key: match.headers[j] for j, key in match.columns.items()})
+        column_of = {key: j for j, key in match.columns.items()}
+        header_columns = sorted(match.headers)
+        first_column = min(match.columns)
         for index in range(match.last_row + 1, len(sheet.rows)):
             cells = sheet.rows[index]
             if all(is_blank(_cell(cells, j)) for j in match.columns):
                 continue  # blank separator row, or only a pre-filled 序号
             if _is_total_row(cells) or _is_footer_row(cells):
                 continue
-            if _match_cells(cells, lookup).columns == match.columns:
-                continue  # the header repeated (pasted from a printout with a header on every page)
+            # The header repeated (pasted from a printout with a header on every page); a row whose first
+            # known column holds no header text cannot be one, so most rows skip the full comparison.
+            if (lookup.get(normalise_header(_cell(cells, first_column))) == match.columns[first_column]
+                    and _match_cells(cells, lookup).columns == match.columns):
+                continue
             row = RowResult(sheet.name, index + 1, show_sheet=show_sheet)
-            row.labels = {spec.key: spec.label for spec in fields}
-            row.labels.update({key: match.headers[j] for j, key in match.columns.items()})
-            row.original = {match.headers[j]: cell_text(_cell(cells, j)) for j in sorted(match.headers)}
+            row.labels = dict(labels)
+            row.original = {match.headers[j]: cell_text(_cell(cells, j)) for j in header_columns}
             for spec in fields:
-                column = next((j for j, key in match.columns.items() if key == spec.key), None)
+                column = column_of.get(spec.key)
                 _parse_field(spec, None if column is None else _cell(cells, column), row)
             reading.rows.append(row)
     return reading

@@ -1,0 +1,172 @@
+"""Roster import with a preview: every row shown as 新增 / 更新 / 有提示 / 拒绝 (and why) before anything is
+written; the good rows are written in one transaction; the refused ones can be saved to an error workbook,
+fixed in Excel or WPS and imported again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from partybuild_desktop.domain.id_number import mask
+from partybuild_desktop.ui.background import run_in_background
+
+STATUS_LABELS = {"import": "新增", "update": "更新", "warn": "导入，有提示", "refused": "拒绝"}
+STATUS_COLOURS = {"warn": QColor("#fff3cd"), "refused": QColor("#fde2e2")}
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What is being imported: the words the dialog uses and the service calls behind it."""
+
+    title: str  # 党员花名册
+    preview: Callable[[Any, bool], Any]  # (session, update) -> preview
+    apply: Callable[[Any, Any], Any]  # (session, preview) -> outcome with .imported and .updated
+    name_key: str = "name"
+    id_key: str | None = "id_number"
+
+
+class ImportDialog(QDialog):
+    def __init__(self, store, kind: ImportKind, path: Path, dialogs, parent=None):
+        super().__init__(parent)
+        self.store, self.kind, self.path, self.dialogs = store, kind, path, dialogs
+        self.preview = None
+        self.outcome = None
+        self.setWindowTitle(f"导入{kind.title}：{path.name}")
+        self.resize(980, 620)
+        self.summary = QLabel("正在读取文件…")
+        self.update_existing = QCheckBox("身份证号已在台账中的，用文件中的内容更新原有记录（不重复登记）")
+        self.table = QTableWidget(0, 5)
+        self.table.setObjectName("importPreview")
+        self.table.setHorizontalHeaderLabels(["行号", "姓名", "身份证号", "处理", "原因"])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        self.table.setWordWrap(True)
+        self.import_button = QPushButton("导入")
+        self.import_button.setDefault(True)
+        self.errors_button = QPushButton("保存被拒绝的行…")
+        cancel = QPushButton("取消")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.errors_button)
+        buttons.addStretch()
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.update_existing)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.update_existing.toggled.connect(self.load_preview)
+        self.import_button.clicked.connect(self.apply)
+        self.errors_button.clicked.connect(self.save_errors)
+        cancel.clicked.connect(self.reject)
+        self.load_preview()
+
+    # --- preview --------------------------------------------------------------------------------
+    def load_preview(self) -> None:
+        self.import_button.setEnabled(False)
+        self.errors_button.setEnabled(False)
+        update = self.update_existing.isChecked()
+
+        def work():
+            with self.store.session() as session:
+                return self.kind.preview(session, update)
+
+        run_in_background(self, f"正在检查{self.kind.title}…", work, self.show_preview, self.failed)
+
+    def failed(self, error: Exception) -> None:
+        self.summary.setText(f"<span style='color:#b00000'>{error}</span>")
+        self.dialogs.error("无法导入", str(error))
+
+    def show_preview(self, preview) -> None:
+        self.preview = preview
+        rows = preview.rows
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            values = row.result.values
+            problems = [p.message for p in (*row.refusals, *row.warnings)]
+            cells = (
+                str(row.row_number),
+                values.get(self.kind.name_key) or "",
+                mask(values.get(self.kind.id_key)) if self.kind.id_key else "",
+                STATUS_LABELS.get(row.status, row.status),
+                "\n".join(problems),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if row.status in STATUS_COLOURS:
+                    item.setBackground(STATUS_COLOURS[row.status])
+                self.table.setItem(index, column, item)
+        for column in range(4):
+            self.table.resizeColumnToContents(column)
+        self.table.resizeRowsToContents()
+        writing = len(preview.to_import) + len(preview.to_update)
+        refused = len(preview.refused)
+        file_notes = "".join(f"<br>{p.message}" for _, p in getattr(preview, "file_problems", []))
+        self.summary.setText(
+            f"共 {len(rows)} 行：新增 {len(preview.to_import)}，更新 {len(preview.to_update)}，"
+            f"<span style='color:#b00000'>拒绝 {refused}</span>。点“导入”后一次写入，被拒绝的行不会写入。{file_notes}"
+        )
+        self.import_button.setText(f"导入 {writing} 行")
+        self.import_button.setEnabled(writing > 0)
+        self.errors_button.setEnabled(refused > 0)
+
+    # --- writing --------------------------------------------------------------------------------
+    def apply(self) -> None:
+        try:
+            with self.store.session() as session:  # one transaction: all good rows or none
+                self.outcome = self.kind.apply(session, self.preview)
+        except Exception as error:  # nothing was written: the session rolled back
+            self.dialogs.error("导入失败", f"{error}\n没有写入任何数据。")
+            return
+        refused = len(self.preview.refused)
+        text = f"已新增 {self.outcome.imported} 人，更新 {self.outcome.updated} 人。"
+        if refused:
+            text += f"\n有 {refused} 行被拒绝，可用“保存被拒绝的行…”导出修改后再导入。"
+        self.dialogs.info("导入完成", text)
+        if not refused:
+            self.accept()
+        else:
+            self.import_button.setEnabled(False)
+
+    def save_errors(self) -> None:
+        from partybuild_desktop.importers.error_workbook import write_error_workbook
+
+        target = self.dialogs.save_file(
+            "保存被拒绝的行", self.path.with_name(f"{self.path.stem}-需修改.xlsx"), "Excel 工作簿 (*.xlsx)"
+        )
+        if target is None:
+            return
+        try:
+            count = write_error_workbook(self.preview, target)
+        except OSError as error:
+            self.dialogs.error("保存失败", f"{error}\n请关闭在 Excel/WPS 中打开的同名文件，或换一个位置。")
+            return
+        self.dialogs.info("已保存", f"{count} 行已保存到：\n{target}\n改正“问题”一列所说的内容后，可直接再次导入这个文件。")
+
+
+def member_import_kind(village_id: int, path: Path) -> ImportKind:
+    from partybuild_desktop.services.member_import import apply_import, preview_import
+
+    return ImportKind(
+        title="党员花名册",
+        preview=lambda session, update: preview_import(session, village_id, path, update=update),
+        apply=lambda session, preview: apply_import(session, village_id, preview),
+    )
