@@ -3,7 +3,7 @@
 ``preview_import`` reads the file with the roster reader (the member columns plus the card's other
 fields, so an export of the 党员花名册 comes back whole), turns each row into a ``MemberForm`` and runs
 the editor's own ``check_form`` on it, so a row the editor would refuse is refused here too.
-Nothing is written until ``apply_import``, which goes through ``save_member`` row by row inside the
+Nothing is written until ``apply_import``, which saves every good row in one batch (``save_members``) inside the
 caller's session: the caller's one transaction makes the import all-or-nothing.
 
 ``member_register`` is the other direction: the village's members as rows of the 党员花名册.
@@ -56,7 +56,7 @@ from partybuild_desktop.importers.roster import (
     read_sheet_rows,
     read_sheets,
 )
-from partybuild_desktop.services.members import MemberForm, change_status, check_form, save_member
+from partybuild_desktop.services.members import MemberForm, change_status, check_form, save_members
 from partybuild_desktop.store.models import Grid, Member, PartyGroup, Village
 
 # What preview_import decides for a row.
@@ -509,7 +509,7 @@ def _check(row: PreviewRow, present: set[str], today: dt.date) -> None:
 
 
 def apply_import(session: Session, village_id: int, preview: ImportPreview) -> ImportOutcome:
-    """Write every row that is not refused, through ``save_member``, in the caller's session.
+    """Write every row that is not refused, through ``save_members``, in the caller's session.
 
     Nothing is committed here: an exception leaves the caller's transaction to roll back, so either
     every good row is written or none is.
@@ -518,25 +518,23 @@ def apply_import(session: Session, village_id: int, preview: ImportPreview) -> I
         raise ValueError("the preview was made for another village")
     groups: dict[str, int] = {}
     created: list[str] = []
-    imported = updated = 0
-    # save_member flushes each member itself; without autoflush its duplicate check does not flush the
-    # previous member's status history separately, so a row costs one flush instead of two.
+    rows = [row for row in preview.rows if row.action is not None]
+    items = []
+    for row in rows:
+        form = replace(row.form)
+        if row.new_party_group:
+            key = _key_name(row.new_party_group)
+            if key not in groups:
+                groups[key] = _party_group(session, village_id, row.new_party_group, created)
+            form.party_group_id = groups[key]
+        items.append((form, row.member_id))
+    # One batch: one duplicate check and one insert for every new member (the editor's rules still apply).
+    member_ids = save_members(session, village_id, items, today=preview.today)
     with session.no_autoflush:
-        for row in preview.rows:
-            if row.action is None:
-                continue
-            form = replace(row.form)
-            if row.new_party_group:
-                form.party_group_id = groups.get(_key_name(row.new_party_group))
-                if form.party_group_id is None:
-                    form.party_group_id = _party_group(session, village_id, row.new_party_group, created)
-                    groups[_key_name(row.new_party_group)] = form.party_group_id
-            member_id = save_member(session, village_id, form, row.member_id, today=preview.today)
+        for row, member_id in zip(rows, member_ids):
             _apply_status(session, member_id, row, preview.today)
-            if row.action == UPDATE:
-                updated += 1
-            else:
-                imported += 1
+    updated = sum(1 for row in rows if row.action == UPDATE)
+    imported = len(rows) - updated
     session.flush()
     return ImportOutcome(imported, updated, tuple(created))
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number
@@ -278,39 +278,76 @@ def _member(session: Session, member_id: int) -> Member:
     return member
 
 
-def _ensure_unique_id_number(session: Session, number: str | None, member_id: int | None) -> None:
-    if not number:
-        return
-    other = session.execute(select(Member.id, Member.name).where(Member.id_number == number)).first()
-    if other and other.id != member_id:
-        raise MemberError(f"身份证号 {number} 已属于党员“{other.name}”，同一个号码不能登记两次。")
-
-
 def save_member(session: Session, village_id: int, form: MemberForm, member_id: int | None = None,
                 today: dt.date | None = None) -> int:
-    """Create or update a member from a form that passed ``check_form``; returns the member's id."""
-    checked = check_form(form, today)
-    if not checked.ok:
-        raise MemberError("；".join(checked.errors.values()))
-    form = checked.form
-    _ensure_unique_id_number(session, form.id_number, member_id)
-    if member_id is None:
-        member = Member(village_id=village_id)
-        session.add(member)
-    else:
-        member = _member(session, member_id)
-        if member.category != form.category:
-            session.add(MemberEvent(member=member, date=today or dt.date.today(), kind=MemberEventKind.CATEGORY_CHANGED,
-                                    note=f"{member.category.label} → {form.category.label}"))
-    for name in MemberForm.field_names():
-        setattr(member, name, getattr(form, name))
-    member.search_keys = search_keys(form.name)
+    """Create or update one member from a form that passes ``check_form``; returns the member's id."""
+    return save_members(session, village_id, [(form, member_id)], today)[0]
+
+
+def save_members(session: Session, village_id: int, items: list[tuple[MemberForm, int | None]],
+                 today: dt.date | None = None) -> list[int]:
+    """Create (member id None) or update many members at once: one duplicate check, one insert.
+
+    The editor saves one member through here and a roster import thousands; the rules are the same.
+    Every form must pass ``check_form``, or nothing is written and MemberError names the first problem.
+    """
+    today = today or dt.date.today()
+    forms = []
+    for form, _ in items:
+        checked = check_form(form, today)
+        if not checked.ok:
+            raise MemberError(f"{checked.form.name or '（无姓名）'}：" + "；".join(checked.errors.values()))
+        forms.append(checked.form)
+    _ensure_unique_id_numbers(session, [(form.id_number, member_id) for form, (_, member_id) in zip(forms, items)])
+
+    ids: list[int | None] = [member_id for _, member_id in items]
+    new = [(index, form) for index, form in enumerate(forms) if ids[index] is None]
+    if new:
+        rows = [dict(village_id=village_id, search_keys=search_keys(form.name),
+                     **{name: getattr(form, name) for name in MemberForm.field_names()}) for _, form in new]
+        created = session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), rows).all()
+        events = []
+        for (index, form), member_id in zip(new, created):
+            ids[index] = member_id
+            if form.joined_date:
+                events.append(dict(member_id=member_id, date=form.joined_date, kind=MemberEventKind.JOINED, note=None))
+                if form.confirmed_date:
+                    events.append(dict(member_id=member_id, date=form.confirmed_date, kind=MemberEventKind.CONFIRMED,
+                                       note=None))
+        if events:
+            session.execute(insert(MemberEvent), events)
+
+    updates = {ids[index]: form for index, form in enumerate(forms) if items[index][1] is not None}
+    if updates:
+        existing = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(updates))))}
+        for member_id, form in updates.items():
+            member = existing.get(member_id)
+            if member is None:
+                raise MemberError("找不到这名党员，可能已被删除。请刷新列表。")
+            if member.category != form.category:
+                session.add(MemberEvent(member_id=member_id, date=today, kind=MemberEventKind.CATEGORY_CHANGED,
+                                        note=f"{member.category.label} → {form.category.label}"))
+            for name in MemberForm.field_names():
+                setattr(member, name, getattr(form, name))
+            member.search_keys = search_keys(form.name)
     session.flush()
-    if member_id is None and form.joined_date:
-        session.add(MemberEvent(member_id=member.id, date=form.joined_date, kind=MemberEventKind.JOINED))
-        if form.confirmed_date:
-            session.add(MemberEvent(member_id=member.id, date=form.confirmed_date, kind=MemberEventKind.CONFIRMED))
-    return member.id
+    return ids
+
+
+def _ensure_unique_id_numbers(session: Session, numbers: list[tuple[str | None, int | None]]) -> None:
+    """No ID number twice: neither within the batch nor against another member in the file."""
+    seen: dict[str, int | None] = {}
+    for number, member_id in numbers:
+        if number:
+            if number in seen:
+                raise MemberError(f"身份证号 {number} 出现了两次，同一个号码不能登记两次。")
+            seen[number] = member_id
+    if not seen:
+        return
+    owners = session.execute(select(Member.id, Member.name, Member.id_number).where(Member.id_number.in_(list(seen))))
+    for owner_id, name, number in owners:
+        if seen[number] != owner_id:
+            raise MemberError(f"身份证号 {number} 已属于党员“{name}”，同一个号码不能登记两次。")
 
 
 def management_mode_label(category: MemberCategory) -> str:
