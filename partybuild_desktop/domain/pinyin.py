@@ -6,6 +6,7 @@ A heteronym contributes every reading, and the first character(s) are also read 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -114,6 +115,12 @@ def _tokens(name: str) -> list[str]:
     return [t for t in re.findall(r"[a-z0-9]+|.", name.lower()) if t not in ("·", " ")]
 
 
+@functools.lru_cache(maxsize=8192)
+def _hanzi_readings(char: str) -> tuple[str, ...]:
+    """Every reading of one character; names reuse few characters, so this is asked again and again."""
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
 def _char_readings(name: str) -> list[list[str]]:
     """For each character of the name, its readings: surname readings first where they apply."""
     compound = COMPOUND_SURNAMES.get(name[:2])
@@ -126,7 +133,7 @@ def _char_readings(name: str) -> list[list[str]]:
             for reading in SURNAME_READINGS.get(token, ()):
                 _add(options, reading)
         if _HANZI.match(token):
-            for reading in pinyin(token, style=Style.NORMAL, heteronym=True)[0]:
+            for reading in _hanzi_readings(token):
                 _add(options, reading)
         else:
             _add(options, token)

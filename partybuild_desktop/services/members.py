@@ -305,7 +305,8 @@ def save_members(session: Session, village_id: int, items: list[tuple[MemberForm
     if new:
         rows = [dict(village_id=village_id, search_keys=search_keys(form.name),
                      **{name: getattr(form, name) for name in MemberForm.field_names()}) for _, form in new]
-        created = session.scalars(insert(Member).returning(Member.id, sort_by_parameter_order=True), rows).all()
+        # Row by row on purpose: SQLite hands back each new id at once, which keeps ids and forms in step.
+        created = [session.execute(insert(Member.__table__), row).inserted_primary_key[0] for row in rows]
         events = []
         for (index, form), member_id in zip(new, created):
             ids[index] = member_id
