@@ -306,3 +306,61 @@ class ProxyService(Base):
     status: Mapped[ProxyStatus] = mapped_column(code_enum(ProxyStatus), default=ProxyStatus.OPEN)
     refusal_reason: Mapped[Optional[str]] = mapped_column(Text)
     notes: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class PointRuleSet(Base):
+    """积分评价办法 of one village for one year, kept as the JSON of the rule file format
+    (``domain.points.rules_to_json``). A closed year's rules are frozen."""
+
+    __tablename__ = "point_rule_set"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    rules: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    updated_by: Mapped[Optional[str]] = mapped_column(String(32))
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    closed_by: Mapped[Optional[str]] = mapped_column(String(32))
+
+    __table_args__ = (UniqueConstraint("village_id", "year"),)
+
+
+class PointAward(Base):
+    """手工加减分: an award or deduction under a rule item scored "按登记", for a member or for a grid
+    (or grid branch), with its reason, date and who entered it."""
+
+    __tablename__ = "point_award"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    item_code: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id"), index=True)
+    grid_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid.id"), index=True)
+    grid_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid_branch.id"), index=True)
+    quantity: Mapped[float] = mapped_column(Float, default=1.0)
+    # Empty: quantity × the item's points under the year's rules; set: the amount decided for this case.
+    points: Mapped[Optional[float]] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(32))
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+
+
+class PointYearMember(Base):
+    """Who was on a closed year's board and which grid and grid branch they counted for, recorded when
+    the year was closed (members' grid history is not stored otherwise)."""
+
+    __tablename__ = "point_year_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    grid_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid.id"))
+    grid_branch_id: Mapped[Optional[int]] = mapped_column(ForeignKey("grid_branch.id"))
+
+    __table_args__ = (UniqueConstraint("village_id", "year", "member_id"),)
+
+
+# The points board adds up a village's year of record-book entries per member and entry type: this
+# index holds every column it reads, in GROUP BY order, so the table itself is not read.
+Index("ix_record_entry_points", RecordEntry.member_id, RecordEntry.entry_type, RecordEntry.date, RecordEntry.hours,
+      RecordEntry.source_kind)
