@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_cards  # noqa: E402
 import bench_import  # noqa: E402
+import bench_points  # noqa: E402
 import bench_search  # noqa: E402
 import bench_startup  # noqa: E402
 from common import HERE, ROOT, WORK, Figure  # noqa: E402
@@ -47,7 +48,7 @@ def township_data_set(keep: bool) -> Path:
 
 
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
-FIGURES = [bench_startup.bench, bench_search.bench, bench_import.bench, bench_cards.bench]
+FIGURES = [bench_startup.bench, bench_search.bench, bench_import.bench, bench_cards.bench, bench_points.bench]
 
 
 
