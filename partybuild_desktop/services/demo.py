@@ -73,7 +73,6 @@ ENTRY_TEXTS = {
     RecordEntryType.VOLUNTEERING: ("参加人居环境整治志愿服务", "参加防汛值守", "协助开展疫苗接种宣传"),
     RecordEntryType.HOUSEHOLD_VISIT: ("走访联系户，了解生产生活情况", "入户宣传惠农政策", "帮助联系户申报补贴"),
     RecordEntryType.POST_DUTY: ("履行设岗职责，开展巡查", "调解邻里纠纷", "宣传移风易俗"),
-    RecordEntryType.DUES_PAYMENT: ("按月缴纳党费",),
     RecordEntryType.HEART_TO_HEART: ("与党小组长谈心谈话",),
 }
 
@@ -346,22 +345,27 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
             ))
     session.execute(insert(Household), household_rows)
 
-    # A year of record-book entries: the monthly 主题党日 (2–3 study hours) for those at home, and
-    # the rest spread over the year.
+    # A year of record-book entries: the monthly 主题党日 (2–3 study hours) for those at home, monthly
+    # dues, and the rest spread over the year.
     entry_rows = []
     start = today - dt.timedelta(days=365)
     entry_types = list(ENTRY_TEXTS)
     months = [(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1) for k in range(1, 13)]
     for member_id, row in zip(member_ids, member_rows):
         at_home = row["category"] is not MemberCategory.MIGRANT
-        themed_days = 0
+        monthly = 0
         for year, month in months:
             day = dt.date(year, month, rng.randint(1, 28))
             if day <= today and rng.random() < (0.9 if at_home else 0.3):
-                themed_days += 1
+                monthly += 1
                 entry_rows.append(dict(member_id=member_id, date=day, entry_type=RecordEntryType.ORGANISATIONAL_LIFE,
                                        text="参加主题党日活动", hours=rng.choice((2.0, 2.5, 3.0))))
-        n = max(0, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)) - themed_days)
+            paid = dt.date(year, month, min(day.day, 10))
+            if paid <= today and rng.random() < (0.96 if at_home else 0.85):  # dues, paid monthly
+                monthly += 1
+                entry_rows.append(dict(member_id=member_id, date=paid, entry_type=RecordEntryType.DUES_PAYMENT,
+                                       text=f"缴纳{month}月党费", hours=None))
+        n = max(0, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)) - monthly)
         if not at_home:
             n //= 3
         for _ in range(n):

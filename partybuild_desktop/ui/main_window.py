@@ -50,14 +50,18 @@ class MainWindow(QMainWindow):
         """Show the data of the now open data file."""
         from partybuild_desktop.ui.members_tab import MembersTab
         from partybuild_desktop.ui.overview_tab import OverviewTab
+        from partybuild_desktop.ui.points_tab import PointsTab
 
         self.context = context
         self.overview_tab = OverviewTab(self._load_overview)
         self.members_tab = MembersTab(context, self.dialogs)
         self.members_tab.changed.connect(self.overview_tab.refresh)
         self.members_tab.print_requested.connect(self._export_for_members)
+        self.points_tab = PointsTab(context, self.dialogs)
+        self.members_tab.changed.connect(self.points_tab.refresh)
         self.tabs.addTab(self.overview_tab, "概况")
         self.tabs.addTab(self.members_tab, "党员")
+        self.tabs.addTab(self.points_tab, "先锋榜")
         self.setCentralWidget(self.tabs)
         self.loading = None
         for action in self.data_actions:
@@ -80,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
         self.overview_tab.refresh()
         self.members_tab.reload()
+        self.points_tab.refresh()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
         self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")

@@ -1,0 +1,366 @@
+"""党建先锋榜: rankings for members and grids, the trace of any score in one click, manual awards,
+and the rule editor (积分评价办法) that each village writes for itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partybuild_desktop.domain.points import CountUnit, RuleItem, Scope
+from partybuild_desktop.services import point_rules, points
+
+WARNING_BACKGROUND = QColor("#fde2e2")
+PERIODS = (("全年", None), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+class PointsTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
+        super().__init__(parent)
+        self.context, self.dialogs = context, dialogs
+        self.today = today or dt.date.today()
+        self.board = None
+        self.year = QComboBox()
+        self.year.setObjectName("pointsYear")
+        for year in range(self.today.year, self.today.year - 5, -1):
+            self.year.addItem(f"{year}年", year)
+        self.period = QComboBox()
+        for label, quarter in PERIODS:
+            self.period.addItem(label, quarter)
+        self.view = QComboBox()
+        self.view.addItem("党员排名", "members")
+        self.view.addItem("网格排名", "units")
+        self.status = QLabel()
+        self.rules_button = QPushButton("积分办法…")
+        self.award_button = QPushButton("加分/减分…")
+        self.close_button = QPushButton("关闭年度…")
+        top = QHBoxLayout()
+        for widget in (QLabel("年度"), self.year, self.period, self.view):
+            top.addWidget(widget)
+        top.addWidget(self.status, 1)
+        for widget in (self.rules_button, self.award_button, self.close_button):
+            top.addWidget(widget)
+
+        self.table = QTableWidget()
+        self.table.setObjectName("pointsTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.trace_heading = QLabel("选中一行，查看积分的每一项来源")
+        self.trace_heading.setWordWrap(True)
+        self.trace = QTreeWidget()
+        self.trace.setObjectName("pointsTrace")
+        self.trace.setHeaderLabels(["项目 / 依据", "日期", "数量", "得分"])
+        self.trace.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        for column in (1, 2, 3):
+            self.trace.header().setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.trace_heading)
+        right_layout.addWidget(self.trace, 1)
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("pointsSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+
+        for combo in (self.year, self.period, self.view):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.table.itemSelectionChanged.connect(self.show_trace)
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.award_button.clicked.connect(self.add_award)
+        self.close_button.clicked.connect(self.close_year)
+        self.refresh()
+
+    # --- the board ------------------------------------------------------------------------------
+    @property
+    def village_id(self) -> int:
+        return self.context.village().id
+
+    def refresh(self) -> None:
+        year, quarter = self.year.currentData(), self.period.currentData()
+        with self.context.store.session() as session:
+            self.board = points.board(session, self.village_id, year, quarter=quarter, as_of=self.today)
+        board = self.board
+        categories = [c for c in board.rules.categories]
+        standings = board.members if self.view.currentData() == "members" else board.units
+        who = "姓名" if self.view.currentData() == "members" else board.unit_label
+        headers = ["名次", who, "所在" + board.unit_label if who == "姓名" else "党员数", "积分",
+                   *[c.name for c in categories]]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(standings))
+        for row, standing in enumerate(standings):
+            second = standing.unit_name if who == "姓名" else str(standing.members)
+            cells = [str(standing.rank), standing.name, second, _number(standing.score),
+                     *[_number(standing.by_category.get(c.code, 0)) for c in categories]]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 0 or column >= 3:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                if standing.below_warning:
+                    item.setBackground(WARNING_BACKGROUND)
+                    item.setToolTip(f"低于警示线 {_number(board.rules.warning_line)} 分")
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        below = sum(1 for s in standings if s.below_warning)
+        state = "（已关闭，积分办法已冻结）" if board.closed else ""
+        self.status.setText(f"{board.period.label}，截至 {board.as_of:%Y-%m-%d}{state}　低于警示线 {below} 个")
+        self.close_button.setText("重新打开年度…" if board.closed else "关闭年度…")
+        self.trace.clear()
+
+    def show_trace(self) -> None:
+        row = self.table.currentRow()
+        if self.board is None or row < 0:
+            return
+        year, quarter = self.year.currentData(), self.period.currentData()
+        with self.context.store.session() as session:
+            if self.view.currentData() == "members":
+                standing = self.board.members[row]
+                explanation = points.explain(session, self.village_id, year, standing.member_id, quarter=quarter,
+                                             as_of=self.today)
+            else:
+                standing = self.board.units[row]
+                explanation = points.explain_unit(session, self.village_id, year, standing.unit_id, quarter=quarter,
+                                                  as_of=self.today)
+        self.trace_heading.setText(
+            f"<b>{explanation.name}</b>：{_number(explanation.score)} 分 = 基础分 {_number(explanation.base_score)}"
+            f" + 各项合计 {_number(explanation.score - explanation.base_score)}（{explanation.rules_name}）"
+        )
+        self.trace.clear()
+        for line in explanation.lines:
+            capped = f"（封顶 {_number(line.cap)}，原 {_number(line.before_cap)}）" if line.capped else ""
+            item = QTreeWidgetItem([f"{line.item_name}　{line.rule}{capped}", "", _number(line.quantity),
+                                    _number(line.points)])
+            for evidence in line.evidence:
+                amount = "" if evidence.amount is None else _number(evidence.amount)
+                QTreeWidgetItem(item, [f"{evidence.kind}：{evidence.text}",
+                                       evidence.date.isoformat() if evidence.date else "", amount, ""])
+            self.trace.addTopLevelItem(item)
+
+    # --- actions --------------------------------------------------------------------------------
+    def _run(self, change) -> bool:
+        try:
+            with self.context.store.session() as session:
+                change(session)
+        except (points.PointsError, point_rules.RuleSetError) as error:
+            self.dialogs.error("党建先锋榜", str(error))
+            return False
+        self.refresh()
+        self.changed.emit()
+        return True
+
+    def edit_rules(self) -> None:
+        year = self.year.currentData()
+        with self.context.store.session() as session:
+            record = point_rules.load_rules(session, self.village_id, year)
+        editor = RuleEditor(record, self.dialogs, self)
+        if editor.exec():
+            self._run(lambda s: point_rules.save_rules(s, self.village_id, year, editor.rules(), by="文书"))
+
+    def add_award(self) -> None:
+        year = self.year.currentData()
+        with self.context.store.session() as session:
+            rules = point_rules.load_rules(session, self.village_id, year).rules
+        manual = [item for item in rules.items if item.unit is CountUnit.MANUAL]
+        if not manual:
+            self.dialogs.error("加分/减分", "本年度的积分办法中没有“按登记”计分的项目，请先在积分办法中添加。")
+            return
+        dialog = AwardDialog(manual, self.board, self.today, self)
+        if dialog.exec():
+            self._run(lambda s: points.add_award(s, self.village_id, today=self.today, **dialog.values()))
+
+    def close_year(self) -> None:
+        year = self.year.currentData()
+        if self.board.closed:
+            if self.dialogs.confirm("重新打开年度", f"重新打开 {year} 年？积分办法将可以修改，积分可能随之变化。"):
+                self._run(lambda s: point_rules.reopen_year(s, self.village_id, year))
+            return
+        if self.dialogs.confirm("关闭年度", f"关闭 {year} 年？该年的积分办法和各党员所在网格将被冻结，"
+                                             "以后修改积分办法不会改变该年的积分。"):
+            self._run(lambda s: point_rules.close_year(s, self.village_id, year, by="文书"))
+
+
+class RuleEditor(QDialog):
+    """积分评价办法 of one year: base score, warning line and every item, edited in a table."""
+
+    COLUMNS = ("项目", "类别", "计分方式", "每单位分值", "年度上限", "适用对象")
+
+    def __init__(self, record, dialogs, parent=None):
+        super().__init__(parent)
+        self.record, self.dialogs = record, dialogs
+        rules = record.rules
+        self.setWindowTitle(f"{record.year}年积分评价办法" + ("（已关闭，只读）" if record.closed else ""))
+        self.resize(980, 620)
+        self.name = QLineEdit(rules.name)
+        self.base = self._spin(rules.base_score)
+        self.warning = self._spin(rules.warning_line)
+        form = QFormLayout()
+        form.addRow("名称", self.name)
+        form.addRow("基础分", self.base)
+        form.addRow("警示线（低于此分公示提醒）", self.warning)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("ruleItems")
+        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.items = list(rules.items)
+        for item in self.items:
+            self._add_row(item)
+        add = QPushButton("添加项目")
+        remove = QPushButton("删除选中项目")
+        add.clicked.connect(self._new_item)
+        remove.clicked.connect(self._remove_item)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        origin = QLabel(f"来源：{record.origin}" if getattr(record, "origin", "") else "")
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch()
+        row.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(origin)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        if record.closed:
+            for widget in (self.name, self.base, self.warning, self.table, add, remove):
+                widget.setEnabled(False)
+            self.buttons.button(QDialogButtonBox.Save).setEnabled(False)
+
+    @staticmethod
+    def _spin(value: float, low: float = 0, high: float = 1000) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(low, high)
+        spin.setDecimals(2)
+        spin.setValue(value)
+        return spin
+
+    def _combo(self, items, current) -> QComboBox:
+        combo = QComboBox()
+        for label, data in items:
+            combo.addItem(label, data)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        return combo
+
+    def _add_row(self, item: RuleItem) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(item.name))
+        categories = [(c.name, c.code) for c in self.record.rules.categories]
+        self.table.setCellWidget(row, 1, self._combo(categories, item.category))
+        self.table.setCellWidget(row, 2, self._combo([(u.label, u.value) for u in CountUnit], item.unit.value))
+        self.table.setCellWidget(row, 3, self._spin(item.points, -1000, 1000))
+        cap = self._spin(item.cap or 0, 0, 1000)
+        cap.setSpecialValueText("不封顶")
+        self.table.setCellWidget(row, 4, cap)
+        self.table.setCellWidget(row, 5, self._combo([(s.label, s.value) for s in Scope], item.applies_to.value))
+
+    def _new_item(self) -> None:
+        category = self.record.rules.categories[0].code
+        code = f"item{len(self.items) + 1}"
+        while any(i.code == code for i in self.items):
+            code += "x"
+        item = RuleItem(code=code, name="新项目", category=category, unit=CountUnit.MANUAL, points=1)
+        self.items.append(item)
+        self._add_row(item)
+
+    def _remove_item(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.items):
+            self.items.pop(row)
+            self.table.removeRow(row)
+
+    def rules(self):
+        """The edited rule set (checked by the service when saved)."""
+        items = []
+        for row, item in enumerate(self.items):
+            cap = self.table.cellWidget(row, 4).value()
+            items.append(replace(
+                item,
+                name=self.table.item(row, 0).text().strip(),
+                category=self.table.cellWidget(row, 1).currentData(),
+                unit=CountUnit(self.table.cellWidget(row, 2).currentData()),
+                points=self.table.cellWidget(row, 3).value(),
+                cap=cap or None,
+                applies_to=Scope(self.table.cellWidget(row, 5).currentData()),
+            ))
+        return replace(self.record.rules, name=self.name.text().strip(), base_score=self.base.value(),
+                       warning_line=self.warning.value(), items=tuple(items))
+
+
+class AwardDialog(QDialog):
+    """A manual award or deduction: for whom, under which item, when, why and who entered it."""
+
+    def __init__(self, items, board, today: dt.date, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("加分/减分")
+        self.item = QComboBox()
+        for item in items:
+            self.item.addItem(f"{item.name}（{_number(item.points)} 分/次）", item.code)
+        self.who = QComboBox()
+        for standing in board.members:
+            self.who.addItem(f"{standing.name}（{standing.unit_name}）", ("member_id", standing.member_id))
+        for unit in board.units:
+            self.who.addItem(f"{board.unit_label}：{unit.name}", (f"{board.rules.unit_level.value}_id", unit.unit_id))
+        self.date = QLineEdit(today.isoformat())
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("如：民主评议为优秀；某月某日通报")
+        self.entered_by = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow("项目", self.item)
+        form.addRow("对象", self.who)
+        form.addRow("日期", self.date)
+        form.addRow("理由", self.reason)
+        form.addRow("登记人", self.entered_by)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        key, target = self.who.currentData()
+        try:
+            date = dt.date.fromisoformat(self.date.text().strip())
+        except ValueError:
+            raise points.PointsError(f"日期“{self.date.text()}”看不懂，请写成 2026-11-23 的样子。") from None
+        return {"item_code": self.item.currentData(), "date": date, "reason": self.reason.text(),
+                "entered_by": self.entered_by.text(), key: target}
