@@ -12,6 +12,8 @@ import io
 import math
 import os
 import re
+import weakref
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -145,12 +147,21 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
 
     alignments = [Alignment(horizontal=c.alignment, vertical="center", wrap_text=True) for c in columns]
     formats = [_number_format(c) for c in columns]
+    # Setting a style looks it up by hashing the style objects, which costs more than the rest of a cell;
+    # each column's style is set once and its index array copied to the cells below.
+    styles: dict[tuple[int, bool], object] = {}
     for values in table.value_rows():
         for i, (column, value) in enumerate(zip(columns, values)):
             cell = ws.cell(row=row, column=i + 1, value=_cell_value(value, column))
+            is_date = isinstance(cell.value, dt.date)
+            style = styles.get((i, is_date))
+            if style is not None:
+                cell._style = copy(style)
+                continue
             cell.font, cell.border, cell.alignment = _body_font, BORDER, alignments[i]
             # Dates get a date format wherever they are; text columns keep a date as a date, too.
-            cell.number_format = "yyyy-mm-dd" if isinstance(cell.value, dt.date) else formats[i]
+            cell.number_format = "yyyy-mm-dd" if is_date else formats[i]
+            styles[(i, is_date)] = copy(cell._style)
         _set_height(ws, row, max(_wrapped_line_count(display_text(v, c), w)
                                  for v, c, w in zip(values, columns, widths)))
         row += 1
@@ -332,10 +343,35 @@ def _merged(ws: Worksheet, top: int, left: int, bottom: int, right: int, value: 
     ws.cell(row=top, column=left).value = _clean(value) if isinstance(value, str) else value
     for r in range(top, bottom + 1):
         for c in range(left, right + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.font, cell.alignment = font, alignment
-            if border is not None:
-                cell.border = border
+            _style(ws.cell(row=r, column=c), font, alignment, border)
+
+
+# Setting a font, alignment or border looks it up in the workbook by hashing the style objects, which
+# costs more than writing the cell. A fresh cell styled with the same objects as one before gets a copy
+# of that cell's style index array instead. Keyed by the objects' identity, per workbook; the objects
+# are kept in the cache so an identity is not reused while it lives. Callers that make new style objects
+# for every cell (forms) gain nothing from it, so it stops growing after a few hundred entries.
+_STYLE_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_STYLE_CACHE_LIMIT = 256
+
+
+def _style(cell, font: Font, alignment: Alignment, border: Border | None) -> None:
+    if cell._style is not None and any(cell._style):  # already styled: set the parts the ordinary way
+        cell.font, cell.alignment = font, alignment
+        if border is not None:
+            cell.border = border
+        return
+    cache = _STYLE_CACHE.setdefault(cell.parent.parent, {})
+    key = (id(font), id(alignment), id(border))
+    known = cache.get(key)
+    if known is not None:
+        cell._style = copy(known[0])
+        return
+    cell.font, cell.alignment = font, alignment
+    if border is not None:
+        cell.border = border
+    if len(cache) < _STYLE_CACHE_LIMIT:
+        cache[key] = (copy(cell._style), font, alignment, border)
 
 
 def _cell_value(value: Value, column: Column) -> Value:
@@ -371,14 +407,27 @@ def _wrapped_line_count(text: str, width: float) -> int:
     usable = max(width - CELL_INNER_MARGIN, 2)
     count = 0
     for paragraph in text.split("\n"):
+        if 2 * len(paragraph) <= usable:  # fits even if every character is wide
+            count += 1
+            continue
         lines, used = 1, 0
         for ch in paragraph:
-            w = display_width(ch)
+            w = _char_width(ch)
             if used and used + w > usable:
                 lines, used = lines + 1, 0
             used += w
         count += lines
     return count
+
+
+_CHAR_WIDTHS: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    width = _CHAR_WIDTHS.get(ch)
+    if width is None:
+        width = _CHAR_WIDTHS[ch] = display_width(ch)
+    return width
 
 
 def _set_height(ws: Worksheet, row: int, lines: int) -> None:
