@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_attachments  # noqa: E402
 import bench_cards  # noqa: E402
 import bench_import  # noqa: E402
 import bench_points  # noqa: E402
@@ -48,7 +49,7 @@ def township_data_set(keep: bool) -> Path:
 
 
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
-FIGURES = [bench_startup.bench, bench_search.bench, bench_import.bench, bench_cards.bench, bench_points.bench]
+FIGURES = [bench_startup.bench, bench_search.bench, bench_import.bench, bench_cards.bench, bench_points.bench, bench_attachments.bench]
 
 
 
