@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any, Callable
 
@@ -35,6 +36,20 @@ class _Job(QRunnable):
 _running: set[_Job] = set()  # jobs and their signals stay alive until they report
 
 
+def _pause_garbage_collection() -> None:
+    # Python's cyclic collector runs in whichever thread happens to allocate. Were it to run in a
+    # worker, it could free Qt objects (a closed dialog, an old window) off the GUI thread, which
+    # crashes Qt. So it waits while a job runs and catches up on the GUI thread afterwards.
+    if not _running:
+        gc.disable()
+
+
+def _resume_garbage_collection() -> None:
+    if not _running:
+        gc.enable()
+        gc.collect()
+
+
 def run_in_background(
     parent: QWidget,
     label: str | None,
@@ -55,11 +70,13 @@ def run_in_background(
 
     def report(callback, value):
         _running.discard(job)
+        _resume_garbage_collection()
         if dialog is not None:
             dialog.close()
         callback(value)
 
     job.signals.finished.connect(lambda result: report(on_done, result), Qt.QueuedConnection)
     job.signals.failed.connect(lambda error: report(on_error, error), Qt.QueuedConnection)
+    _pause_garbage_collection()
     _running.add(job)
     QThreadPool.globalInstance().start(job)

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """Show the data of the now open data file."""
+        from partybuild_desktop.ui.grids_tab import GridsTab
         from partybuild_desktop.ui.members_tab import MembersTab
         from partybuild_desktop.ui.overview_tab import OverviewTab
         from partybuild_desktop.ui.points_tab import PointsTab
@@ -57,10 +58,15 @@ class MainWindow(QMainWindow):
         self.members_tab = MembersTab(context, self.dialogs)
         self.members_tab.changed.connect(self.overview_tab.refresh)
         self.members_tab.print_requested.connect(self._export_for_members)
+        self.grids_tab = GridsTab(context, self.dialogs)
         self.points_tab = PointsTab(context, self.dialogs)
         self.members_tab.changed.connect(self.points_tab.refresh)
+        self.members_tab.changed.connect(self.grids_tab.refresh)
+        self.grids_tab.changed.connect(self.overview_tab.refresh)
+        self.grids_tab.changed.connect(self.points_tab.refresh)
         self.tabs.addTab(self.overview_tab, "概况")
         self.tabs.addTab(self.members_tab, "党员")
+        self.tabs.addTab(self.grids_tab, "网格")
         self.tabs.addTab(self.points_tab, "先锋榜")
         self.setCentralWidget(self.tabs)
         self.loading = None
@@ -84,6 +90,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
         self.overview_tab.refresh()
         self.members_tab.reload()
+        self.grids_tab.refresh()
         self.points_tab.refresh()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)

@@ -1,0 +1,95 @@
+"""Small building blocks the tabs share: a read-only table filled from rows, a form dialog, date fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Sequence
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+HIGHLIGHT = QColor("#fde2e2")
+
+
+class RowsTable(QTableWidget):
+    """A read-only table of plain rows; remembers the object behind each row."""
+
+    def __init__(self, headers: Sequence[str], name: str, stretch: int | None = None, parent=None):
+        super().__init__(0, len(headers), parent)
+        self.setObjectName(name)
+        self.setHorizontalHeaderLabels(list(headers))
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.verticalHeader().setVisible(False)
+        self.setWordWrap(False)
+        if stretch is not None:
+            self.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
+        self.objects: list = []
+
+    def fill(self, objects: Iterable, cells, highlight=lambda obj: False) -> None:
+        """``cells(obj)`` gives the row's texts; ``highlight(obj)`` marks a row that needs attention."""
+        self.objects = list(objects)
+        self.setRowCount(len(self.objects))
+        for row, obj in enumerate(self.objects):
+            marked = highlight(obj)
+            for column, value in enumerate(cells(obj)):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if marked:
+                    item.setBackground(HIGHLIGHT)
+                self.setItem(row, column, item)
+        self.resizeColumnsToContents()
+
+    def selected(self):
+        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
+        return [self.objects[row] for row in rows if row < len(self.objects)]
+
+    def current(self):
+        row = self.currentRow()
+        return self.objects[row] if 0 <= row < len(self.objects) else None
+
+
+def date_edit(value: dt.date | None = None) -> QDateEdit:
+    edit = QDateEdit(QDate(value or dt.date.today()))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def combo(items: Iterable[tuple[str, object]], current=None, blank: str | None = None) -> QComboBox:
+    box = QComboBox()
+    if blank is not None:
+        box.addItem(blank, None)
+    for label, data in items:
+        box.addItem(label, data)
+    if current is not None:
+        box.setCurrentIndex(max(box.findData(current), 0))
+    return box
+
+
+class FormDialog(QDialog):
+    """A dialog of labelled fields with OK/Cancel; the caller reads the widgets afterwards."""
+
+    def __init__(self, title: str, rows: Sequence[tuple[str, QWidget]], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        form = QFormLayout(self)
+        for label, widget in rows:
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setWindowModality(Qt.WindowModal)
