@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from partybuild_desktop import APP_NAME, __version__, paths
 from partybuild_desktop.ui.dialogs import UserDialogs
@@ -23,6 +23,26 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
+
+
+class LazyTab(QWidget):
+    """A tab page whose content is made on first use."""
+
+    def __init__(self, make, refresh=lambda tab: tab.refresh()):
+        super().__init__()
+        self.make, self.refresh_content = make, refresh
+        self.content = None
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def build(self):
+        if self.content is None:
+            self.content = self.make()
+            self.layout().addWidget(self.content)
+        return self.content
+
+    def refresh(self) -> None:
+        if self.content is not None:
+            self.refresh_content(self.content)
 
 
 class MainWindow(QMainWindow):
@@ -47,34 +67,67 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
     def attach(self, context: AppContext) -> None:
-        """Show the data of the now open data file."""
+        """Show the data of the now open data file. Each tab is built the first time it is shown,
+        so start-up pays only for the overview."""
         from partybuild_desktop.ui.grids_tab import GridsTab
         from partybuild_desktop.ui.members_tab import MembersTab
         from partybuild_desktop.ui.overview_tab import OverviewTab
         from partybuild_desktop.ui.points_tab import PointsTab
 
         self.context = context
-        self.overview_tab = OverviewTab(self._load_overview)
-        self.members_tab = MembersTab(context, self.dialogs)
-        self.members_tab.changed.connect(self.overview_tab.refresh)
-        self.members_tab.print_requested.connect(self._export_for_members)
-        self.grids_tab = GridsTab(context, self.dialogs)
-        self.points_tab = PointsTab(context, self.dialogs)
-        self.members_tab.changed.connect(self.points_tab.refresh)
-        self.members_tab.changed.connect(self.grids_tab.refresh)
-        self.grids_tab.changed.connect(self.overview_tab.refresh)
-        self.grids_tab.changed.connect(self.points_tab.refresh)
-        self.tabs.addTab(self.overview_tab, "概况")
-        self.tabs.addTab(self.members_tab, "党员")
-        self.tabs.addTab(self.grids_tab, "网格")
-        self.tabs.addTab(self.points_tab, "先锋榜")
+        self.pages = {
+            "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
+            "members": LazyTab(self._build_members_tab, refresh=lambda tab: tab.reload()),
+            "grids": LazyTab(lambda: self._connected(GridsTab(context, self.dialogs))),
+            "points": LazyTab(lambda: self._connected(PointsTab(context, self.dialogs))),
+        }
+        self._members_tab_class = MembersTab
+        for key, title in (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("points", "先锋榜")):
+            self.tabs.addTab(self.pages[key], title)
+        self.tabs.currentChanged.connect(self._show_page)
         self.setCentralWidget(self.tabs)
         self.loading = None
         for action in self.data_actions:
             action.setEnabled(True)
         self._fill_export_menu()
         self.refresh()
-        self._restore_splitters()
+        self._show_page(self.tabs.currentIndex())
+
+    def _connected(self, tab):
+        """A change made in one tab refreshes the others that are already built."""
+        tab.changed.connect(lambda: self._refresh_pages(except_for=tab))
+        return tab
+
+    def _build_members_tab(self):
+        tab = self._connected(self._members_tab_class(self.context, self.dialogs))
+        tab.print_requested.connect(self._export_for_members)
+        return tab
+
+    def _show_page(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyTab) and page.content is None:
+            self._restore_splitters(page.build())
+
+    def _refresh_pages(self, except_for=None) -> None:
+        for page in self.pages.values():
+            if page.content is not None and page.content is not except_for:
+                page.refresh()
+
+    @property
+    def overview_tab(self):
+        return self.pages["overview"].build()
+
+    @property
+    def members_tab(self):
+        return self.pages["members"].build()
+
+    @property
+    def grids_tab(self):
+        return self.pages["grids"].build()
+
+    @property
+    def points_tab(self):
+        return self.pages["points"].build()
 
     # --- data -----------------------------------------------------------------------------------
     def _load_overview(self):
@@ -88,10 +141,7 @@ class MainWindow(QMainWindow):
 
         village = self.context.village()
         self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
-        self.overview_tab.refresh()
-        self.members_tab.reload()
-        self.grids_tab.refresh()
-        self.points_tab.refresh()
+        self._refresh_pages()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
         self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")
@@ -217,8 +267,8 @@ class MainWindow(QMainWindow):
         )
 
     # --- layout memory --------------------------------------------------------------------------
-    def _splitters(self):
-        return self.findChildren(QSplitter)
+    def _splitters(self, within: QWidget | None = None):
+        return (within or self).findChildren(QSplitter)
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -227,8 +277,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1200, 800)
 
-    def _restore_splitters(self) -> None:
-        for splitter in self._splitters():
+    def _restore_splitters(self, within: QWidget | None = None) -> None:
+        for splitter in self._splitters(within):
             state = self.settings.value(f"splitters/{splitter.objectName()}")
             if state is not None:
                 splitter.restoreState(state)

@@ -241,3 +241,17 @@ def test_cards_for_the_filtered_members_only(qtbot, window_for, sample_store, tm
     assert all(name in text for name in shown)
     # Two cards to a page (a card that grew takes a page of its own): far fewer pages than everyone's.
     assert len(shown) / 2 <= len(pages) <= len(shown) < len(shown | others) / 2
+
+
+def test_tabs_are_built_when_first_shown_and_kept_in_step(qtbot, window_for, sample_store):
+    window = window_for(sample_store)
+    assert window.pages["overview"].content is not None
+    assert window.pages["points"].content is None and window.pages["grids"].content is None
+    window.tabs.setCurrentIndex(3)
+    points_tab = window.pages["points"].content
+    assert points_tab is not None and points_tab.table.rowCount() > 0
+    before = table_values(window.findChild(QTableWidget, "organisationCounts"))["农户"]
+    from partybuild_desktop.services import households
+
+    window.grids_tab.do_save_household(households.HouseholdForm(head_name="新来的户", villager_group="1组"))
+    assert table_values(window.findChild(QTableWidget, "organisationCounts"))["农户"] == before + 1
