@@ -11,7 +11,6 @@ import itertools
 import re
 import unicodedata
 
-from pypinyin import Style, pinyin
 
 from .text import clean_name
 
@@ -118,6 +117,8 @@ def _tokens(name: str) -> list[str]:
 @functools.lru_cache(maxsize=8192)
 def _hanzi_readings(char: str) -> tuple[str, ...]:
     """Every reading of one character; names reuse few characters, so this is asked again and again."""
+    from pypinyin import Style, pinyin  # loads its dictionaries (about half a second): only when needed
+
     return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 

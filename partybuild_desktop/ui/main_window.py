@@ -69,19 +69,15 @@ class MainWindow(QMainWindow):
     def attach(self, context: AppContext) -> None:
         """Show the data of the now open data file. Each tab is built the first time it is shown,
         so start-up pays only for the overview."""
-        from partybuild_desktop.ui.grids_tab import GridsTab
-        from partybuild_desktop.ui.members_tab import MembersTab
         from partybuild_desktop.ui.overview_tab import OverviewTab
-        from partybuild_desktop.ui.points_tab import PointsTab
 
         self.context = context
         self.pages = {
             "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
             "members": LazyTab(self._build_members_tab, refresh=lambda tab: tab.reload()),
-            "grids": LazyTab(lambda: self._connected(GridsTab(context, self.dialogs))),
-            "points": LazyTab(lambda: self._connected(PointsTab(context, self.dialogs))),
+            "grids": LazyTab(self._build_grids_tab),
+            "points": LazyTab(self._build_points_tab),
         }
-        self._members_tab_class = MembersTab
         for key, title in (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("points", "先锋榜")):
             self.tabs.addTab(self.pages[key], title)
         self.tabs.currentChanged.connect(self._show_page)
@@ -98,10 +94,23 @@ class MainWindow(QMainWindow):
         tab.changed.connect(lambda: self._refresh_pages(except_for=tab))
         return tab
 
+    # Each tab's module is imported when the tab is first shown.
     def _build_members_tab(self):
-        tab = self._connected(self._members_tab_class(self.context, self.dialogs))
+        from partybuild_desktop.ui.members_tab import MembersTab
+
+        tab = self._connected(MembersTab(self.context, self.dialogs))
         tab.print_requested.connect(self._export_for_members)
         return tab
+
+    def _build_grids_tab(self):
+        from partybuild_desktop.ui.grids_tab import GridsTab
+
+        return self._connected(GridsTab(self.context, self.dialogs))
+
+    def _build_points_tab(self):
+        from partybuild_desktop.ui.points_tab import PointsTab
+
+        return self._connected(PointsTab(self.context, self.dialogs))
 
     def _show_page(self, index: int) -> None:
         page = self.tabs.widget(index)
