@@ -1,7 +1,8 @@
 """The headless commands: ``partybuild-desktop [--data-dir DIR] COMMAND``.
 
 Without a command the window starts. Errors go to stderr in Chinese with a non-zero exit code:
-2 when the data or a file cannot be used at all, 1 when a check finds problems.
+2 when the data or a file cannot be used at all, 1 when a check finds problems, 3 when an import refused
+some rows (and wrote the others).
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from partybuild_desktop import APP_NAME, __version__, paths
+from partybuild_desktop.importers.preview import EXIT_ROWS_REFUSED  # noqa: F401  (light: no spreadsheet code)
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
-EXIT_ROWS_REFUSED = 3  # import-members: some rows were refused (the others were imported)
+# EXIT_ROWS_REFUSED (3, import-…: some rows were refused, the others imported) comes from importers.preview.
 
 
 class CliError(Exception):
@@ -30,6 +33,26 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse's own messages are English; say what to do in Chinese
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNUSABLE, f"命令参数有误：{message}\n请运行 partybuild-desktop --help 查看用法。\n")
+
+
+@dataclass(frozen=True)
+class ImportCommand:
+    """One ``import-…`` command: the service module with ``preview_import`` and ``apply_import``, and its words."""
+
+    service: str
+    help: str
+    file_word: str
+    update_help: str
+    unit: str  # 名, 户: what a written row counts as
+
+
+IMPORTS = {
+    "import-members": ImportCommand("partybuild_desktop.services.member_import", "从 Excel/WPS 花名册导入党员",
+                                    "花名册", "身份证号已在名册中的党员，用表中有的各列更新", "名"),
+    "import-households": ImportCommand("partybuild_desktop.services.household_import",
+                                       "从 Excel/WPS 农户名单导入农户（户主、村民小组、必访对象等）", "农户名单",
+                                       "户主姓名、村民小组、住址都与台账相同的农户，用表中有的各列更新", "户"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,13 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="输出文件（.xlsx 或 .pdf）")
     export.add_argument("--year", type=int, help="年度")
     export.add_argument("--grid", help="网格名称")
+    export.add_argument("--quarter", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
 
-    members = commands.add_parser("import-members", help="从 Excel/WPS 花名册导入党员")
-    members.add_argument("file", help="花名册文件（.xlsx、.xls、.ods、.csv 等）")
-    members.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
-    members.add_argument("--update", action="store_true", help="身份证号已在名册中的党员，用表中有的各列更新")
-    members.add_argument("--report", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
-    members.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+    for command, kind in IMPORTS.items():
+        importing = commands.add_parser(command, help=kind.help)
+        importing.add_argument("file", help=f"{kind.file_word}文件（.xlsx、.xls、.ods、.csv 等）")
+        importing.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
+        importing.add_argument("--update", action="store_true", help=kind.update_help)
+        importing.add_argument("--report", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
+        importing.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
     points = commands.add_parser("points", help="党建先锋榜积分")
     points_commands = points.add_subparsers(dest="points_command", metavar="COMMAND", required=True,
@@ -82,6 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules_import = rules_commands.add_parser("import", help="从文件导入积分办法，替换某年度的办法")
     rules_import.add_argument("file", help="积分办法文件（.json）")
     rules_import.add_argument("--year", type=int, help="导入到哪个年度（默认文件中写明的年度，否则今年）")
+
+    returns = commands.add_parser("export-return", help="导出本村季度报表包（报送乡镇，存到 U 盘）")
+    returns.add_argument("--quarter", required=True, help="季度，例如 2026Q3")
+    returns.add_argument("--out", required=True, help="保存报表包的文件夹（通常是 U 盘）")
+    returns.add_argument("--replace", action="store_true", help="已有同一季度的报表包时替换它（原报表包改名保留）")
+    returns.add_argument("--zip", action="store_true", help="存成一个 .zip 文件，而不是一个文件夹")
+    returns.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+
+    township = commands.add_parser("consolidate", help="乡镇：汇总各村的季度报表包（--data-dir 为乡镇的数据文件夹）")
+    township.add_argument("--quarter", required=True, help="季度，例如 2026Q3")
+    township.add_argument("--out", required=True, help="保存汇总表（.xlsx 和 .pdf）的文件夹")
+    township.add_argument("--replace", action="store_true",
+                          help="某村本季度的报表此前已收到时，用这次的替换（原报表保留为已替换的记录）；不加则不导入这一份")
+    township.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+    township.add_argument("packages", nargs="+", metavar="PACKAGE", help="报表包（文件夹或 .zip），可以有多个")
     return parser
 
 
@@ -161,7 +201,7 @@ def cmd_export(args) -> int:
     store = _open_store(args)
     village = _current_village(store)
     try:
-        result = exports.export(store, village.id, args.name, Path(args.out), exports.ExportOptions(year=args.year, grid=args.grid))
+        result = exports.export(store, village.id, args.name, Path(args.out), _export_options(args))
     except exports.ExportError as error:
         raise CliError(str(error)) from error
     for warning in result.warnings:
@@ -170,24 +210,128 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-def cmd_import_members(args) -> int:
-    """Exit 0 when every row was imported, 3 when some were refused, 2 when the file cannot be used."""
-    import json
+def _quarter(text: str):
+    from partybuild_desktop.domain.statistics import Quarter
 
     try:
-        return _import_members(args)
-    except Exception as error:  # with --json, stdout still carries one JSON object
-        if args.json:
-            print(json.dumps({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
-        raise
+        return Quarter.parse(text)
+    except ValueError as error:
+        raise CliError(str(error)) from error
 
 
-def _import_members(args) -> int:
+def _export_options(args):
+    """``--year``, ``--grid`` and ``--quarter 2026Q3`` (for the exports made per quarter) as ExportOptions."""
+    from partybuild_desktop.services import exports
+
+    year, quarter = args.year, None
+    if args.quarter:
+        chosen = _quarter(args.quarter)
+        definition = exports.find(args.name)
+        if not definition.uses_quarter:
+            raise CliError(f"“{definition.title}”不按季度导出，请改用 --year 年度。")
+        if year is not None and year != chosen.year:
+            raise CliError(f"--year {year} 与 --quarter {args.quarter} 的年份不一致，只写 --quarter 即可。")
+        year, quarter = chosen.year, chosen.number
+    return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter)
+
+
+def _printing_json_on_error(command):
+    """With --json, stdout still carries one JSON object when the command fails."""
+
+    def run(args) -> int:
+        import json
+
+        try:
+            return command(args)
+        except Exception as error:
+            if args.json:
+                print(json.dumps({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
+            raise
+
+    run.__doc__ = command.__doc__
+    return run
+
+
+@_printing_json_on_error
+def cmd_export_return(args) -> int:
+    """export-return: exit 0 when the package is written and verified, 2 otherwise."""
+    import json
+
+    from partybuild_desktop.services.returns import ReturnError, ReturnExists, export_return
+
+    quarter = _quarter(args.quarter)
+    store = _open_store(args)
+    village = _current_village(store)
+    try:
+        result = export_return(store, village.id, quarter, Path(args.out), replace_existing=args.replace,
+                               as_zip=args.zip)
+    except ReturnExists as error:
+        raise CliError(f"{error}命令行中加 --replace 即可替换。") from error
+    except ReturnError as error:
+        raise CliError(str(error)) from error
+    if args.json:
+        print(json.dumps({"package": str(result.path), "files": sorted(result.sha256), "sha256": result.sha256,
+                          "replaced": str(result.replaced) if result.replaced else None, "warnings": result.warnings}))
+    else:
+        for warning in result.warnings:
+            print(f"提示：{warning}", file=sys.stderr)
+        print(result.message)
+    return EXIT_OK
+
+
+EXIT_PACKAGES_REFUSED = 3  # consolidate: some packages were refused (the others were taken)
+
+
+@_printing_json_on_error
+def cmd_consolidate(args) -> int:
+    """consolidate: exit 0 when every package was accepted, 3 when some were refused, 2 when none could
+    be read at all. A village already received this quarter is replaced only with --replace."""
+    import json
+
+    from partybuild_desktop.services.consolidation import ConsolidationError, consolidate
+    from partybuild_desktop.services.returns import UNREADABLE_PACKAGE
+
+    quarter = _quarter(args.quarter)
+    store = _open_store(args)
+    try:
+        result = consolidate(store, quarter, args.packages, replace=True if args.replace else None,
+                             out_dir=Path(args.out))
+    except ConsolidationError as error:
+        raise CliError(str(error)) from error
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        for outcome in result.packages:
+            state = "已导入" if outcome.status == "accepted" else "未导入"
+            print(f"{state}：{outcome.package}　{outcome.message}")
+        if result.missing:
+            print(f"{quarter.title}尚未报送：{'、'.join(result.missing)}")
+        for path in result.files:
+            print(f"已写出汇总表：{path}")
+        for warning in result.warnings:
+            print(f"提示：{warning}", file=sys.stderr)
+    if not result.accepted and all(p.code == UNREADABLE_PACKAGE for p in result.refused):
+        return EXIT_UNUSABLE
+    return EXIT_PACKAGES_REFUSED if result.refused else EXIT_OK
+
+
+@_printing_json_on_error
+def cmd_import(args) -> int:
+    """``import-members`` and ``import-households``: exit 0 when every row was imported, 3 when some were
+    refused, 2 when the file cannot be used."""
+    return _import_rows(args, IMPORTS[args.command])
+
+
+cmd_import_members = cmd_import_households = cmd_import
+
+
+def _import_rows(args, kind: ImportCommand) -> int:
+    import importlib
     import json
 
     from partybuild_desktop.importers.roster import RosterUnreadable
-    from partybuild_desktop.services.member_import import apply_import, preview_import
 
+    service = importlib.import_module(kind.service)
     report = Path(args.report) if args.report else None
     if report is not None and report.suffix.lower() != ".xlsx":
         raise CliError(f"问题清单只能保存为 .xlsx 文件，而给出的文件名是“{report.name}”。")
@@ -199,38 +343,37 @@ def _import_members(args) -> int:
     wrote_report = False
     try:
         with store.session() as session:
-            preview = preview_import(session, village.id, Path(args.file), update=args.update)
+            preview = service.preview_import(session, village.id, Path(args.file), update=args.update)
             if report is not None and preview.refused:
                 from partybuild_desktop.importers.error_workbook import write_error_workbook
 
-                write_error_workbook(preview, report)  # before writing members: a failure leaves both undone
+                write_error_workbook(preview, report)  # before writing the rows: a failure leaves both undone
                 wrote_report = True
-            outcome = None if args.dry_run else apply_import(session, village.id, preview)
+            outcome = None if args.dry_run else service.apply_import(session, village.id, preview)
     except RosterUnreadable as error:
         raise CliError(error.message) from error
     except OSError as error:
         raise CliError(f"问题清单写入“{report}”失败：{error}。没有导入任何数据。请关闭该文件或换一个位置后重试。") from error
 
-    imported = len(preview.to_import) if outcome is None else outcome.imported
-    updated = len(preview.to_update) if outcome is None else outcome.updated
-    refused, warnings = preview.problem_lists()
+    result = preview.result_object(outcome)
     if args.json:
-        print(json.dumps({"imported": imported, "updated": updated, "refused": refused, "warnings": warnings}))
+        print(json.dumps(result))
     else:
+        imported, updated, unit = result["imported"], result["updated"], kind.unit
         if args.dry_run:
-            print(f"试导入（没有写入任何数据）：可新增 {imported} 名，可更新 {updated} 名，"
+            print(f"试导入（没有写入任何数据）：可新增 {imported} {unit}，可更新 {updated} {unit}，"
                   f"有 {len(preview.refused)} 行不能导入。")
         else:
-            print(f"已导入：新增 {imported} 名，更新 {updated} 名；有 {len(preview.refused)} 行没有导入。")
-        for problem in refused:
+            print(f"已导入：新增 {imported} {unit}，更新 {updated} {unit}；有 {len(preview.refused)} 行没有导入。")
+        for problem in result["refused"]:
             print(f"未导入：{problem['message']}")
-        for problem in warnings:
+        for problem in result["warnings"]:
             print(f"提示：{problem['message']}")
     if wrote_report:
         print(f"未导入的行及原因已写入：{report}（改正后可直接导入该文件）", file=info)
     elif report is not None:
         print("没有未导入的行，未生成问题清单。", file=info)
-    return EXIT_ROWS_REFUSED if preview.refused else EXIT_OK
+    return preview.exit_code
 
 
 def cmd_points(args) -> int:
@@ -321,7 +464,8 @@ def cmd_rules(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
-            "import-members": cmd_import_members, "points": cmd_points, "rules": cmd_rules}
+            "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points, "rules": cmd_rules,
+            "export-return": cmd_export_return, "consolidate": cmd_consolidate}
 
 
 def main(argv: list[str] | None = None) -> int:

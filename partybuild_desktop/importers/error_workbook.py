@@ -34,7 +34,8 @@ def display_width(text: str) -> int:
 
 
 def _reading(reading_or_preview) -> RosterReading:
-    """An ``ImportPreview`` carries its reading (and has added its own refusals to the rows)."""
+    """An ``ImportPreview`` (``importers.preview``, members or households) carries its reading, with the
+    preview's own refusals added to the rows."""
     return getattr(reading_or_preview, "reading", reading_or_preview)
 
 

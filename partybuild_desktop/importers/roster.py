@@ -80,6 +80,22 @@ def parse_multiline_text(raw: Any) -> Parsed:
     return Parsed(clean_cell(raw, keep_newlines=True) or None)
 
 
+FLAG_UNKNOWN = "flag_unknown"
+_FLAGS = {"是": True, "否": False, "√": True, "✓": True, "✔": True, "☑": True, "×": False, "✗": False, "✘": False,
+          "y": True, "n": False, "yes": True, "no": False, "1": True, "0": False, "有": True, "无": False,
+          "true": True, "false": False}
+
+
+def parse_flag(raw: Any) -> Parsed:
+    """是/否 (also √, ✓, ×, 1, 0, 有, 无); anything else is pointed out and left empty."""
+    if isinstance(raw, bool):
+        return Parsed(raw)
+    text = clean_cell(raw).replace(" ", "").lower()
+    if text in _FLAGS:
+        return Parsed(_FLAGS[text])
+    return Parsed(None, [Issue(FLAG_UNKNOWN, f"「{clean_cell(raw)}」请填写“是”或“否”。", refuse=False)])
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One column an import knows: its key, its Chinese label and the headers it goes by."""
@@ -491,12 +507,18 @@ def read_roster(path: str | Path, fields: Sequence[FieldSpec]) -> RosterReading:
 
 
 def refuse_duplicates(
-    rows: Sequence[RowResult], key: str, code: str, describe: Callable[[Any], str] = str
+    rows: Sequence[RowResult], key: str, code: str, describe: Callable[[Any], str] = str,
+    value_of: Callable[[RowResult], Any] | None = None,
+    message: Callable[[RowResult, RowResult], str] | None = None,
 ) -> None:
-    """Refuse the second and later rows whose ``key`` value repeats an earlier row's."""
+    """Refuse the second and later rows whose ``key`` value repeats an earlier row's.
+
+    ``value_of`` compares something else than the ``key`` column (the refusal still names that column);
+    ``message`` (row, earlier row) words the refusal when an ID number's wording does not fit.
+    """
     first: dict[Any, RowResult] = {}
     for row in rows:
-        value = row.values.get(key)
+        value = row.values.get(key) if value_of is None else value_of(row)
         if value is None:
             continue
         earlier = first.get(value)
@@ -504,6 +526,9 @@ def refuse_duplicates(
             first[value] = row
             continue
         label = row.label(key)
+        if message is not None:
+            row.refuse(code, message(row, earlier), label)
+            continue
         row.refuse(
             code,
             f"{describe(value)} 与{earlier.where()}重复，本行没有导入。"

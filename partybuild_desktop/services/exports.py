@@ -29,6 +29,8 @@ class ExportOptions:
     member_ids: tuple[int, ...] | None = None
     # The file type being written ("xlsx" or "pdf"); export() fills it in, so a table may print differently.
     format: str | None = None
+    # A quarter (1–4) of ``year``, for the tables that can be made per quarter (``uses_quarter``).
+    quarter: int | None = None
 
     @property
     def day(self) -> dt.date:
@@ -43,6 +45,7 @@ class ExportDefinition:
     build: Callable[[Session, VillageInfo, ExportOptions], object]  # returns a reports.spec.Report
     uses_year: bool = False  # the window asks for the year
     per_member: bool = False  # can be made for a chosen list of members
+    uses_quarter: bool = False  # may be made for one quarter (``ExportOptions.quarter``)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,12 @@ def _points_board(session: Session, village: VillageInfo, options: ExportOptions
     return points_detail_report(result, village.branch_name)
 
 
+def _member_stats(session: Session, village: VillageInfo, options: ExportOptions):
+    from partybuild_desktop.services.member_statistics import member_stats_export
+
+    return member_stats_export(session, village, options)
+
+
 def _grid_export(name: str):
     """A printout of the grid work (seed 002's 附件1–4, the liaison check, notice boards, contact cards);
     ``services.grid_reports.build_export`` builds it."""
@@ -143,6 +152,8 @@ _CATALOGUE = (
     ExportDefinition("notice-board", "网格公示牌（A3横向，每个网格一页）", ("pdf",), _grid_export("notice-board")),
     ExportDefinition("notice-board-a4", "网格公示牌（A4横向，每个网格一页）", ("pdf",), _grid_export("notice-board-a4")),
     ExportDefinition("contact-cards", "民情联系卡（每张A4八张卡）", ("pdf",), _grid_export("contact-cards")),
+    ExportDefinition("member-stats", "党员基本情况统计表（性别、民族、年龄、学历、类别、增减）", ("xlsx", "pdf"),
+                     _member_stats, uses_year=True, uses_quarter=True),
 )
 
 

@@ -12,9 +12,8 @@ caller's session: the caller's one transaction makes the import all-or-nothing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from partybuild_desktop.domain.vocabulary import (
     MemberEventKind,
     MembershipState,
 )
+from partybuild_desktop.importers import preview as shared
 from partybuild_desktop.importers.member_fields import (
     BIRTH_DATE_CONFLICTS_WITH_ID,
     CONFIRMED_BEFORE_JOINED,
@@ -41,17 +41,25 @@ from partybuild_desktop.importers.member_fields import (
     parse_event_date,
     parse_phone,
 )
-from partybuild_desktop.importers.roster import (
-    DUPLICATE_COLUMN,
-    HEADER_NOT_FOUND,
-    MISSING_COLUMN,
+from partybuild_desktop.importers.preview import (  # noqa: F401  (IMPORT… are part of this module's API)
+    IMPORT,
+    REFUSED,
+    UPDATE,
+    WARN,
+    ImportPreview,
+    file_problems,
+    require_roster,
+)
+from partybuild_desktop.importers.roster import (  # noqa: F401  (FLAG_UNKNOWN: this module's API)
+    FLAG_UNKNOWN,
     FieldSpec,
     Issue,
     Parsed,
     Problem,
     RosterReading,
-    RosterUnreadable,
+    RosterUnreadable,  # noqa: F401  (callers catch it from here too)
     RowResult,
+    parse_flag,
     parse_multiline_text,
     read_sheet_rows,
     read_sheets,
@@ -59,18 +67,11 @@ from partybuild_desktop.importers.roster import (
 from partybuild_desktop.services.members import MemberForm, change_status, check_form, save_members
 from partybuild_desktop.store.models import Grid, Member, PartyGroup, Village
 
-# What preview_import decides for a row.
-IMPORT = "import"
-UPDATE = "update"
-WARN = "warn"
-REFUSED = "refused"
-
 # Problem codes of this module (the reader's codes are in importers.member_fields and domain).
 PARTY_GROUP_CREATED = "party_group_created"
 GRID_UNKNOWN = "grid_unknown"
 NAME_DIFFERS = "name_differs_from_register"
 SAME_NAME_REGISTERED = "same_name_registered"
-FLAG_UNKNOWN = "flag_unknown"
 MEMBERSHIP_STATE_UNKNOWN = "membership_state_unknown"
 NUMBER_UNKNOWN = "number_unknown"
 MIGRANT_CONFLICT = "migrant_conflicts_with_category"
@@ -81,20 +82,6 @@ FORM_INVALID = "form_invalid"
 
 
 # ---------------------------------------------------------------------------------------- the columns
-
-_FLAGS = {"是": True, "否": False, "√": True, "✓": True, "×": False, "y": True, "n": False, "yes": True, "no": False,
-          "1": True, "0": False, "有": True, "无": False, "true": True, "false": False}
-
-
-def parse_flag(raw: Any) -> Parsed:
-    """是/否 (also √, ×, 1, 0); anything else is pointed out and left empty."""
-    if isinstance(raw, bool):
-        return Parsed(raw)
-    text = clean_cell(raw).replace(" ", "").lower()
-    if text in _FLAGS:
-        return Parsed(_FLAGS[text])
-    return Parsed(None, [Issue(FLAG_UNKNOWN, f"「{clean_cell(raw)}」请填写“是”或“否”。", refuse=False)])
-
 
 _MEMBERSHIP_STATES = {"正常": MembershipState.NORMAL, "停止党籍": MembershipState.SUSPENDED,
                       "停止": MembershipState.SUSPENDED, "停籍": MembershipState.SUSPENDED}
@@ -175,12 +162,9 @@ def read_import_roster(path: str | Path) -> RosterReading:
 
 
 @dataclass
-class PreviewRow:
-    """One data row and what the import will do with it."""
+class PreviewRow(shared.PreviewRow):
+    """One data row and what the import will do with it (status and action: ``importers.preview``)."""
 
-    result: RowResult  # the reader's row: number, original cells, values, refusals and warnings
-    status: str = IMPORT  # IMPORT, UPDATE, WARN or REFUSED
-    action: str | None = None  # IMPORT or UPDATE for a row that will be written, else None
     form: MemberForm | None = None
     member_id: int | None = None  # the member an update overwrites
     new_party_group: str | None = None  # a party group to create on apply
@@ -190,57 +174,9 @@ class PreviewRow:
     # The register's (停止党籍, 失联) before the import: a new member starts with neither.
     current_state: tuple[bool, bool] = (False, False)
 
-    @property
-    def row_number(self) -> int:
-        return self.result.row_number
-
-    @property
-    def refusals(self) -> list[Problem]:
-        return self.result.refusals
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return self.result.warnings
-
-
-@dataclass
-class ImportPreview:
-    path: Path
-    village_id: int
-    update: bool
-    today: dt.date
-    reading: RosterReading
-    rows: list[PreviewRow] = field(default_factory=list)
-    # Problems of the file rather than a row (a duplicated column, a sheet without 姓名), with the
-    # header row they concern.
-    file_problems: list[tuple[int, Problem]] = field(default_factory=list)
-
-    @property
-    def to_import(self) -> list[PreviewRow]:
-        return [r for r in self.rows if r.action == IMPORT]
-
-    @property
-    def to_update(self) -> list[PreviewRow]:
-        return [r for r in self.rows if r.action == UPDATE]
-
-    @property
-    def refused(self) -> list[PreviewRow]:
-        return [r for r in self.rows if r.status == REFUSED]
-
-    def problem_lists(self) -> tuple[list[dict], list[dict]]:
-        """Refusals and warnings, one entry per problem: ``{"row", "code", "message"}``."""
-        refused, warnings = [], []
-        for row in self.rows:
-            refused += [dict(row=row.row_number, code=p.code, message=p.message) for p in row.refusals]
-            warnings += [dict(row=row.row_number, code=p.code, message=p.message) for p in row.warnings]
-        warnings += [dict(row=number, code=p.code, message=p.message) for number, p in self.file_problems]
-        return refused, warnings
-
 
 @dataclass(frozen=True)
-class ImportOutcome:
-    imported: int
-    updated: int
+class ImportOutcome(shared.ImportOutcome):
     party_groups_created: tuple[str, ...] = ()
 
 
@@ -289,18 +225,9 @@ def preview_import(session: Session, village_id: int, path: str | Path, update: 
     """
     today = today or dt.date.today()
     reading = read_import_roster(path)
-    if not reading.sheets:
-        message = next((p.message for p in reading.problems if p.code in (HEADER_NOT_FOUND, MISSING_COLUMN)),
-                       f"在「{Path(path).name}」中没有找到党员名册。")
-        raise RosterUnreadable(message)
+    require_roster(reading, path, "党员名册")
     reading.rows = [r for r in reading.rows if not _only_ignored_cells(r)]
-    preview = ImportPreview(Path(path), village_id, update, today, reading)
-    header_rows = {sheet.name: sheet.header_row for sheet in reading.sheets}
-    for problem in reading.problems:
-        if problem.code in (DUPLICATE_COLUMN, MISSING_COLUMN):
-            # The reader's file-level messages name the header row ("第 N 行是表头").
-            found = re.search(r"第 (\d+) 行", problem.message)
-            preview.file_problems.append((int(found.group(1)) if found else next(iter(header_rows.values())), problem))
+    preview = ImportPreview(Path(path), village_id, update, today, reading, file_problems=file_problems(reading))
 
     present_by_sheet = {sheet.name: set(sheet.columns.values()) for sheet in reading.sheets}
     numbers = sorted({r.values["id_number"] for r in reading.rows if r.values.get("id_number")})
@@ -319,11 +246,7 @@ def preview_import(session: Session, village_id: int, path: str | Path, update: 
         _check(row, present, today)
         if row.new_party_group and not row.refusals:
             first_use_of_group.setdefault(row.new_party_group, row)
-        if result.refusals:
-            row.status, row.action = REFUSED, None
-        else:
-            row.action = UPDATE if row.member_id is not None else IMPORT
-            row.status = WARN if result.warnings else row.action
+        row.decide(updating=row.member_id is not None)
         if row.action == IMPORT and not result.values.get("id_number") and row.form.name in register.names:
             result.warn(SAME_NAME_REGISTERED, f"党员名册中已有名为「{row.form.name}」的党员，本行没有身份证号，"
                         "无法核对是否同一人。如是同一人，请不要重复导入。", result.label("name"))

@@ -364,3 +364,71 @@ class PointYearMember(Base):
 # index holds every column it reads, in GROUP BY order, so the table itself is not read.
 Index("ix_record_entry_points", RecordEntry.member_id, RecordEntry.entry_type, RecordEntry.date, RecordEntry.hours,
       RecordEntry.source_kind)
+
+
+# ---------------------------------------------------------------------------------------- township mode
+# A township's data file receives the villages' quarterly returns (``services.consolidation``). The
+# program mode (village or township) is the ``program_mode`` setting; see ``services.consolidation``.
+
+from sqlalchemy import text as sql_text  # noqa: E402  (kept with the township tables that use it)
+
+
+class ReceivedVillage(Base):
+    """A village whose returns this township receives: every village a return ever came from, and the
+    villages on the township's own list (``expected``), which may not have sent anything yet."""
+
+    __tablename__ = "received_village"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The stable key a village's data file gives itself (a UUID); empty for a listed village not yet heard from.
+    village_key: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    township: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    branch_name: Mapped[Optional[str]] = mapped_column(String(128))
+    expected: Mapped[bool] = mapped_column(Boolean, default=False)  # on the township's list
+    position: Mapped[Optional[int]] = mapped_column(Integer)  # order on the township's list
+
+    __table_args__ = (UniqueConstraint("township", "name"),)
+
+
+class ReceivedReturn(Base):
+    """One quarterly return package as received. A later package for the same village and quarter
+    replaces it only when the township says so; the first is kept, marked superseded."""
+
+    __tablename__ = "received_return"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_village_id: Mapped[int] = mapped_column(ForeignKey("received_village.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(8), index=True)  # 2026Q3
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    filed_on: Mapped[dt.date] = mapped_column(Date)  # the village's 填报日期
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    package_name: Mapped[str] = mapped_column(String(255))  # the folder or .zip as it was given
+    # SHA-256 of the package's manifest: the same value means the very same package.
+    package_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    format_version: Mapped[int] = mapped_column(Integer)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    program_version: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)  # return.json as received
+    manifest: Mapped[str] = mapped_column(Text)  # manifest.sha256 as received
+    superseded_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("received_return.id"))
+
+    # At most one current (not superseded) return per village and quarter.
+    __table_args__ = (
+        Index("uq_received_return_current", "received_village_id", "quarter", unique=True,
+              sqlite_where=sql_text("superseded_at IS NULL")),
+    )
+
+
+class ReceivedFigure(Base):
+    """One number of a received return that the township adds up: ``section`` is ``member_statistics``
+    or ``attachment1``, ``key`` the count's name in the return's data file. Keyed by all three, stored
+    without a rowid: one B-tree, and adding a township's quarter of figures writes nothing else."""
+
+    __tablename__ = "received_figure"
+    return_id: Mapped[int] = mapped_column(ForeignKey("received_return.id"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +38,10 @@ class ImportKind:
     apply: Callable[[Any, Any], Any]  # (session, preview) -> outcome with .imported and .updated
     name_key: str = "name"
     id_key: str | None = "id_number"
+    # The words that differ between a members roster and a household list.
+    name_header: str = "姓名"
+    update_text: str = "身份证号已在台账中的，用文件中的内容更新原有记录（不重复登记）"
+    counter: str = "人"
 
 
 class ImportDialog(QDialog):
@@ -50,10 +53,11 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"导入{kind.title}：{path.name}")
         self.resize(980, 620)
         self.summary = QLabel("正在读取文件…")
-        self.update_existing = QCheckBox("身份证号已在台账中的，用文件中的内容更新原有记录（不重复登记）")
+        self.update_existing = QCheckBox(kind.update_text)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("importPreview")
-        self.table.setHorizontalHeaderLabels(["行号", "姓名", "身份证号", "处理", "原因"])
+        self.table.setHorizontalHeaderLabels(["行号", kind.name_header, "身份证号", "处理", "原因"])
+        self.table.setColumnHidden(2, kind.id_key is None)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -137,7 +141,8 @@ class ImportDialog(QDialog):
             self.dialogs.error("导入失败", f"{error}\n没有写入任何数据。")
             return
         refused = len(self.preview.refused)
-        text = f"已新增 {self.outcome.imported} 人，更新 {self.outcome.updated} 人。"
+        unit = self.kind.counter
+        text = f"已新增 {self.outcome.imported} {unit}，更新 {self.outcome.updated} {unit}。"
         if refused:
             text += f"\n有 {refused} 行被拒绝，可用“保存被拒绝的行…”导出修改后再导入。"
         self.dialogs.info("导入完成", text)
@@ -169,4 +174,20 @@ def member_import_kind(village_id: int, path: Path) -> ImportKind:
         title="党员花名册",
         preview=lambda session, update: preview_import(session, village_id, path, update=update),
         apply=lambda session, preview: apply_import(session, village_id, preview),
+    )
+
+
+def household_import_kind(village_id: int, path: Path) -> ImportKind:
+    """The same dialog for a household list: the name column shows 户主姓名; households have no ID number."""
+    from partybuild_desktop.services.household_import import apply_import, preview_import
+
+    return ImportKind(
+        title="农户名单",
+        preview=lambda session, update: preview_import(session, village_id, path, update=update),
+        apply=lambda session, preview: apply_import(session, village_id, preview),
+        name_key="household_head",
+        id_key=None,
+        name_header="户主",
+        update_text="户主、村民小组和住址都相同的农户已在台账中时，用文件中的内容更新原有记录（不重复登记）",
+        counter="户",
     )

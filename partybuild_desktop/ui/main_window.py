@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         ]
         for action in self.data_actions:
             action.setEnabled(False)
+        self.data_actions.append(self._action(file_menu, "导出季度报表（U 盘）…", self.export_return))
+        self.data_actions[-1].setEnabled(False)
         self._action(file_menu, "打开数据文件夹", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
@@ -225,6 +227,11 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.services.exports import find
 
         self.export(find(name), member_ids)
+
+    def export_return(self) -> None:
+        from partybuild_desktop.ui.return_dialog import ExportReturnDialog
+
+        ExportReturnDialog(self.context.store, self.context.village().id, self.dialogs, self).exec()
 
     def backup_to(self) -> None:
         from partybuild_desktop.services import maintenance

@@ -1,0 +1,765 @@
+"""季度报表包: a village's quarterly return, carried to the township on a USB stick.
+
+One folder ``{乡镇}-{村}-{YYYY}Q{n}`` (or the same folder in a .zip) holds:
+
+- seed 002's 附件1–4 and the 党员基本情况统计表, each as .xlsx (for the township to edit and add up) and
+  .pdf (to print, sign and stamp), and the quarter's 党建先锋榜 (积分明细表 .xlsx, the public board .pdf);
+- ``return.json``: the data file. Format name and version, schema and program version, the village's
+  identity (township, village, branch and a stable key: a UUID the village's data file makes once), the
+  quarter, the figures the township adds up (member statistics and 附件1's counts, as numbers; no names,
+  no ID numbers), and each other file's name, size and SHA-256;
+- ``manifest.sha256``: the SHA-256 of every other file, return.json included, one ``HASH  NAME`` line each
+  (UTF-8; ``sha256sum -c manifest.sha256`` checks a folder by hand).
+
+Writing: every file goes through ``fileio.atomic_write`` into a hidden folder ``.{name}.partial`` next to
+the final one; when all are written, each is read back and checked against the manifest, and only then is
+the folder renamed to its final name. A package already there is replaced only when the caller says so,
+and is kept as ``{name}.old-<timestamp>``. Whatever fails, no folder (or .zip) carries the final name
+unless it is complete and verified.
+
+Reading (``load_package``) is here too, next to the writing, so the township's side checks exactly what
+the village's side writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from partybuild_desktop import APP_NAME, __version__
+from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
+from partybuild_desktop.fileio import atomic_write, sha256_of
+from partybuild_desktop.services.village import VillageInfo, current_village, get_setting, set_setting, village_info
+from partybuild_desktop.store.database import Store
+from partybuild_desktop.store.schema import HEAD_REVISION, known_revisions
+
+log = logging.getLogger(__name__)
+
+FORMAT_NAME = "partybuild-quarterly-return"
+FORMAT_VERSION = 1
+DATA_FILE = "return.json"
+MANIFEST_FILE = "manifest.sha256"
+PARTIAL_SUFFIX = ".partial"
+VILLAGE_KEY_SETTING = "village_key.{village_id}"  # one key per village of the data file
+
+# The counts of 附件1 the township adds up (``reports.tables.grid_stats.stats_row`` without the name).
+ATTACHMENT1_KEYS = (
+    "grids", "grid_village", "grid_group", "grid_household", "grid_branches", "party_groups", "hub_households",
+    "model_posts", "grid_leaders", "grid_workers", "non_member_staff", "members", "employed", "farmer", "migrant",
+    "elderly", "households", "must_visit", "links_branches", "links_groups", "links_hubs", "links_members",
+    "links_households", "visits", "visited_households", "proxies", "proxies_done", "proxies_open",
+    "proxies_refused", "proxies_overdue",
+)
+
+SAFE_TO_REMOVE = "现在可以在电脑上“弹出”U 盘后拔下。"
+NOT_SAFE = "报表包没有写完整，已删除未完成的部分。请检查 U 盘是否插好、空间是否足够，然后重新导出；只有看到“导出成功”后才能拔下 U 盘。"
+
+# Files an operating system may add to a folder on a stick by itself; they are not part of a package.
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+_UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done)
+Cancelled = Callable[[], bool]
+
+
+class ReturnError(Exception):
+    """The package could not be written; the message says why and what to do, in Chinese."""
+
+
+class ReturnExists(ReturnError):
+    """A package of that village and quarter is already in the folder: replace it only if the user says so."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(message)
+        self.path = path
+
+
+class ReturnCancelled(ReturnError):
+    """The user cancelled; nothing with the package's name was left behind."""
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    name: str
+    kind: str  # stats, roster-committee, roster-hubs, roster-members, member-stats, points-board, data
+    format: str  # xlsx, pdf, json
+    title: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ReturnResult:
+    path: Path  # the package folder (or .zip)
+    name: str  # 城南镇-东湖村-2026Q3
+    quarter: Quarter
+    village: VillageInfo
+    village_key: str
+    files: list[PackageFile]  # every file in the package but the manifest, return.json last
+    sha256: dict[str, str]  # every file, manifest included: name → SHA-256
+    replaced: Path | None = None  # where the package that was there before is kept
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        kept = f"原有的报表包已改名保存为“{self.replaced.name}”。" if self.replaced else ""
+        return f"导出成功：{self.village.name}{self.quarter.title}报表包已写入“{self.path}”，共 {len(self.sha256)} 个文件，逐一核对无误。{kept}{SAFE_TO_REMOVE}"
+
+
+# ---------------------------------------------------------------------------------------- names and keys
+
+
+def safe_name(text: str) -> str:
+    """A file or folder name Windows accepts."""
+    return _UNSAFE_NAME_CHARS.sub("_", text).strip().rstrip(". ") or "报表"
+
+
+def package_name(township: str, village: str, quarter: Quarter) -> str:
+    """城南镇-东湖村-2026Q3"""
+    return safe_name(f"{township}-{village}-{quarter.label}")
+
+
+def village_key(session: Session, village_id: int) -> str:
+    """The village's stable key: a random UUID made the first time and kept in the data file's settings,
+    so the township knows a village again after it is renamed."""
+    setting = VILLAGE_KEY_SETTING.format(village_id=village_id)
+    key = get_setting(session, setting)
+    if not key:
+        key = str(uuid.uuid4())
+        set_setting(session, setting, key)
+    return key
+
+
+def parse_quarter(quarter: Quarter | str) -> Quarter:
+    if isinstance(quarter, Quarter):
+        return quarter
+    try:
+        return Quarter.parse(quarter)
+    except ValueError as error:
+        raise ReturnError(str(error)) from error
+
+
+# ---------------------------------------------------------------------------------------- what goes in
+
+
+@dataclass
+class _Item:
+    name: str  # file name without extension
+    kind: str
+    title: str
+    report: object  # a reports.spec.Report (or a printout that writes its own PDF)
+    format: str
+
+
+@dataclass
+class _Contents:
+    village: VillageInfo
+    key: str
+    period: tuple[dt.date, dt.date]
+    member_statistics: MemberStatistics
+    attachment1: dict[str, int]
+    items: list[_Item]
+    warnings: list[str]
+
+
+def _contents(session: Session, village: VillageInfo, quarter: Quarter, day: dt.date) -> _Contents:
+    """Read everything the package holds, in one session."""
+    from partybuild_desktop.reports.tables import rosters
+    from partybuild_desktop.reports.tables.grid_stats import TITLE as STATS_TITLE
+    from partybuild_desktop.reports.tables.grid_stats import stats_report, stats_row
+    from partybuild_desktop.reports.tables.member_statistics import TITLE as MEMBER_TITLE
+    from partybuild_desktop.reports.tables.member_statistics import member_stats_report
+    from partybuild_desktop.services import grid_reports
+    from partybuild_desktop.services.member_statistics import member_statistics
+
+    start, end = quarter.start, min(quarter.end, day)
+    unit, v = village.branch_name, village.name
+    key = village_key(session, village.id)
+    warnings: list[str] = []
+    if end < quarter.end:
+        warnings.append(f"{quarter.title}尚未结束，报表中的数字截至{day:%Y年%m月%d日}。")
+    stats = grid_reports.grid_statistics(session, village.id, start, end, today=day)
+    members = member_statistics(session, village.id, start, end)
+    items = [_Item(f"{v} 附件1 {STATS_TITLE}", "stats", STATS_TITLE,
+                   stats_report(village.township, unit, [stats], day, stem=f"{v} 附件1 {STATS_TITLE}"), "")]
+    for number, kind, read, make, title, empty in (
+        (2, "roster-committee", grid_reports.committee_roster, rosters.committee_report, rosters.COMMITTEE_TITLE,
+         "还没有登记村党组织班子成员或网格支部委员"),
+        (3, "roster-hubs", grid_reports.hub_roster, rosters.hubs_report, rosters.HUBS_TITLE,
+         "还没有确定党员中心户或党员示范岗"),
+        (4, "roster-members", grid_reports.member_roster, rosters.members_report, rosters.MEMBERS_TITLE,
+         "还没有在册党员"),
+    ):
+        rows = read(session, village.id)
+        if not rows:
+            warnings.append(f"附件{number}{title}是空表：{v}{empty}。")
+        stem = f"{v} 附件{number} {title}"
+        items.append(_Item(stem, kind, title, make(village.township, unit, rows, day, stem=stem), ""))
+    stem = f"{v} {MEMBER_TITLE}"
+    items.append(_Item(stem, "member-stats", MEMBER_TITLE,
+                       member_stats_report(village.township, unit, day, start, end, [(v, members)], stem=stem), ""))
+    items.extend(_points_items(session, village, quarter, end, warnings))
+    # Every report goes out as xlsx and pdf, except where a format is fixed (the points board).
+    expanded = []
+    for item in items:
+        if item.format:
+            expanded.append(item)
+        else:
+            expanded += [_Item(item.name, item.kind, item.title, item.report, "xlsx"),
+                         _Item(item.name, item.kind, item.title, item.report, "pdf")]
+    row = stats_row(stats)
+    attachment1 = {k: int(row[k]) for k in ATTACHMENT1_KEYS}
+    return _Contents(village, key, (start, end), members, attachment1, expanded, warnings)
+
+
+def _points_items(session: Session, village: VillageInfo, quarter: Quarter, end: dt.date,
+                  warnings: list[str]) -> list[_Item]:
+    """The quarter's 党建先锋榜: the detail table (xlsx) and the public board (pdf)."""
+    from partybuild_desktop.reports.points_board import TOP_MEMBERS, printout_from_board
+    from partybuild_desktop.reports.tables.points_board import TITLE, points_detail_report
+    from partybuild_desktop.services.points import PointsError, board, member_photos
+
+    try:
+        result = board(session, village.id, quarter.year, quarter=quarter.number, as_of=end)
+    except (PointsError, ValueError) as error:
+        warnings.append(f"党建先锋榜没有放入报表包：{error}")
+        return []
+    if not result.members:
+        warnings.append(f"党建先锋榜没有放入报表包：{village.name}{quarter.title}没有可以排名的党员。")
+        return []
+    top = [m.member_id for m in result.members if m.rank <= TOP_MEMBERS]
+    unit = village.branch_name
+    return [
+        _Item(f"{village.name} {TITLE}", "points-board", TITLE, points_detail_report(result, unit), "xlsx"),
+        _Item(f"{village.name} 党建先锋榜", "points-board", "党建先锋榜",
+              printout_from_board(result, unit, member_photos(session, top)), "pdf"),
+    ]
+
+
+def _write_report(report, path: Path, fmt: str) -> list[str]:
+    """Write one file of the package (atomically, read back); returns warnings in Chinese."""
+    if fmt == "xlsx":
+        from partybuild_desktop.reports.xlsx_writer import write_xlsx
+
+        write_xlsx(report, path)
+        return []
+    from partybuild_desktop.reports.pdf_writer import write_pdf
+
+    own_writer = getattr(report, "write_pdf", None)  # the public points board lays itself out
+    return list(own_writer(path) if own_writer else write_pdf(report, path))
+
+
+def return_data(contents: _Contents, quarter: Quarter, day: dt.date, files: list[PackageFile]) -> dict:
+    """What ``return.json`` holds."""
+    village = contents.village
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "schema_version": HEAD_REVISION,
+        "program": {"name": APP_NAME, "version": __version__},
+        "created_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "quarter": quarter.label,
+        "period": {"start": contents.period[0].isoformat(), "end": contents.period[1].isoformat()},
+        "filed_on": day.isoformat(),
+        "village": {"key": contents.key, "township": village.township, "name": village.name,
+                    "branch_name": village.branch_name, "branch_type": village.branch_type.value},
+        "figures": {"member_statistics": contents.member_statistics.to_dict(), "attachment1": contents.attachment1},
+        "files": [{"name": f.name, "kind": f.kind, "format": f.format, "title": f.title, "sha256": f.sha256,
+                   "bytes": f.size} for f in files],
+        "warnings": contents.warnings,
+    }
+
+
+def manifest_text(hashes: dict[str, str]) -> str:
+    """``sha256sum`` lines, sorted by name."""
+    return "".join(f"{digest}  {name}\n" for name, digest in sorted(hashes.items()))
+
+
+# ---------------------------------------------------------------------------------------- export
+
+
+def export_return(store: Store, village_id: int | None, quarter: Quarter | str, out_dir: Path,
+                  progress: Progress | None = None, cancelled: Cancelled | None = None, *,
+                  replace_existing: bool = False, as_zip: bool = False, today: dt.date | None = None) -> ReturnResult:
+    """Write the village's return for ``quarter`` as one package in ``out_dir`` (see the module's notes).
+
+    Raises ``ReturnExists`` when the package is already there and ``replace_existing`` is false (nothing
+    written), ``ReturnCancelled`` when ``cancelled()`` turns true, ``ReturnError`` on any failure; in each
+    case no folder or file with the package's final name is left that was not there before.
+    """
+    quarter = parse_quarter(quarter)
+    day = today or dt.date.today()
+    if quarter.start > day:
+        raise ReturnError(f"{quarter.title}还没有开始，无法导出该季度的报表。")
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReturnError(f"无法使用文件夹“{out_dir}”（{error}）。请检查 U 盘是否插好，或换一个位置。") from error
+    report = progress or (lambda done, total, text: None)
+    stop = cancelled or (lambda: False)
+
+    report(0, 1, "正在读取台账数据…")
+    with store.session() as session:
+        village = current_village(session) if village_id is None else village_info(session, village_id)
+        if village is None:
+            raise ReturnError("数据文件中还没有村，无法导出报表包。")
+        try:
+            contents = _contents(session, village, quarter, day)
+        except StatisticsMismatch as error:
+            log.error("member statistics do not reconcile: %s", error)
+            raise ReturnError(f"{error}这是程序的错误，报表包没有导出。请把日志文件交给技术人员。") from error
+    name = package_name(village.township, village.name, quarter)
+    final = out_dir / (f"{name}.zip" if as_zip else name)
+    if final.exists() and not replace_existing:
+        raise ReturnExists(f"“{out_dir}”中已有{village.name}{quarter.title}的报表包“{final.name}”。"
+                           "如要用新导出的替换，请确认替换（原报表包会改名保留）。", final)
+
+    partial = out_dir / f".{name}{PARTIAL_SUFFIX}"
+    total = len(contents.items) + 4  # the files, return.json and manifest, the check, the rename
+    done = 0
+    try:
+        _remove(partial)  # left over from an earlier attempt that was cut short
+        partial.mkdir()
+        _hide(partial)
+        files: list[PackageFile] = []
+        warnings = list(contents.warnings)
+        for item in contents.items:
+            if stop():
+                raise ReturnCancelled("已取消导出，没有留下报表包。")
+            file_name = f"{safe_name(item.name)}.{item.format}"
+            report(done, total, f"正在写入“{file_name}”…")
+            path = partial / file_name
+            warnings += [w for w in _write_report(item.report, path, item.format) if w not in warnings]
+            files.append(PackageFile(file_name, item.kind, item.format, item.title, sha256_of(path),
+                                     path.stat().st_size))
+            done += 1
+        if stop():
+            raise ReturnCancelled("已取消导出，没有留下报表包。")
+        report(done, total, "正在写入数据文件和校验清单…")
+        contents.warnings = warnings
+        data = json.dumps(return_data(contents, quarter, day, files), ensure_ascii=False, indent=1).encode("utf-8")
+        hashes = {f.name: f.sha256 for f in files}
+        hashes[DATA_FILE] = atomic_write(partial / DATA_FILE, lambda f: f.write(data))
+        files.append(PackageFile(DATA_FILE, "data", "json", "报表数据", hashes[DATA_FILE], len(data)))
+        manifest = manifest_text(hashes).encode("utf-8")
+        hashes[MANIFEST_FILE] = atomic_write(partial / MANIFEST_FILE, lambda f: f.write(manifest))
+        done += 2
+        report(done, total, "正在逐一核对写入的文件…")
+        verify_folder(partial)
+        done += 1
+        if stop():
+            raise ReturnCancelled("已取消导出，没有留下报表包。")
+        report(done, total, "正在完成…")
+        replaced = _zip_into_place(partial, final, name) if as_zip else _move_into_place(partial, final)
+    except ReturnCancelled:
+        _remove(partial)
+        raise
+    except PackageProblem as error:  # read back and found different: the device is not to be trusted
+        _remove(partial)
+        log.error("package %s failed its check after writing: %s", name, error.message)
+        raise ReturnError(f"写入后核对不一致（{error.message}）。{NOT_SAFE}") from error
+    except Exception as error:
+        _remove(partial)
+        log.exception("writing package %s failed", name)
+        raise ReturnError(f"导出报表包失败：{_reason(error)}。{NOT_SAFE}") from error
+    report(total, total, "导出成功。")
+    return ReturnResult(final, name, quarter, village, contents.key, files, hashes, replaced, warnings)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip()
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.strerror}（{error.filename or ''}）" if error.filename else error.strerror
+    return text or type(error).__name__
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _kept_name(final: Path) -> Path:
+    """Where the package being replaced is kept: ``{name}.old-<timestamp>`` (before the .zip, for a zip)."""
+    stem, suffix = (final.name[:-4], ".zip") if final.name.endswith(".zip") else (final.name, "")
+    candidate = final.with_name(f"{stem}.old-{_stamp()}{suffix}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = final.with_name(f"{stem}.old-{_stamp()}-{n}{suffix}")
+    return candidate
+
+
+def _move_into_place(partial: Path, final: Path) -> Path | None:
+    """Rename the verified folder to its final name, keeping a package that was there."""
+    kept = None
+    if final.exists():
+        kept = _kept_name(final)
+        os.rename(final, kept)
+    try:
+        os.rename(partial, final)
+    except BaseException:
+        if kept is not None:
+            os.rename(kept, final)  # put the old package back where it was
+        raise
+    _fsync_folder(final.parent)
+    return kept
+
+
+def _zip_into_place(partial: Path, final: Path, name: str) -> Path | None:
+    """The single-file form: the verified folder as ``{name}.zip`` (files under ``{name}/``), itself
+    written atomically, read back and checked; the folder is then removed."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(partial.iterdir()):
+            archive.write(path, f"{name}/{path.name}")
+    data = buffer.getvalue()
+    temp = final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
+    atomic_write(temp, lambda f: f.write(data))
+    try:
+        load_package(temp)  # every member read back and checked against the manifest
+        kept = None
+        if final.exists():
+            kept = _kept_name(final)
+            os.rename(final, kept)
+        try:
+            os.rename(temp, final)
+        except BaseException:
+            if kept is not None:
+                os.rename(kept, final)
+            raise
+    finally:
+        temp.unlink(missing_ok=True)
+    _fsync_folder(final.parent)
+    _remove(partial)
+    return kept
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove %s", path, exc_info=True)  # a pulled stick: the name says it is partial
+
+
+def _hide(path: Path) -> None:
+    """Windows does not hide dot-names; set the hidden attribute there (best effort)."""
+    if os.name == "nt":  # pragma: no cover - Windows only
+        try:
+            import ctypes
+
+            ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)
+        except (AttributeError, OSError):
+            pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - NTFS journals renames; a folder cannot be opened for fsync
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------- reading
+
+
+class PackageProblem(Exception):
+    """A package that cannot be taken: ``code`` (one of ``PROBLEM_CODES``) and a Chinese message."""
+
+    def __init__(self, code: str, message: str, village: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.village = code, message, village
+
+
+MANIFEST_MISMATCH = "manifest_mismatch"
+SCHEMA_TOO_NEW = "schema_too_new"
+WRONG_QUARTER = "wrong_quarter"
+DUPLICATE_VILLAGE = "duplicate_village"
+UNREADABLE_PACKAGE = "unreadable_package"
+PROBLEM_CODES = (MANIFEST_MISMATCH, SCHEMA_TOO_NEW, WRONG_QUARTER, DUPLICATE_VILLAGE, UNREADABLE_PACKAGE)
+
+
+@dataclass(frozen=True)
+class LoadedPackage:
+    """A package read and checked: every file matches the manifest, the figures reconcile."""
+
+    path: Path
+    data: dict  # return.json
+    data_text: str  # return.json as it was written
+    manifest: str
+    manifest_sha256: str  # identifies the package's exact content
+    quarter: Quarter
+    period: tuple[dt.date, dt.date]
+    filed_on: dt.date
+    village_key: str
+    township: str
+    village: str
+    branch_name: str
+    member_statistics: MemberStatistics
+    attachment1: dict[str, int]
+
+    @property
+    def schema_version(self) -> str:
+        return str(self.data["schema_version"])
+
+    @property
+    def program_version(self) -> str:
+        return str(self.data.get("program", {}).get("version", ""))
+
+
+@functools.lru_cache(maxsize=1)
+def _known_revisions() -> frozenset[str]:
+    return frozenset(known_revisions())
+
+
+def _is_system_file(name: str) -> bool:
+    lower = name.lower()
+    return lower in _SYSTEM_FILES or name.startswith("._") or name.startswith("~$")
+
+
+@dataclass
+class PackageFiles:
+    """A package as read: every file's SHA-256, and the bytes of the two files that are parsed."""
+
+    hashes: dict[str, str]  # file name → SHA-256 ("name/" for a folder inside the package: something extra)
+    data: bytes | None  # return.json
+    manifest: bytes | None  # manifest.sha256
+
+    @classmethod
+    def of(cls, contents: dict[str, bytes]) -> "PackageFiles":
+        return cls({name: hashlib.sha256(data).hexdigest() for name, data in contents.items()},
+                   contents.get(DATA_FILE), contents.get(MANIFEST_FILE))
+
+
+_READ_CHUNK = 1 << 18
+
+
+def _read_folder(folder: Path) -> PackageFiles:
+    """Each file read once: the report files only hashed, through one reused buffer (no copy of their
+    content is kept), return.json and the manifest kept as well."""
+    hashes: dict[str, str] = {}
+    kept: dict[str, bytes] = {}
+    buffer = bytearray(_READ_CHUNK)
+    view = memoryview(buffer)
+    for entry in os.scandir(folder):
+        if _is_system_file(entry.name):
+            continue
+        if entry.is_dir():
+            hashes[entry.name + "/"] = ""
+            continue
+        with open(entry.path, "rb", buffering=0) as f:
+            if entry.name in (DATA_FILE, MANIFEST_FILE):
+                data = f.read()
+                kept[entry.name] = data
+                hashes[entry.name] = hashlib.sha256(data).hexdigest()
+                continue
+            digest = hashlib.sha256()
+            while count := f.readinto(buffer):
+                digest.update(view[:count])
+            hashes[entry.name] = digest.hexdigest()
+    return PackageFiles(hashes, kept.get(DATA_FILE), kept.get(MANIFEST_FILE))
+
+
+def _read_zip(path: Path) -> PackageFiles:
+    """The members of a .zip package, under one top folder or at the top; CRCs checked on reading."""
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        tops = {n.split("/", 1)[0] for n in names if "/" in n}
+        prefix = f"{tops.pop()}/" if len(tops) == 1 and all(n.count("/") >= 1 for n in names) else ""
+        files = {}
+        for n in names:
+            inner = n[len(prefix):]
+            if _is_system_file(inner.rsplit("/", 1)[-1]) or inner.startswith("__MACOSX/"):
+                continue
+            files[inner] = archive.read(n)  # a name with "/" left is in a subfolder: something extra
+        return PackageFiles.of(files)
+
+
+def read_package_files(path: Path) -> PackageFiles:
+    """Every file of a package (a folder or a .zip; a path to its return.json means its folder)."""
+    path = Path(path)
+    if path.is_file() and path.name == DATA_FILE:
+        path = path.parent
+    try:
+        if path.is_dir():
+            return _read_folder(path)
+        if path.is_file():
+            return _read_zip(path)
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError) as error:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{path.name}”读不出来，可能已损坏或没有复制完整（{_reason(error)}）。"
+                             "请让村里重新导出。") from error
+    except Exception as error:  # zlib errors and the like from a damaged archive
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{path.name}”已损坏（{_reason(error)}）。请让村里重新导出。") from error
+    raise PackageProblem(UNREADABLE_PACKAGE, f"找不到报表包“{path}”。请检查 U 盘是否插好、路径是否正确。")
+
+
+def _parse_manifest(text: str) -> dict[str, str]:
+    hashes = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        if not found:
+            raise ValueError(f"第 {number} 行格式不对")
+        hashes[found.group(2)] = found.group(1)
+    return hashes
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(str(value))
+
+
+def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage:
+    """Read and check one package; raise ``PackageProblem`` with its code otherwise. The checks, in
+    order: readable at all (``unreadable_package``); made by a format and schema this program knows
+    (``schema_too_new``); the manifest there, every file listed and none extra, every hash right, and
+    return.json's own list agreeing (``manifest_mismatch``); the data complete and the figures
+    reconciling (``unreadable_package``). The quarter and duplicates are the caller's to judge."""
+    path = Path(path)
+    label = path.name
+    files = read_package_files(path) if files is None else files
+    raw = files.data
+    if raw is None:
+        if not files.hashes:
+            raise PackageProblem(UNREADABLE_PACKAGE, f"“{label}”是空的，不是报表包。")
+        raise PackageProblem(UNREADABLE_PACKAGE, f"“{label}”中没有数据文件 {DATA_FILE}，不是本程序导出的报表包，"
+                             "或者没有复制完整。请让村里重新导出。")
+    try:
+        data_text = raw.decode("utf-8")
+        data = json.loads(data_text)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except (UnicodeDecodeError, ValueError) as error:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据文件已损坏（{error}），无法读取。请让村里重新导出。") from error
+    village_part = data.get("village") if isinstance(data.get("village"), dict) else {}
+    village = village_part.get("name") if isinstance(village_part.get("name"), str) else None
+    if data.get("format") != FORMAT_NAME:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"“{label}”不是村党建工作台的季度报表包。", village)
+    version, schema = data.get("format_version"), str(data.get("schema_version", ""))
+    if not isinstance(version, int) or version > FORMAT_VERSION or schema not in _known_revisions():
+        program = data.get("program", {}).get("version", "") if isinstance(data.get("program"), dict) else ""
+        raise PackageProblem(SCHEMA_TOO_NEW, f"报表包“{label}”由更新版本的村党建工作台（{program or '版本不明'}，"
+                             f"数据版本 {schema or '不明'}）导出，本程序（{__version__}，数据版本 {HEAD_REVISION}）"
+                             "读不了。请先把乡镇的程序升级到最新版本，再汇总这份报表。", village)
+
+    manifest_raw = files.manifest
+    if manifest_raw is None:
+        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”缺少校验清单 {MANIFEST_FILE}，无法确认内容完整、"
+                             "未被改动。请让村里重新导出。", village)
+    try:
+        manifest = manifest_raw.decode("utf-8")
+        listed = _parse_manifest(manifest)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”的校验清单已损坏（{error}）。请让村里重新导出。", village) from error
+    present = {name for name in files.hashes if name != MANIFEST_FILE}
+    missing = sorted(set(listed) - present)
+    extra = sorted(present - set(listed))
+    changed = sorted(name for name in set(listed) & present if files.hashes[name] != listed[name])
+    problems = []
+    if missing:
+        problems.append(f"缺少文件：{'、'.join(missing)}")
+    if changed:
+        problems.append(f"导出后被改动过：{'、'.join(changed)}")
+    if extra:
+        problems.append(f"多出了清单上没有的文件：{'、'.join(n.rstrip('/') for n in extra)}")
+    if not problems:
+        recorded = data.get("files")
+        ok = isinstance(recorded, list) and all(isinstance(f, dict) for f in recorded)
+        if ok:
+            own = {f.get("name"): f.get("sha256") for f in recorded}
+            ok = own == {n: h for n, h in listed.items() if n != DATA_FILE}
+        if not ok:
+            problems.append("数据文件中的文件清单与校验清单不一致")
+    if problems:
+        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”与导出时不一致（{'；'.join(problems)}）。"
+                             "这份报表没有导入。请让村里重新导出，拿到后不要再改动其中的文件。", village)
+
+    try:
+        quarter = Quarter.parse(str(data["quarter"]))
+        period = (_date(data["period"]["start"]), _date(data["period"]["end"]))
+        filed_on = _date(data["filed_on"])
+        key, township, name = (str(village_part[k]).strip() for k in ("key", "township", "name"))
+        if not (key and township and name):
+            raise ValueError("村的标识不完整")
+        figures = data["figures"]
+        members = MemberStatistics.from_counts(figures["member_statistics"])
+        attachment1 = check_attachment1(figures["attachment1"], ATTACHMENT1_KEYS)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据不完整或数字对不上（{_reason(error)}），"
+                             "无法汇总。请让村里重新导出。", village) from error
+    return LoadedPackage(
+        path=path, data=data, data_text=data_text, manifest=manifest, manifest_sha256=hashlib.sha256(manifest_raw).hexdigest(),
+        quarter=quarter, period=period, filed_on=filed_on, village_key=key, township=township, village=name,
+        branch_name=str(village_part.get("branch_name") or ""), member_statistics=members, attachment1=attachment1,
+    )
+
+
+def verify_folder(folder: Path) -> LoadedPackage:
+    """Read a written package back from its folder and check it as the township will."""
+    return load_package(folder)
+
+
+# ---------------------------------------------------------------------------------------- destinations
+
+
+@dataclass(frozen=True)
+class Drive:
+    path: Path
+    label: str  # what the user reads: "U 盘 (E:)", "KINGSTON"
+    free_bytes: int | None
+
+
+def removable_drives() -> list[Drive]:
+    """USB sticks and other removable drives, for the export dialog to offer first. Windows: drives of
+    type "removable"; elsewhere the usual mount folders (/media/USER/*, /run/media/USER/*)."""
+    found: list[Drive] = []
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+        import string
+
+        kernel = ctypes.windll.kernel32
+        mask = kernel.GetLogicalDrives()
+        for index, letter in enumerate(string.ascii_uppercase):
+            if mask & (1 << index) and kernel.GetDriveTypeW(f"{letter}:\\") == 2:  # DRIVE_REMOVABLE
+                found.append(_drive(Path(f"{letter}:\\"), f"U 盘 ({letter}:)"))
+        return found
+    user = os.environ.get("USER") or os.environ.get("LOGNAME") or ""
+    for base in (Path("/media") / user, Path("/run/media") / user, Path("/media")):
+        try:
+            entries = sorted(p for p in base.iterdir() if p.is_dir() and os.path.ismount(p))
+        except OSError:
+            continue
+        found += [_drive(p, p.name) for p in entries if p not in {d.path for d in found}]
+    return found
+
+
+def _drive(path: Path, label: str) -> Drive:
+    try:
+        free = shutil.disk_usage(path).free
+    except OSError:
+        free = None
+    return Drive(path, label, free)

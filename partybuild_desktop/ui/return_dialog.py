@@ -1,0 +1,122 @@
+"""导出季度报表: pick the quarter and where to write (USB sticks first), write the package off the GUI
+thread, and say plainly when the stick may be removed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from partybuild_desktop.domain.statistics import Quarter
+from partybuild_desktop.services import returns
+from partybuild_desktop.ui.background import run_in_background
+
+
+def _size(free: int | None) -> str:
+    return "" if free is None else f"，可用 {free / 1024 ** 3:.1f} GB"
+
+
+class ExportReturnDialog(QDialog):
+    def __init__(self, store, village_id: int, dialogs, parent=None, today: dt.date | None = None):
+        super().__init__(parent)
+        self.store, self.village_id, self.dialogs = store, village_id, dialogs
+        self.today = today or dt.date.today()
+        self.result = None
+        self.setWindowTitle("导出季度报表")
+        self.setMinimumWidth(520)
+        current = Quarter.of(self.today)
+        self.quarter = QComboBox()
+        self.quarter.setObjectName("returnQuarter")
+        for back in range(0, 6):
+            number = (current.number - 1 - back) % 4 + 1
+            year = current.year + (current.number - 1 - back) // 4
+            quarter = Quarter(year, number)
+            self.quarter.addItem(quarter.title, quarter.label)
+        self.places = QListWidget()
+        self.places.setObjectName("returnPlaces")
+        for drive in returns.removable_drives():
+            self._add_place(drive.path, f"{drive.label}（{drive.path}{_size(drive.free_bytes)}）")
+        if self.places.count():
+            self.places.setCurrentRow(0)
+        other = QPushButton("选择其他文件夹…")
+        other.clicked.connect(self._choose_folder)
+        self.status = QLabel("报表包包括附件1–4、党员统计表、积分汇总（Excel 和 PDF）以及供乡镇汇总的数据文件，写完后逐一核对。")
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("导出")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("季度", self.quarter)
+        form.addRow("写到（U 盘在前）", self.places)
+        form.addRow("", other)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+    def _add_place(self, path: Path, label: str) -> None:
+        item = QListWidgetItem(label)
+        item.setData(256, str(path))
+        self.places.addItem(item)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存报表包的文件夹", str(Path.home()))
+        if folder:
+            self.choose(Path(folder))
+
+    def choose(self, folder: Path) -> None:
+        self._add_place(folder, str(folder))
+        self.places.setCurrentRow(self.places.count() - 1)
+
+    def destination(self) -> Path | None:
+        item = self.places.currentItem()
+        return Path(item.data(256)) if item else None
+
+    def export(self, replace_existing: bool = False) -> None:
+        out_dir = self.destination()
+        if out_dir is None:
+            self.dialogs.info("导出季度报表", "请先选择 U 盘或文件夹。")
+            return
+        quarter = self.quarter.currentData()
+        self.export_button.setEnabled(False)
+        self.status.setText("正在导出，请不要拔下 U 盘…")
+
+        def work():
+            return returns.export_return(self.store, self.village_id, quarter, out_dir,
+                                         replace_existing=replace_existing, today=self.today)
+
+        run_in_background(self, "正在写入并核对报表包…", work, self._done, self._failed)
+
+    def _done(self, result) -> None:
+        self.result = result
+        self.export_button.setEnabled(True)
+        self.status.setText(result.message)
+        self.dialogs.info("导出成功", result.message)
+
+    def _failed(self, error: Exception) -> None:
+        self.export_button.setEnabled(True)
+        if isinstance(error, returns.ReturnExists):
+            self.status.setText(str(error))
+            if self.dialogs.confirm("报表包已存在", f"{error}\n要替换吗？原来的报表包会改名保留。"):
+                self.export(replace_existing=True)
+            return
+        self.status.setText(str(error))
+        self.dialogs.error("导出失败", str(error))
