@@ -371,48 +371,43 @@ def assign_branch_contact(session: Session, grid_branch_id: int, member_id: int)
     if not member.is_committee_member:
         raise LiaisonError(f"“{member.name}”不是村党组织班子成员，不能包挂网格党支部。"
                            "如已当选，请先在党员信息中勾选“班子成员”。")
-    with _Change(session, branch.village_id) as change:
-        branch.committee_contact_id = member.id
+    return _link(session, branch, "committee_contact_id", member.id)
+
+
+def _link(session: Session, unit, attribute: str, member_id: int | None) -> list[LiaisonProblem]:
+    """Set one liaison link of a branch or party group; the problems the change causes."""
+    with _Change(session, unit.village_id) as change:
+        setattr(unit, attribute, member_id)
     return change.caused
 
 
 def unassign_branch_contact(session: Session, grid_branch_id: int) -> list[LiaisonProblem]:
     branch = _branch(session, grid_branch_id)
-    with _Change(session, branch.village_id) as change:
-        branch.committee_contact_id = None
-    return change.caused
+    return _link(session, branch, "committee_contact_id", None)
 
 
 def assign_group_contact(session: Session, party_group_id: int, member_id: int) -> list[LiaisonProblem]:
     """A 网格支部委员 liaises with this party group (1–2 groups each)."""
     group = _group(session, party_group_id)
     member = _member(session, member_id, group.village_id, "包挂党小组的网格支部委员")
-    with _Change(session, group.village_id) as change:
-        group.branch_contact_id = member.id
-    return change.caused
+    return _link(session, group, "branch_contact_id", member.id)
 
 
 def unassign_group_contact(session: Session, party_group_id: int) -> list[LiaisonProblem]:
     group = _group(session, party_group_id)
-    with _Change(session, group.village_id) as change:
-        group.branch_contact_id = None
-    return change.caused
+    return _link(session, group, "branch_contact_id", None)
 
 
 def assign_group_leader(session: Session, party_group_id: int, member_id: int) -> list[LiaisonProblem]:
     """The party group's leader, who liaises with its hub households and model posts (2–5)."""
     group = _group(session, party_group_id)
     member = _member(session, member_id, group.village_id, "党小组长")
-    with _Change(session, group.village_id) as change:
-        group.leader_id = member.id
-    return change.caused
+    return _link(session, group, "leader_id", member.id)
 
 
 def unassign_group_leader(session: Session, party_group_id: int) -> list[LiaisonProblem]:
     group = _group(session, party_group_id)
-    with _Change(session, group.village_id) as change:
-        group.leader_id = None
-    return change.caused
+    return _link(session, group, "leader_id", None)
 
 
 def set_hub(session: Session, member_id: int, is_hub_household: bool,
@@ -449,18 +444,14 @@ def assign_member_to_hub(session: Session, member_id: int, hub_id: int) -> list[
         raise LiaisonError(f"“{member.name}”本身是中心户（示范岗），由党小组长联系，不再编入其他中心户。")
     if not (hub.is_hub_household or hub.is_model_post):
         raise LiaisonError(f"“{hub.name}”还不是党员中心户或党员示范岗。请先把他设为中心户（示范岗）。")
-    with _Change(session, member.village_id) as change:
-        member.hub_id = hub.id
-    return change.caused
+    return _link(session, member, "hub_id", hub.id)
 
 
 def unassign_member_from_hub(session: Session, member_id: int) -> list[LiaisonProblem]:
     member = session.get(Member, member_id)
     if member is None:
         raise LiaisonError("找不到这名党员，可能已被删除。")
-    with _Change(session, member.village_id) as change:
-        member.hub_id = None
-    return change.caused
+    return _link(session, member, "hub_id", None)
 
 
 def _households(session: Session, household_ids, village_id: int) -> list[Household]:
