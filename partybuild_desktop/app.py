@@ -66,29 +66,24 @@ class _OnFirstPaint(QObject):
 
 
 def open_data_file(folder):
-    """On the worker thread: open (and if need be upgrade) the data file; say whether a village exists."""
-    from partybuild_desktop.services.village import current_village
+    """On the worker thread: open (and if need be upgrade) the data file; say whether it needs the first run."""
+    from partybuild_desktop.services.village import needs_first_run
     from partybuild_desktop.store.schema import open_store
 
     store = open_store(paths.data_file(folder), paths.backup_dir(folder))
     with store.session() as session:
-        return store, current_village(session) is not None
+        return store, needs_first_run(session)
 
 
 def first_run(store, parent=None) -> bool:
-    """Ask for the village or load the sample; False when the clerk cancels."""
-    from partybuild_desktop.services.demo import generate
-    from partybuild_desktop.services.village import create_village
+    """Ask for the village (or the township) or load the sample; False when the clerk cancels."""
     from partybuild_desktop.ui.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(parent)
     while wizard.exec():
         try:
             with store.session() as session:
-                if wizard.wants_sample:
-                    generate(session, **wizard.sample_fields())
-                else:
-                    create_village(session, **wizard.village_fields())
+                wizard.apply(session)
             return True
         except ValueError as error:
             QMessageBox.warning(wizard, "请补充", str(error))
@@ -100,8 +95,8 @@ def start(window: MainWindow, on_ready=None) -> None:
     from partybuild_desktop.ui.context import AppContext
 
     def opened(result) -> None:
-        store, has_village = result
-        if not has_village and not first_run(store, window):
+        store, first = result
+        if first and not first_run(store, window):
             QApplication.exit(0)
             return
         window.attach(AppContext(store, window.folder))

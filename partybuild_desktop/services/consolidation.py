@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
@@ -42,14 +43,18 @@ from partybuild_desktop.services.returns import (
     parse_quarter,
     safe_name,
 )
-from partybuild_desktop.services.village import get_setting, set_setting
+from partybuild_desktop.services.village import (
+    PROGRAM_MODE,
+    TOWNSHIP_MODE,
+    get_setting,
+    set_program_mode,
+    set_setting,
+)
 from partybuild_desktop.store.database import Store
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage, Village
 
 log = logging.getLogger(__name__)
 
-PROGRAM_MODE = "program_mode"  # setting: "village" (the default) or "township"
-VILLAGE_MODE, TOWNSHIP_MODE = "village", "township"
 TOWNSHIP_NAME = "township_name"  # setting: the township this file consolidates, for titles
 MEMBER_SECTION, ATTACHMENT1_SECTION = "member_statistics", "attachment1"
 ACCEPTED, REFUSED = "accepted", "refused"
@@ -124,17 +129,6 @@ class ConsolidationResult:
 # ---------------------------------------------------------------------------------------- mode and list
 
 
-def program_mode(session: Session) -> str:
-    """``village`` or ``township``: which screens the window shows for this data file."""
-    return get_setting(session, PROGRAM_MODE, VILLAGE_MODE) or VILLAGE_MODE
-
-
-def set_program_mode(session: Session, mode: str) -> None:
-    if mode not in (VILLAGE_MODE, TOWNSHIP_MODE):
-        raise ValueError(f"unknown program mode {mode!r}")
-    set_setting(session, PROGRAM_MODE, mode)
-
-
 def township_name(session: Session) -> str:
     """The township's name: as set, else the one most received returns come from."""
     name = get_setting(session, TOWNSHIP_NAME)
@@ -155,6 +149,9 @@ def set_expected_villages(session: Session, township: str, names: Sequence[str])
     cleaned = [n.strip() for n in names if n and n.strip()]
     if len(set(cleaned)) != len(cleaned):
         raise ValueError("村名单中有重复的村名。")
+    # A village only listed, never heard from, goes with the list; one that sent returns stays known.
+    heard_from = select(ReceivedReturn.id).where(ReceivedReturn.received_village_id == ReceivedVillage.id).exists()
+    session.execute(delete(ReceivedVillage).where(~heard_from))
     session.execute(update(ReceivedVillage).values(expected=False, position=None))
     known = {(v.township, v.name): v for v in session.scalars(select(ReceivedVillage))}
     for position, name in enumerate(cleaned):
@@ -240,6 +237,62 @@ def received_returns(session: Session, quarter: Quarter | str, include_supersede
         ReceivedFigure.key == "total")).all())
     return [ReceivedRow(r.id, name, r.quarter, r.filed_on, r.received_at, r.package_name, r.superseded_at,
                         totals.get(r.id)) for r, name in rows]
+
+
+def received_quarters(session: Session) -> list[Quarter]:
+    """Every quarter the township holds returns for, latest first."""
+    labels = session.scalars(select(ReceivedReturn.quarter).distinct())
+    return sorted((Quarter.parse(label) for label in labels), reverse=True)
+
+
+_NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def split_village_names(text: str) -> list[str]:
+    """A list of village names as a clerk types or pastes it: one a line, or separated by 、 or commas."""
+    return [name for name in _NAME_SEPARATORS.split(text) if name]
+
+
+def setup_township(session: Session, township: str, villages: Sequence[str]) -> None:
+    """Make this data file the township's: township mode, its name and its list of villages."""
+    set_expected_villages(session, township, villages)
+    set_program_mode(session, TOWNSHIP_MODE)
+
+
+@dataclass(frozen=True)
+class TownshipQuarter:
+    """What the township screen shows for one quarter."""
+
+    township: str
+    quarter: Quarter
+    villages: list[KnownVillage]  # expected or heard from, in the township's order
+    received: list[ReceivedRow]  # every package received for the quarter, superseded ones too
+    missing: list[str]
+    reports: list  # ``consolidated_reports``
+
+    @property
+    def current(self) -> list[ReceivedRow]:
+        return [r for r in self.received if r.superseded_at is None]
+
+    @property
+    def summary(self) -> str:
+        expected = len(self.villages)
+        sent = len({r.village for r in self.current})
+        text = f"{self.quarter.title}：应报 {expected} 个村，已收到 {sent} 个。"
+        if self.missing:
+            text += f"未报送（{len(self.missing)} 个）：{'、'.join(self.missing)}。"
+        elif expected:
+            text += "各村都已报送。"
+        else:
+            text += "还没有村名单，也没有收到报表：请先在“村名单…”中填写本乡镇的村，或直接导入报表包。"
+        return text
+
+
+def township_quarter(session: Session, quarter: Quarter | str, today: dt.date | None = None) -> TownshipQuarter:
+    quarter = parse_quarter(quarter)
+    return TownshipQuarter(township_name(session), quarter, known_villages(session),
+                           received_returns(session, quarter), missing_villages(session, quarter),
+                           consolidated_reports(session, quarter, today))
 
 
 # ---------------------------------------------------------------------------------------- checking
@@ -414,8 +467,8 @@ def _decide(check: PackageCheck, replace: Replace) -> PackageOutcome:
     if r is not None and not _wants_replacement(replace, r):
         return PackageOutcome(path, v, REFUSED, DUPLICATE_VILLAGE,
                               f"{v}{r.quarter.title}的报表已于{r.received_at:%Y年%m月%d日 %H:%M}收到（填报日期"
-                              f"{r.filed_on:%Y年%m月%d日}），这一份没有导入，原报表不变。如要用这一份替换，请确认替换"
-                              "（命令行加 --replace）。", loaded.village_key)
+                              f"{r.filed_on:%Y年%m月%d日}），这一份没有导入，原报表不变。如要用这一份替换，请再导入一次"
+                              "并在询问时选“是”（命令行加 --replace）。", loaded.village_key)
     if r is not None:
         message = f"已用这份报表替换{v}此前报送的{loaded.quarter.title}报表（原报表保留为已替换的记录）。"
     else:

@@ -723,6 +723,61 @@ def verify_folder(folder: Path) -> LoadedPackage:
     return load_package(folder)
 
 
+@dataclass(frozen=True)
+class FoundPackage:
+    """A package found in a folder, as its return.json names it (None when that cannot be read: the
+    package is still offered, and the check says what is wrong with it)."""
+
+    path: Path
+    village: str | None
+    quarter: str | None  # "2026Q3"
+
+
+_PACKAGE_NAME = re.compile(r".+-.+-\d{4}Q[1-4]")
+
+
+def _peek(path: Path) -> tuple[str | None, str | None, bool]:
+    """(village, quarter, has return.json) from a package's return.json alone, without checking anything."""
+    try:
+        if path.is_dir():
+            raw = (path / DATA_FILE).read_bytes() if (path / DATA_FILE).is_file() else None
+        else:
+            with zipfile.ZipFile(path) as archive:
+                inner = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == DATA_FILE and n.count("/") <= 1]
+                raw = archive.read(inner[0]) if inner else None
+        if raw is None:
+            return None, None, False
+        data = json.loads(raw.decode("utf-8"))
+        village = data.get("village", {}).get("name")
+        quarter = data.get("quarter")
+        return (village if isinstance(village, str) else None, quarter if isinstance(quarter, str) else None, True)
+    except Exception:  # a damaged package is still offered; checking it says what is wrong
+        return None, None, True
+
+
+def find_packages(folder: Path) -> list[FoundPackage]:
+    """The return packages in a folder (the top of a stick): folders and .zip files holding a return.json,
+    or named like a package (a damaged one is offered too, so that checking it can say what is wrong);
+    unfinished (hidden) and kept-old packages are left out. A package folder or a .zip itself is itself."""
+    folder = Path(folder)
+    if (folder / DATA_FILE).is_file() or folder.is_file():
+        candidates = [folder]
+    else:
+        try:
+            candidates = sorted(p for p in folder.iterdir()
+                                if not p.name.startswith(".") and ".old-" not in p.name
+                                and (p.is_dir() or p.suffix.lower() == ".zip"))
+        except OSError:
+            return []
+    found = []
+    for path in candidates:
+        village, quarter, has_data = _peek(path)
+        stem = path.name[:-4] if path.suffix.lower() == ".zip" else path.name
+        if has_data or _PACKAGE_NAME.fullmatch(stem) or path == folder:
+            found.append(FoundPackage(path, village, quarter))
+    return found
+
+
 # ---------------------------------------------------------------------------------------- destinations
 
 

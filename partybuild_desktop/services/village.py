@@ -12,6 +12,8 @@ from partybuild_desktop.store.models import Setting, Village
 
 CURRENT_VILLAGE = "current_village_id"
 LAST_BACKUP = "last_backup_at"
+PROGRAM_MODE = "program_mode"  # "village" (the default): the village's records; "township": consolidation
+VILLAGE_MODE, TOWNSHIP_MODE = "village", "township"
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,19 @@ def village_info(session: Session, village_id: int) -> VillageInfo | None:
 
 def list_villages(session: Session) -> list[VillageInfo]:
     return [_info(v) for v in session.scalars(select(Village).order_by(Village.id))]
+
+
+def program_mode(session: Session) -> str:
+    """``village`` or ``township``: which screens the window shows for this data file."""
+    return get_setting(session, PROGRAM_MODE, VILLAGE_MODE) or VILLAGE_MODE
+
+
+def set_program_mode(session: Session, mode: str) -> None:
+    if mode not in (VILLAGE_MODE, TOWNSHIP_MODE):
+        raise ValueError(f"unknown program mode {mode!r}")
+    set_setting(session, PROGRAM_MODE, mode)
+
+
+def needs_first_run(session: Session) -> bool:
+    """A village file without its village yet; a township file needs none."""
+    return program_mode(session) == VILLAGE_MODE and current_village(session) is None

@@ -368,7 +368,7 @@ Index("ix_record_entry_points", RecordEntry.member_id, RecordEntry.entry_type, R
 
 # ---------------------------------------------------------------------------------------- township mode
 # A township's data file receives the villages' quarterly returns (``services.consolidation``). The
-# program mode (village or township) is the ``program_mode`` setting; see ``services.consolidation``.
+# program mode (village or township) is the ``program_mode`` setting; see ``services.village``.
 
 from sqlalchemy import text as sql_text  # noqa: E402  (kept with the township tables that use it)
 

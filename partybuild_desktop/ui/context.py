@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from partybuild_desktop.services.village import VillageInfo, current_village
+from partybuild_desktop.services.village import TOWNSHIP_MODE, VillageInfo, current_village, program_mode
 from partybuild_desktop.store.database import Store
 
 
@@ -14,6 +14,21 @@ class AppContext:
     store: Store
     folder: Path
 
-    def village(self) -> VillageInfo:
+    def village(self) -> VillageInfo | None:
         with self.store.session() as session:
             return current_village(session)
+
+    def is_township(self) -> bool:
+        """The file consolidates the villages' returns (township mode) rather than keeping a village."""
+        with self.store.session() as session:
+            return program_mode(session) == TOWNSHIP_MODE
+
+    def title(self) -> str:
+        """What the window's title names: 城南镇东湖村, or 城南镇（乡镇汇总）."""
+        if self.is_township():
+            from partybuild_desktop.services.consolidation import township_name
+
+            with self.store.session() as session:
+                return f"{township_name(session) or '乡镇'}（乡镇汇总）"
+        village = self.village()
+        return village.title if village else ""

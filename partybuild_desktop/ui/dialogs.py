@@ -30,3 +30,7 @@ class UserDialogs:
     def open_file(self, title: str, folder: Path, filters: str) -> Path | None:
         chosen, _ = QFileDialog.getOpenFileName(self.parent, title, str(folder), filters)
         return Path(chosen) if chosen else None
+
+    def choose_folder(self, title: str, folder: Path) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(self.parent, title, str(folder))
+        return Path(chosen) if chosen else None

@@ -1,4 +1,5 @@
-"""First run: create the village, or load a realistic sample village to try the program."""
+"""First run: create the village, set up the township's consolidation, or load a realistic sample village
+to try the program."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWizard,
+    QWidget,
     QWizardPage,
 )
 
 from partybuild_desktop.domain.vocabulary import BranchType
 
-NEW_VILLAGE, SAMPLE_VILLAGE = 0, 1
+NEW_VILLAGE, SAMPLE_VILLAGE, TOWNSHIP = 0, 1, 2
 
 
 class ChoicePage(QWizardPage):
@@ -27,17 +30,21 @@ class ChoicePage(QWizardPage):
         self.setSubTitle("数据只保存在本机的数据文件中，不需要联网。请选择如何开始。")
         self.new_village = QRadioButton("建立本村的台账（填写乡镇、村名、党组织和书记）")
         self.sample = QRadioButton("载入示例村（虚构的数据，用于熟悉程序，以后可以另建数据文件）")
+        self.township = QRadioButton("乡镇汇总（乡镇组织办接收各村 U 盘送来的季度报表包，汇总全镇）")
         self.new_village.setChecked(True)
         self.choice = QButtonGroup(self)
         self.choice.addButton(self.new_village, NEW_VILLAGE)
         self.choice.addButton(self.sample, SAMPLE_VILLAGE)
+        self.choice.addButton(self.township, TOWNSHIP)
         layout = QVBoxLayout(self)
         layout.addWidget(self.new_village)
         layout.addWidget(self.sample)
+        layout.addWidget(self.township)
         layout.addStretch()
 
     def nextId(self) -> int:
-        return FirstRunWizard.VILLAGE_PAGE if self.new_village.isChecked() else FirstRunWizard.SAMPLE_PAGE
+        return {NEW_VILLAGE: FirstRunWizard.VILLAGE_PAGE, SAMPLE_VILLAGE: FirstRunWizard.SAMPLE_PAGE,
+                TOWNSHIP: FirstRunWizard.TOWNSHIP_PAGE}[self.choice.checkedId()]
 
 
 class VillagePage(QWizardPage):
@@ -95,8 +102,45 @@ class SamplePage(QWizardPage):
         return -1
 
 
+class TownshipFields(QWidget):
+    """The township's name and its list of villages (one a line, or separated by 、), which tells the
+    township screen who has not sent the quarter's return yet."""
+
+    def __init__(self, township: str = "", villages: list[str] | tuple[str, ...] = ()):
+        super().__init__()
+        self.township = QLineEdit(township)
+        self.township.setObjectName("townshipName")
+        self.township.setPlaceholderText("例如：城南镇")
+        self.villages = QPlainTextEdit("\n".join(villages))
+        self.villages.setObjectName("townshipVillages")
+        self.villages.setPlaceholderText("每行一个村，例如：\n东湖村\n石桥村\n柳塘村")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("乡镇 *", self.township)
+        form.addRow("本乡镇的村", self.villages)
+        form.addRow(QLabel("村名单可以以后再填或修改；没填的村，收到它的报表后也会列出。"))
+
+    def village_names(self) -> list[str]:
+        from partybuild_desktop.services.consolidation import split_village_names
+
+        return split_village_names(self.villages.toPlainText())
+
+
+class TownshipPage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("乡镇汇总")
+        self.setSubTitle("本数据文件用于乡镇：导入各村的季度报表包，查看哪些村还没有报送，输出汇总表。")
+        self.fields = TownshipFields()
+        self.registerField("townshipName*", self.fields.township)
+        QVBoxLayout(self).addWidget(self.fields)
+
+    def nextId(self) -> int:
+        return -1
+
+
 class FirstRunWizard(QWizard):
-    CHOICE_PAGE, VILLAGE_PAGE, SAMPLE_PAGE = range(3)
+    CHOICE_PAGE, VILLAGE_PAGE, SAMPLE_PAGE, TOWNSHIP_PAGE = range(4)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -108,11 +152,26 @@ class FirstRunWizard(QWizard):
         self.setPage(self.CHOICE_PAGE, self.choice_page)
         self.setPage(self.VILLAGE_PAGE, self.village_page)
         self.setPage(self.SAMPLE_PAGE, self.sample_page)
-        self.resize(560, 380)
+        self.township_page = TownshipPage()
+        self.setPage(self.TOWNSHIP_PAGE, self.township_page)
+        self.resize(560, 420)
 
-    @property
-    def wants_sample(self) -> bool:
-        return self.choice_page.sample.isChecked()
+    def apply(self, session) -> None:
+        """Do what the clerk chose in the data file; ValueError (in Chinese) when something is missing."""
+        from partybuild_desktop.services.consolidation import setup_township
+        from partybuild_desktop.services.demo import generate
+        from partybuild_desktop.services.village import VILLAGE_MODE, create_village, set_program_mode
+
+        choice = self.choice_page.choice.checkedId()
+        if choice == TOWNSHIP:
+            fields = self.township_page.fields
+            setup_township(session, fields.township.text(), fields.village_names())
+            return
+        if choice == SAMPLE_VILLAGE:
+            generate(session, **self.sample_fields())
+        else:
+            create_village(session, **self.village_fields())
+        set_program_mode(session, VILLAGE_MODE)
 
     def village_fields(self) -> dict:
         page = self.village_page

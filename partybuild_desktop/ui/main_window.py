@@ -55,6 +55,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
+        self.tabs.currentChanged.connect(self._show_page)
+        self.pages: dict[str, LazyTab] = {}
+        self.township_mode = False
         self.loading = QLabel("正在打开数据文件…")
         self.loading.setAlignment(Qt.AlignCenter)
         self.setCentralWidget(self.loading)
@@ -67,24 +70,38 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
 
     def attach(self, context: AppContext) -> None:
-        """Show the data of the now open data file. Each tab is built the first time it is shown,
-        so start-up pays only for the overview."""
+        """Show the data of the now open data file: the village's tabs, or the township's screen. Each
+        tab is built the first time it is shown, so start-up pays only for the first one. Called again
+        when the file's use changes (程序用途) or a backup is restored."""
         from partybuild_desktop.ui.overview_tab import OverviewTab
 
         self.context = context
-        self.pages = {
-            "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
-            "members": LazyTab(self._build_members_tab, refresh=lambda tab: tab.reload()),
-            "grids": LazyTab(self._build_grids_tab),
-            "points": LazyTab(self._build_points_tab),
-        }
-        for key, title in (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("points", "先锋榜")):
+        self.township_mode = context.is_township()
+        self.tabs.blockSignals(True)
+        self.tabs.clear()
+        for page in self.pages.values():
+            page.setParent(None)
+            page.deleteLater()
+        if self.township_mode:
+            self.pages = {"township": LazyTab(self._build_township_tab)}
+            titles = (("township", "乡镇汇总"),)
+        else:
+            self.pages = {
+                "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
+                "members": LazyTab(self._build_members_tab, refresh=lambda tab: tab.reload()),
+                "grids": LazyTab(self._build_grids_tab),
+                "points": LazyTab(self._build_points_tab),
+            }
+            titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("points", "先锋榜"))
+        for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
-        self.tabs.currentChanged.connect(self._show_page)
+        self.tabs.blockSignals(False)
         self.setCentralWidget(self.tabs)
         self.loading = None
         for action in self.data_actions:
             action.setEnabled(True)
+        self.export_return_action.setVisible(not self.township_mode)
+        self.import_packages_action.setVisible(self.township_mode)
         self._fill_export_menu()
         self.refresh()
         self._show_page(self.tabs.currentIndex())
@@ -112,6 +129,11 @@ class MainWindow(QMainWindow):
 
         return self._connected(PointsTab(self.context, self.dialogs))
 
+    def _build_township_tab(self):
+        from partybuild_desktop.ui.township_tab import TownshipTab
+
+        return self._connected(TownshipTab(self.context, self.dialogs))
+
     def _show_page(self, index: int) -> None:
         page = self.tabs.widget(index)
         if isinstance(page, LazyTab) and page.content is None:
@@ -138,6 +160,10 @@ class MainWindow(QMainWindow):
     def points_tab(self):
         return self.pages["points"].build()
 
+    @property
+    def township_tab(self):
+        return self.pages["township"].build()
+
     # --- data -----------------------------------------------------------------------------------
     def _load_overview(self):
         from partybuild_desktop.services.overview import overview
@@ -148,8 +174,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         from partybuild_desktop.services import maintenance
 
-        village = self.context.village()
-        self.setWindowTitle(f"{village.township}{village.name} — {APP_NAME}")
+        self.setWindowTitle(f"{self.context.title()} — {APP_NAME}")
         self._refresh_pages()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
@@ -162,15 +187,20 @@ class MainWindow(QMainWindow):
             self._action(file_menu, "备份到…", self.backup_to, QKeySequence("Ctrl+B")),
             self._action(file_menu, "从备份恢复…", self.restore_from_backup),
         ]
+        self.export_return_action = self._action(file_menu, "导出季度报表（U 盘）…", self.export_return)
+        self.import_packages_action = self._action(file_menu, "导入各村报表包…", self.import_packages)
+        self.import_packages_action.setVisible(False)
+        self.data_actions += [self.export_return_action, self.import_packages_action]
         for action in self.data_actions:
             action.setEnabled(False)
-        self.data_actions.append(self._action(file_menu, "导出季度报表（U 盘）…", self.export_return))
-        self.data_actions[-1].setEnabled(False)
         self._action(file_menu, "打开数据文件夹", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
         self.export_menu = self.menuBar().addMenu("导出(&E)")
         self.export_menu.setEnabled(False)
+        settings_menu = self.menuBar().addMenu("设置(&S)")
+        self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
+        self.data_actions[-1].setEnabled(False)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于", self.show_about)
 
@@ -186,6 +216,10 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.services.exports import catalogue
 
         self.export_menu.clear()
+        if self.township_mode:
+            self._action(self.export_menu, "汇总表（Excel 和 PDF）…", lambda: self.township_tab.export_consolidated())
+            self.export_menu.setEnabled(True)
+            return
         for definition in catalogue():
             self._action(self.export_menu, f"{definition.title}…", lambda _=False, d=definition: self.export(d))
         self.export_menu.setEnabled(True)
@@ -233,12 +267,44 @@ class MainWindow(QMainWindow):
 
         ExportReturnDialog(self.context.store, self.context.village().id, self.dialogs, self).exec()
 
+    def import_packages(self) -> None:
+        self.tabs.setCurrentWidget(self.pages["township"])
+        self.township_tab.import_packages()
+
+    def change_mode(self) -> None:
+        """程序用途: village records or township consolidation; the window shows the chosen one."""
+        from partybuild_desktop.app import first_run
+        from partybuild_desktop.services.consolidation import known_villages, setup_township, township_name
+        from partybuild_desktop.services.village import VILLAGE_MODE, set_program_mode
+        from partybuild_desktop.ui.mode_dialog import ModeDialog
+
+        store, village = self.context.store, self.context.village()
+        with store.session() as session:
+            township = township_name(session) or (village.township if village else "")
+            listed = [v.name for v in known_villages(session) if v.expected]
+        dialog = ModeDialog(township, listed, self.township_mode, village is not None, self)
+        while dialog.exec():
+            try:
+                if dialog.wants_township():
+                    with store.session() as session:
+                        setup_township(session, dialog.fields.township.text(), dialog.fields.village_names())
+                elif village is None:
+                    if not first_run(store, self):
+                        return
+                else:
+                    with store.session() as session:
+                        set_program_mode(session, VILLAGE_MODE)
+            except ValueError as error:
+                self.dialogs.error("程序用途", str(error))
+                continue
+            self.attach(self.context)
+            return
+
     def backup_to(self) -> None:
         from partybuild_desktop.services import maintenance
         from partybuild_desktop.store.backup import timestamped_name
 
-        village = self.context.village()
-        suggested = Path.home() / timestamped_name(f"{village.name}备份")
+        suggested = Path.home() / timestamped_name(f"{self.context.title()}备份")
         target = self.dialogs.save_file("备份到", suggested, BACKUP_FILTER)
         if target is None:
             return
@@ -268,7 +334,7 @@ class MainWindow(QMainWindow):
         except (DataFileError, OSError) as error:
             self.dialogs.error("不能恢复", f"{error}\n当前数据没有改动。")
             return
-        self.refresh()
+        self.attach(self.context)  # the backup may be of the other use (village or township)
         self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
 
     def open_data_folder(self) -> None:

@@ -1,4 +1,5 @@
-"""Small building blocks the tabs share: a read-only table filled from rows, a form dialog, date fields."""
+"""Small building blocks the tabs share: a read-only table filled from rows (or from an official table's
+definition), a form dialog, date fields."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partybuild_desktop.reports.spec import Table, display_text
+
 HIGHLIGHT = QColor("#fde2e2")
+TOTALS = QColor("#eef3fb")
 
 
 class RowsTable(QTableWidget):
@@ -58,6 +62,33 @@ class RowsTable(QTableWidget):
     def current(self):
         row = self.currentRow()
         return self.objects[row] if 0 <= row < len(self.objects) else None
+
+    def texts(self) -> list[list[str]]:
+        """Every line as shown."""
+        return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+                for r in range(self.rowCount())]
+
+
+class SpecTable(RowsTable):
+    """An official table on screen as it prints: its columns (a group's name above its columns' names),
+    its lines, and its totals line, every value read as the printed cell reads it."""
+
+    def __init__(self, table: Table, name: str, parent=None):
+        columns = table.spec.columns
+        super().__init__([f"{c.group}\n{c.header}" if c.group else c.header for c in columns], name, parent=parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectItems)
+        rows = table.value_rows()
+        totals = table.totals_row()
+        self.setRowCount(len(rows) + (totals is not None))
+        for row, values in enumerate(rows + ([totals] if totals is not None else [])):
+            for column, (value, spec) in enumerate(zip(values, columns)):
+                item = QTableWidgetItem(display_text(value, spec))
+                item.setTextAlignment({"left": Qt.AlignLeft, "right": Qt.AlignRight}.get(
+                    spec.alignment, Qt.AlignHCenter) | Qt.AlignVCenter)
+                if values is totals:
+                    item.setBackground(TOTALS)
+                self.setItem(row, column, item)
+        self.resizeColumnsToContents()
 
 
 def date_edit(value: dt.date | None = None) -> QDateEdit:

@@ -4,8 +4,8 @@
 class ScriptedDialogs:
     """Answers the window's questions from a script and records what it was told."""
 
-    def __init__(self, save=None, open_=None, confirm=True):
-        self.save, self.open_, self.answer = save, open_, confirm
+    def __init__(self, save=None, open_=None, confirm=True, folder=None):
+        self.save, self.open_, self.answer, self.folder = save, open_, confirm, folder
         self.told = []
 
     def info(self, title, text):
@@ -23,3 +23,6 @@ class ScriptedDialogs:
 
     def open_file(self, title, folder, filters):
         return self.open_
+
+    def choose_folder(self, title, folder):
+        return self.folder

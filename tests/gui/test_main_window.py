@@ -50,8 +50,10 @@ def test_title_and_overview_show_the_real_counts(window_for, sample_store):
 
 def test_menus_are_chinese_and_complete(window_for, sample_store):
     window = window_for(sample_store)
-    menus = {m.title(): [a.text() for a in m.actions() if a.text()] for m in (a.menu() for a in window.menuBar().actions())}
+    menus = {m.title(): [a.text() for a in m.actions() if a.text() and a.isVisible()]
+             for m in (a.menu() for a in window.menuBar().actions())}
     assert menus["文件(&F)"] == ["备份到…", "从备份恢复…", "导出季度报表（U 盘）…", "打开数据文件夹", "退出"]
+    assert menus["设置(&S)"] == ["程序用途（本村台账 / 乡镇汇总）…"]
     assert menus["帮助(&H)"] == ["关于"]
 
 

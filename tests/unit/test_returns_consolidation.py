@@ -19,12 +19,12 @@ from partybuild_desktop.services.consolidation import (
     inspect_packages,
     known_villages,
     missing_villages,
-    program_mode,
     quarter_figures,
     received_returns,
     set_expected_villages,
 )
-from partybuild_desktop.services.returns import ATTACHMENT1_KEYS, export_return
+from partybuild_desktop.services.returns import ATTACHMENT1_KEYS, export_return, find_packages
+from partybuild_desktop.services.village import program_mode
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage
 from tests.conftest import SAMPLE_TODAY
 from tests.unit.test_returns_package import village_file
@@ -305,6 +305,46 @@ def test_missing_villages_and_the_townships_list(store, packages, tmp_path):
     states = {line[("村", "")]: line[("报送情况", "")] for line in side.values()}
     assert states == {"石桥村": "未报送", "东湖村": "已报送", "新河村": "未报送", "柳塘村": "已报送", "杨庄村": "未报送",
                       "合计": "已报送2个，未报送3个"}
+
+
+def test_a_village_taken_off_the_list_is_no_longer_missing(store, packages):
+    with store.session() as session:
+        set_expected_villages(session, "城南镇", ["东湖村", "新河村", "石桥村"])
+    consolidate(store, Q3, [packages["石桥村"]])
+    with store.session() as session:
+        set_expected_villages(session, "城南镇", ["东湖村"])
+        assert missing_villages(session, Q3) == ["东湖村"]  # 石桥村 sent its return: known, not missing
+        assert [(v.name, v.expected) for v in known_villages(session)] == [("东湖村", True), ("石桥村", False)]
+        shown = consolidation.township_quarter(session, Q3, SAMPLE_TODAY)
+    assert shown.summary.startswith("2026年第三季度：应报 2 个村，已收到 1 个。未报送（1 个）：东湖村。")
+    assert [r.village for r in shown.current] == ["石桥村"] and len(shown.reports) == 3
+    with store.session() as session:
+        assert consolidation.received_quarters(session) == [Q3]
+
+
+def test_village_names_as_a_clerk_types_them():
+    assert consolidation.split_village_names(" 东湖村\n石桥村、柳塘村，杨庄村 , 新河村\n\n") == [
+        "东湖村", "石桥村", "柳塘村", "杨庄村", "新河村"]
+
+
+def test_packages_found_on_a_stick(packages, tmp_path):
+    stick = tmp_path / "stick"
+    for key in ("东湖村", "石桥村", "东湖村-Q2", "柳塘村-zip"):
+        copy(packages[key], stick)
+    (stick / ".城南镇-杨庄村-2026Q3.partial").mkdir()  # an export that did not finish
+    copy(packages["东湖村"], stick / "kept").rename(stick / "城南镇-东湖村-2026Q3.old-20261120-101010")
+    (stick / "照片").mkdir()
+    (stick / "照片.zip").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: not a package
+    damaged = stick / "城南镇-杨庄村-2026Q3.zip"
+    damaged.write_bytes(packages["柳塘村-zip"].read_bytes()[:2000])  # truncated: offered, and refused on checking
+    found = {f.path.name: (f.village, f.quarter) for f in find_packages(stick)}
+    assert found == {"城南镇-东湖村-2026Q3": ("东湖村", "2026Q3"), "城南镇-东湖村-2026Q2": ("东湖村", "2026Q2"),
+                     "城南镇-石桥村-2026Q3": ("石桥村", "2026Q3"), "城南镇-柳塘村-2026Q3.zip": ("柳塘村", "2026Q3"),
+                     "城南镇-杨庄村-2026Q3.zip": (None, None)}
+    (itself,) = find_packages(stick / "城南镇-石桥村-2026Q3")
+    assert itself.village == "石桥村"
+    assert [f.village for f in find_packages(damaged)] == [None]
+    assert find_packages(tmp_path / "没有这个文件夹") == []
 
 
 def test_progress_and_cancelling(store, packages):
