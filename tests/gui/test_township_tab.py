@@ -197,3 +197,20 @@ def test_program_mode_switches_between_village_and_township(qtbot, sample_store,
 def test_quarters_offered_are_recent_and_received():
     offered = quarter_choices(dt.date(2026, 11, 23), [Quarter(2024, 2)])
     assert [q.label for q in offered] == ["2026Q4", "2026Q3", "2026Q2", "2026Q1", "2025Q4", "2025Q3", "2024Q2"]
+
+
+def test_a_township_file_starts_without_the_village_wizard(qtbot, store, data_folder, monkeypatch):
+    from partybuild_desktop.ui.first_run import FirstRunWizard
+
+    with store.session() as session:
+        consolidation.setup_township(session, "城南镇", ["东湖村"])
+    store.dispose()
+    monkeypatch.setattr(FirstRunWizard, "exec", lambda self: pytest.fail("no first run for a township file"))
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    app_module.start(window)
+    qtbot.waitUntil(lambda: window.context is not None, timeout=10000)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["乡镇汇总"]
+    assert "东湖村" in window.township_tab.summary.text()
+    window.context.store.dispose()
