@@ -97,6 +97,14 @@ def last_complete_quarter(today: dt.date) -> Quarter:
     return Quarter.of(today).previous()
 
 
+def recent_quarters(today: dt.date, count: int = 6) -> list[Quarter]:
+    """The quarter ``today`` is in and the ones before it, latest first: what a quarter list offers."""
+    quarters = [Quarter.of(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].previous())
+    return quarters
+
+
 # ---------------------------------------------------------------------------------------- groups
 
 

@@ -13,19 +13,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
 )
 
-from partybuild_desktop.domain.statistics import Quarter
+from partybuild_desktop.domain.statistics import recent_quarters
 from partybuild_desktop.services import returns
 from partybuild_desktop.ui.background import run_in_background
-
-
-def _size(free: int | None) -> str:
-    return "" if free is None else f"，可用 {free / 1024 ** 3:.1f} GB"
+from partybuild_desktop.ui.widgets import PlacesList
 
 
 class ExportReturnDialog(QDialog):
@@ -36,20 +31,11 @@ class ExportReturnDialog(QDialog):
         self.result = None
         self.setWindowTitle("导出季度报表")
         self.setMinimumWidth(520)
-        current = Quarter.of(self.today)
         self.quarter = QComboBox()
         self.quarter.setObjectName("returnQuarter")
-        for back in range(0, 6):
-            number = (current.number - 1 - back) % 4 + 1
-            year = current.year + (current.number - 1 - back) // 4
-            quarter = Quarter(year, number)
+        for quarter in recent_quarters(self.today):
             self.quarter.addItem(quarter.title, quarter.label)
-        self.places = QListWidget()
-        self.places.setObjectName("returnPlaces")
-        for drive in returns.removable_drives():
-            self._add_place(drive.path, f"{drive.label}（{drive.path}{_size(drive.free_bytes)}）")
-        if self.places.count():
-            self.places.setCurrentRow(0)
+        self.places = PlacesList("returnPlaces", returns.removable_drives())
         other = QPushButton("选择其他文件夹…")
         other.clicked.connect(self._choose_folder)
         self.status = QLabel("报表包包括附件1–4、党员统计表、积分汇总（Excel 和 PDF）以及供乡镇汇总的数据文件，写完后逐一核对。")
@@ -72,26 +58,16 @@ class ExportReturnDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
 
-    def _add_place(self, path: Path, label: str) -> None:
-        item = QListWidgetItem(label)
-        item.setData(256, str(path))
-        self.places.addItem(item)
-
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择保存报表包的文件夹", str(Path.home()))
         if folder:
             self.choose(Path(folder))
 
     def choose(self, folder: Path) -> None:
-        self._add_place(folder, str(folder))
-        self.places.setCurrentRow(self.places.count() - 1)
-
-    def destination(self) -> Path | None:
-        item = self.places.currentItem()
-        return Path(item.data(256)) if item else None
+        self.places.add(folder)
 
     def export(self, replace_existing: bool = False) -> None:
-        out_dir = self.destination()
+        out_dir = self.places.path()
         if out_dir is None:
             self.dialogs.info("导出季度报表", "请先选择 U 盘或文件夹。")
             return

@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,22 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partybuild_desktop.domain.statistics import Quarter
+from partybuild_desktop.domain.statistics import Quarter, recent_quarters
 from partybuild_desktop.services import consolidation, returns
 from partybuild_desktop.ui.background import run_in_background
 from partybuild_desktop.ui.first_run import TownshipFields
-from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, SpecTable
-
-RECENT_QUARTERS = 6
-PATH_ROLE = Qt.UserRole
+from partybuild_desktop.ui.widgets import HIGHLIGHT, PATH_ROLE, PlacesList, RowsTable, SpecTable
 
 
 def quarter_choices(today: dt.date, received: list[Quarter]) -> list[Quarter]:
     """The current quarter and the five before it, and every quarter something was received for; latest first."""
-    recent = [Quarter.of(today)]
-    while len(recent) < RECENT_QUARTERS:
-        recent.append(recent[-1].previous())
-    return sorted(set(recent) | set(received), reverse=True)
+    return sorted(set(recent_quarters(today)) | set(received), reverse=True)
 
 
 class TownshipTab(QWidget):
@@ -200,11 +192,8 @@ class PackageImportDialog(QDialog):
         self.result: consolidation.ConsolidationResult | None = None
         self.setWindowTitle(f"导入{quarter.title}报表包")
         self.setMinimumSize(760, 480)
-        self.places = QListWidget()
-        self.places.setObjectName("packagePlaces")
+        self.places = PlacesList("packagePlaces", returns.removable_drives())
         self.places.setMaximumHeight(110)
-        for drive in returns.removable_drives():
-            self._add_place(drive.path, f"{drive.label}（{drive.path}）")
         self.places.currentItemChanged.connect(lambda item, _: self._list_packages(item))
         folder = QPushButton("选择文件夹…")
         folder.clicked.connect(self._choose_folder)
@@ -241,15 +230,9 @@ class PackageImportDialog(QDialog):
         layout.addWidget(self.found, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        if self.places.count():
-            self.places.setCurrentRow(0)
+        self._list_packages(self.places.currentItem())
 
     # --- where ----------------------------------------------------------------------------------
-    def _add_place(self, path: Path, label: str) -> None:
-        item = QListWidgetItem(label)
-        item.setData(PATH_ROLE, str(path))
-        self.places.addItem(item)
-
     def _choose_folder(self) -> None:
         folder = self.dialogs.choose_folder("选择报表包所在的文件夹（或 U 盘）", Path.home())
         if folder is not None:
@@ -262,12 +245,11 @@ class PackageImportDialog(QDialog):
         self._show_found([found for path in chosen for found in returns.find_packages(Path(path))])
 
     def choose(self, folder: Path) -> None:
-        self._add_place(folder, str(folder))
-        self.places.setCurrentRow(self.places.count() - 1)
+        self.places.add(folder)
 
     def _list_packages(self, item) -> None:
         if item is not None:
-            self._show_found(returns.find_packages(Path(item.data(PATH_ROLE))))
+            self._show_found(returns.find_packages(self.places.path(item)))
 
     def _show_found(self, found: list) -> None:
         self.found.setRowCount(len(found))

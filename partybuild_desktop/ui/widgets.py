@@ -4,6 +4,7 @@ definition), a form dialog, date fields."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from PySide6.QtCore import QDate, Qt
@@ -16,12 +17,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
+    QListWidget,
+    QListWidgetItem,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
 from partybuild_desktop.reports.spec import Table, display_text
+
+PATH_ROLE = Qt.UserRole
 
 HIGHLIGHT = QColor("#fde2e2")
 TOTALS = QColor("#eef3fb")
@@ -89,6 +94,33 @@ class SpecTable(RowsTable):
                     item.setBackground(TOTALS)
                 self.setItem(row, column, item)
         self.resizeColumnsToContents()
+
+
+class PlacesList(QListWidget):
+    """Where to write to or read from: removable drives first (USB sticks), then any folder chosen."""
+
+    def __init__(self, name: str, drives, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        for drive in drives:
+            self.add(drive.path, f"{drive.label}（{drive.path}{_free_space(drive.free_bytes)}）", select=False)
+        if self.count():
+            self.setCurrentRow(0)
+
+    def add(self, path: Path, label: str | None = None, select: bool = True) -> None:
+        item = QListWidgetItem(label or str(path))
+        item.setData(PATH_ROLE, str(path))
+        self.addItem(item)
+        if select:
+            self.setCurrentItem(item)
+
+    def path(self, item: QListWidgetItem | None = None) -> Path | None:
+        item = item or self.currentItem()
+        return Path(item.data(PATH_ROLE)) if item else None
+
+
+def _free_space(free: int | None) -> str:
+    return "" if free is None else f"，可用 {free / 1024 ** 3:.1f} GB"
 
 
 def date_edit(value: dt.date | None = None) -> QDateEdit:
