@@ -37,7 +37,10 @@ def bench(folder: Path, repeat: int) -> list[Figure]:
     from partybuild_desktop.ui.dialogs import UserDialogs
     from partybuild_desktop.ui.members_tab import MembersTab
 
+    from partybuild_desktop.app import install_chinese
+
     app = QApplication.instance() or QApplication([])
+    install_chinese(app)  # the program's own font and translation, as the window has them
     data = _data_set()
     store = open_store(data / "partybuild.sqlite3")
     started = time.perf_counter()

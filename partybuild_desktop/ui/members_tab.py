@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,8 @@ from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.ui.members_model import MemberFilter, MembersModel
 from partybuild_desktop.ui.record_book import RecordBookPanel
+
+BOOK_DELAY_MS = 200  # after the last keystroke, the record book shows the selected member
 
 
 class MembersTable(QTableView):
@@ -58,6 +60,7 @@ class MembersTab(QWidget):
         self.context, self.dialogs = context, dialogs
         self.today = today or dt.date.today()
         self.model = MembersModel(self, self.today)
+        self._typing = False
 
         self.search = QLineEdit()
         self.search.setObjectName("memberSearch")
@@ -125,14 +128,20 @@ class MembersTab(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.splitter, 1)
 
-        self.search.textChanged.connect(self.apply_filter)
+        # While the clerk types, the record book follows the selection once typing pauses: loading a
+        # member's entries on every keystroke would slow each one down.
+        self.book_timer = QTimer(self)
+        self.book_timer.setSingleShot(True)
+        self.book_timer.setInterval(BOOK_DELAY_MS)
+        self.book_timer.timeout.connect(self._show_selected)
+        self.search.textChanged.connect(lambda: self.apply_filter(typing=True))
         for combo in (self.category, self.status, self.party_group, self.grid):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.include_archived.toggled.connect(self.apply_filter)
         self.table.typed.connect(self._type_into_search)
         self.table.open_requested.connect(self.open_selected)
         self.table.doubleClicked.connect(lambda _: self.open_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_moved())
         self.search.returnPressed.connect(self._search_enter)
         self.add_button.clicked.connect(self.add_member)
         self.open_button.clicked.connect(self.open_selected)
@@ -183,19 +192,32 @@ class MembersTab(QWidget):
             include_archived=self.include_archived.isChecked() or status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED),
         )
 
-    def apply_filter(self) -> None:
+    def apply_filter(self, typing: bool = False) -> None:
         """Filter on every keystroke; the selected member stays selected while still shown."""
-        selected = self.book.member_id
-        self.model.set_filter(self.current_filter())
-        self.count.setText(f"显示 {len(self.model.visible)} / {len(self.model.rows)} 人")
-        row = self.model.row_of(selected) if selected is not None else None
-        if row is None and self.model.visible:
-            row = 0
-        if row is not None:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-            )
-        self._show_selected()
+        selected = self.selected_member_id()
+        self._typing = typing
+        try:
+            self.model.set_filter(self.current_filter())
+            self.count.setText(f"显示 {len(self.model.visible)} / {len(self.model.rows)} 人")
+            row = self.model.row_of(selected) if selected is not None else None
+            if row is None and self.model.visible:
+                row = 0
+            if row is not None:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                )
+        finally:
+            self._typing = False
+        if typing:
+            self.book_timer.start()
+        else:
+            self._show_selected()
+
+    def _selection_moved(self) -> None:
+        if self._typing:
+            self.book_timer.start()
+        else:
+            self._show_selected()
 
     def visible_member_ids(self) -> list[int]:
         return [row.id for row in self.model.visible]
@@ -223,6 +245,7 @@ class MembersTab(QWidget):
         self.print_requested.emit(name, member_ids)
 
     def _show_selected(self) -> None:
+        self.book_timer.stop()
         member_id = self.selected_member_id()
         if member_id != self.book.member_id:
             self.book.show_member(member_id)
