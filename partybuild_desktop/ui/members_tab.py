@@ -136,8 +136,8 @@ class MembersTab(QWidget):
         self.book_timer.timeout.connect(self._show_selected)
         self.search.textChanged.connect(lambda: self.apply_filter(typing=True))
         for combo in (self.category, self.status, self.party_group, self.grid):
-            combo.currentIndexChanged.connect(self.apply_filter)
-        self.include_archived.toggled.connect(self.apply_filter)
+            combo.currentIndexChanged.connect(lambda _: self.apply_filter())
+        self.include_archived.toggled.connect(lambda _: self.apply_filter())
         self.table.typed.connect(self._type_into_search)
         self.table.open_requested.connect(self.open_selected)
         self.table.doubleClicked.connect(lambda _: self.open_selected())

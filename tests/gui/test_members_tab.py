@@ -55,6 +55,21 @@ def test_search_by_initials_full_pinyin_id_part_and_phone(qtbot, tab, sample_sto
     assert tab.count.text().startswith("显示 0 /")
 
 
+def test_the_record_book_follows_the_search_once_typing_pauses(qtbot, tab, sample_store):
+    member = some_member(sample_store)
+    shown = tab.book.member_id
+    for n in range(1, len(member.id_number) + 1):  # typed digit by digit: the book waits for the pause
+        tab.search.setText(member.id_number[:n])
+    assert tab.selected_member_id() == member.id
+    assert tab.book.member_id == shown != member.id
+    qtbot.waitUntil(lambda: tab.book.member_id == member.id, timeout=3000)
+    other = next(row for row in tab.model.rows if row.id != member.id and not row.archived)
+    tab.search.setText(other.id_number)
+    assert tab.book.member_id == member.id  # still typing
+    tab.include_archived.setChecked(True)  # any other filter shows the selected member at once
+    assert tab.book.member_id == tab.selected_member_id() == other.id
+
+
 def test_filters_by_category_and_status_match_the_service(tab, sample_store):
     with sample_store.session() as session:
         rows = member_service.list_members(session, tab.context.village().id)
