@@ -305,8 +305,9 @@ def save_members(session: Session, village_id: int, items: list[tuple[MemberForm
     if new:
         rows = [dict(village_id=village_id, search_keys=search_keys(form.name),
                      **{name: getattr(form, name) for name in MemberForm.field_names()}) for _, form in new]
-        # Row by row on purpose: SQLite hands back each new id at once, which keeps ids and forms in step.
-        created = [session.execute(insert(Member.__table__), row).inserted_primary_key[0] for row in rows]
+        # One batched INSERT … RETURNING: the new ids come back in the order of the rows.
+        created = session.scalars(insert(Member.__table__).returning(Member.__table__.c.id, sort_by_parameter_order=True),
+                                  rows).all()
         events = []
         for (index, form), member_id in zip(new, created):
             ids[index] = member_id
