@@ -79,6 +79,7 @@ PROBATIONARY_CONFIRMED = "probationary_with_confirmed_date"
 MIGRANT_DESTINATION_MISSING = "migrant_destination_missing"
 POST_MISSING = "post_missing"
 FORM_INVALID = "form_invalid"
+ID_NUMBER_COLUMN_MISSING = "id_number_column_missing"
 
 
 # ---------------------------------------------------------------------------------------- the columns
@@ -230,6 +231,13 @@ def preview_import(session: Session, village_id: int, path: str | Path, update: 
     preview = ImportPreview(Path(path), village_id, update, today, reading, file_problems=file_problems(reading))
 
     present_by_sheet = {sheet.name: set(sheet.columns.values()) for sheet in reading.sheets}
+    for sheet in reading.sheets:
+        if "id_number" not in present_by_sheet[sheet.name]:
+            preview.file_problems.append((sheet.header_row, Problem(
+                ID_NUMBER_COLUMN_MISSING,
+                f"工作表「{sheet.name}」第 {sheet.header_row} 行是表头，但没有「公民身份号码」列：导入的党员都没有身份证号，"
+                "以后无法按身份证号核对和更新，也可能与已登记的党员重复。如果这不是党员名册，请不要导入；"
+                "否则请在表中加上身份证号一列后再导入。", "公民身份号码")))
     numbers = sorted({r.values["id_number"] for r in reading.rows if r.values.get("id_number")})
     register = _load_register(session, village_id, numbers)
     first_use_of_group: dict[str, PreviewRow] = {}

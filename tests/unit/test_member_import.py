@@ -194,6 +194,18 @@ def test_messages_say_where_and_what_to_do(store, village, tmp_path):
     assert "一网格" in rows[4].warnings[0].message
 
 
+def test_a_file_without_id_numbers_is_flagged_before_anything_is_written(store, village, tmp_path):
+    """e.g. a grid roster (附件4) picked by mistake: its people would come in without ID numbers."""
+    path = workbook(tmp_path / "附件4.xlsx", [["网格党员花名册"], ["序号", "姓名", "性别", "联系电话"],
+                                               [1, "张三", "男", "13812345678"]])
+    result = preview(store, village, path)
+    (problem,) = [p for _, p in result.file_problems if p.code == "id_number_column_missing"]
+    assert result.problem_lists()[1][-1]["row"] == 2 and "没有「公民身份号码」列" in problem.message
+    assert "如果这不是党员名册，请不要导入" in problem.message and member_count(store) == 0
+    roster = preview(store, village, messy_roster(tmp_path / "名册.xlsx"))
+    assert not [p for _, p in roster.file_problems if p.code == "id_number_column_missing"]
+
+
 def test_preview_writes_nothing(store, village, tmp_path):
     preview(store, village, messy_roster(tmp_path / "名册.xlsx"))
     assert member_count(store) == 0
