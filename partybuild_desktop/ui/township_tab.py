@@ -102,9 +102,8 @@ class TownshipTab(QWidget):
             page = self.pages.widget(0)
             self.pages.removeTab(0)
             page.deleteLater()
-        *tables, side_by_side = self.shown.reports or [None]
-        sections = ([side_by_side] if side_by_side else []) + tables
-        for report in sections:
+        reports = self.shown.reports  # the consolidated tables, then the villages side by side
+        for report in reports[-1:] + reports[:-1]:  # who has sent what first
             for table in report.tables:
                 spec = table.spec
                 self.pages.addTab(SpecTable(table, f"township:{spec.sheet_name or spec.title}"),
