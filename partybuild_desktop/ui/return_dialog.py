@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -59,9 +58,9 @@ class ExportReturnDialog(QDialog):
         layout.addLayout(buttons)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "选择保存报表包的文件夹", str(Path.home()))
-        if folder:
-            self.choose(Path(folder))
+        folder = self.dialogs.choose_folder("选择保存报表包的文件夹", Path.home())
+        if folder is not None:
+            self.choose(folder)
 
     def choose(self, folder: Path) -> None:
         self.places.add(folder)

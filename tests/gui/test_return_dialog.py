@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from PySide6.QtWidgets import QPushButton
+
 from partybuild_desktop.services.village import current_village
 from partybuild_desktop.ui.return_dialog import ExportReturnDialog
 from tests.gui.conftest import ScriptedDialogs
@@ -12,12 +14,13 @@ TODAY = dt.date(2026, 11, 23)
 def test_export_then_replace_after_confirmation(qtbot, sample_store, tmp_path):
     stick = tmp_path / "U盘"
     stick.mkdir()
-    dialogs = ScriptedDialogs(confirm=True)
+    dialogs = ScriptedDialogs(confirm=True, folder=stick)
     with sample_store.session() as session:
         village = current_village(session)
     dialog = ExportReturnDialog(sample_store, village.id, dialogs, today=TODAY)
     qtbot.addWidget(dialog)
-    dialog.choose(stick)
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == "选择其他文件夹…").click()
+    assert dialog.places.path() == stick
     dialog.quarter.setCurrentIndex(dialog.quarter.findData("2026Q3"))
     dialog.export()
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=60000)
