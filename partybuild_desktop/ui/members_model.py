@@ -99,13 +99,15 @@ class MembersModel(QAbstractTableModel):
         self._apply(self.visible if narrowing else None)
 
     def _apply(self, among: list[MemberRow] | None = None) -> None:
-        self.beginResetModel()
         rows = self.rows if among is None else among
         query = normalise_query(self.filter.query)
         if query:
             rows = [row for row in rows if query in row.search_text]
         for test in self.filter.predicates() if among is None else ():
             rows = [row for row in rows if test(row)]
+        if among is not None and len(rows) == len(among):
+            return  # typing on hid nobody: the view, its scrolling and its selection stay as they are
+        self.beginResetModel()
         self.visible = rows if rows is not self.rows else list(rows)
         if among is None:
             self._sort_visible()
