@@ -58,7 +58,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
         expected = sha256_of(temp)
         _replace(temp, target)
         replaced = True
-        _fsync_folder(folder)
+        fsync_folder(folder)
         actual = sha256_of(target)
         if actual != expected:
             raise VerifyError(f"写入校验失败：{target} 读回的内容与写入的不一致，请换一个位置或换一个U盘重新导出。")
@@ -84,7 +84,7 @@ def _replace(source: Path, target: Path) -> None:
             time.sleep(0.1 * (attempt + 1))
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable. Windows cannot open a folder for fsync; NTFS journals renames."""
     if os.name == "nt":
         return

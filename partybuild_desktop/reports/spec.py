@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
+from partybuild_desktop.domain.dates import format_cn as format_cn_date  # 2026年11月23日, for the tables
+
 Value = Union[str, int, float, dt.date, None]
 Row = Union[Mapping[str, Value], Sequence[Value]]
 
@@ -392,11 +394,6 @@ class Report:
 
 
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-
-
-def format_cn_date(day: dt.date) -> str:
-    """2026年11月23日"""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def display_text(value: Value, column: Column) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.vocabulary import GridLevel, GridRole
+from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import Grid, GridBranch, GridStaff, Household, Member, PartyGroup
 
 # The level a grid's parent must have (None: a top-level grid).
@@ -289,8 +290,8 @@ def _check_parent(session: Session, village_id: int, level: GridLevel, parent_id
 def _check_branch(session: Session, village_id: int, grid_branch_id: int | None) -> None:
     if grid_branch_id is None:
         return
-    branch = session.get(GridBranch, grid_branch_id)
-    if branch is None or branch.village_id != village_id:
+    branch = village_row(session, GridBranch, grid_branch_id, village_id)
+    if branch is None:
         raise GridError("所选网格党支部不属于本村，请重新选择。")
 
 
@@ -371,8 +372,8 @@ def _clean_staff(session: Session, village_id: int, form: StaffForm) -> StaffFor
     name = clean_name(form.name or "")
     phone = (form.phone or "").strip() or None
     if form.member_id is not None:
-        member = session.get(Member, form.member_id)
-        if member is None or member.village_id != village_id:
+        member = village_row(session, Member, form.member_id, village_id)
+        if member is None:
             raise GridError("所选党员不属于本村，请重新选择。")
         if member.archived:
             raise GridError(f"“{member.name}”已归档，不能担任网格长或网格员。")
@@ -492,8 +493,8 @@ def update_party_group(session: Session, party_group_id: int, name: str, village
 def _village_member(session: Session, village_id: int, member_id: int | None) -> int | None:
     if member_id is None:
         return None
-    member = session.get(Member, member_id)
-    if member is None or member.village_id != village_id:
+    member = village_row(session, Member, member_id, village_id)
+    if member is None:
         raise GridError("所选党员不属于本村，请重新选择。")
     if member.archived:
         raise GridError(f"“{member.name}”已归档，不能担任此职。")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.vocabulary import CareFlag
+from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import Grid, Household, Member, ProxyService, Visit
 
 MAX_SIZE = 30  # people in one household; more is a typing mistake
@@ -184,12 +185,12 @@ def check_household(form: HouseholdForm) -> HouseholdCheck:
 
 def _check_links(session: Session, village_id: int, form: HouseholdForm) -> None:
     if form.grid_id is not None:
-        grid = session.get(Grid, form.grid_id)
-        if grid is None or grid.village_id != village_id:
+        grid = village_row(session, Grid, form.grid_id, village_id)
+        if grid is None:
             raise HouseholdError("所选网格不属于本村，请重新选择。")
     if form.liaison_member_id is not None:
-        member = session.get(Member, form.liaison_member_id)
-        if member is None or member.village_id != village_id:
+        member = village_row(session, Member, form.liaison_member_id, village_id)
+        if member is None:
             raise HouseholdError("所选联系党员不属于本村，请重新选择。")
         if member.archived:
             raise HouseholdError(f"“{member.name}”已归档，不能再联系农户，请另选一名党员。")

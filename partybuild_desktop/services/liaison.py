@@ -36,6 +36,7 @@ from partybuild_desktop.domain.liaison import (
 )
 from partybuild_desktop.domain.vocabulary import MemberCategory, MembershipState
 from partybuild_desktop.services.households import natural_key
+from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import GridBranch, Household, Member, PartyGroup, Village
 
 NAMES_IN_A_PROBLEM = 12  # members named in one line before "等N名"
@@ -342,8 +343,8 @@ class _Change:
 
 
 def _member(session: Session, member_id: int, village_id: int, role: str) -> Member:
-    member = session.get(Member, member_id)
-    if member is None or member.village_id != village_id:
+    member = village_row(session, Member, member_id, village_id)
+    if member is None:
         raise LiaisonError(f"所选{role}不是本村党员，请重新选择。")
     if member.archived:
         raise LiaisonError(f"“{member.name}”已归档，不能再担任{role}。")

@@ -51,6 +51,7 @@ from partybuild_desktop.domain.points import (
 )
 from partybuild_desktop.domain.vocabulary import ProxyStatus, RecordEntryType
 from partybuild_desktop.services.point_rules import RuleSetError, ensure_open, load_rules
+from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import (
     Grid,
     GridBranch,
@@ -377,8 +378,8 @@ def add_award(session: Session, village_id: int, *, item_code: str, date: dt.dat
     target = {Member: member_id, Grid: grid_id, GridBranch: grid_branch_id}
     for model, target_id in target.items():
         if target_id is not None:
-            found = session.get(model, target_id)
-            if found is None or found.village_id != village_id:
+            found = village_row(session, model, target_id, village_id)
+            if found is None:
                 raise PointsError("找不到要加减分的党员或网格，可能已被删除。")
     if not quantity or quantity <= 0:
         raise PointsError("次数应大于 0。")
@@ -395,8 +396,8 @@ def add_award(session: Session, village_id: int, *, item_code: str, date: dt.dat
 
 
 def delete_award(session: Session, village_id: int, award_id: int) -> None:
-    row = session.get(PointAward, award_id)
-    if row is None or row.village_id != village_id:
+    row = village_row(session, PointAward, award_id, village_id)
+    if row is None:
         return
     try:
         ensure_open(session, village_id, row.date.year)

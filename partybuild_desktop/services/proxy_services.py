@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.vocabulary import ProxyKind, ProxyStatus
+from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import Household, Member, ProxyService
 
 OPEN_DAYS_LIMIT = 30  # 补办件、联办件、上报件 without a promised date
@@ -87,8 +88,8 @@ def _clean(session: Session, village_id: int, form: ProxyForm, today: dt.date) -
     problems = []
     household = None
     if form.household_id is not None:
-        household = session.get(Household, form.household_id)
-        if household is None or household.village_id != village_id:
+        household = village_row(session, Household, form.household_id, village_id)
+        if household is None:
             problems.append("所选农户不属于本村，请重新选择")
     applicant = blank(form.applicant) or (household.head_name if household is not None else None)
     if not applicant:
@@ -120,8 +121,8 @@ def _clean(session: Session, village_id: int, form: ProxyForm, today: dt.date) -
     elif reason:
         problems.append(f"{kind.label}不是不予办理，请清空“不予办理原因”，或把类型改为不予办理")
     if form.handler_id is not None:
-        handler = session.get(Member, form.handler_id)
-        if handler is None or handler.village_id != village_id:
+        handler = village_row(session, Member, form.handler_id, village_id)
+        if handler is None:
             problems.append("所选代办人不是本村党员，请重新选择")
     if problems:
         raise ProxyError("；".join(problems) + "。")

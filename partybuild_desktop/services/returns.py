@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
-from partybuild_desktop.fileio import atomic_write, sha256_of
+from partybuild_desktop.fileio import atomic_write, fsync_folder, sha256_of
 from partybuild_desktop.services.village import VillageInfo, current_village, get_setting, set_setting, village_info
 from partybuild_desktop.store.database import Store
 from partybuild_desktop.store.schema import HEAD_REVISION, known_revisions
@@ -415,7 +415,7 @@ def _move_into_place(partial: Path, final: Path) -> Path | None:
         if kept is not None:
             os.rename(kept, final)  # put the old package back where it was
         raise
-    _fsync_folder(final.parent)
+    fsync_folder(final.parent)
     return kept
 
 
@@ -443,7 +443,7 @@ def _zip_into_place(partial: Path, final: Path, name: str) -> Path | None:
             raise
     finally:
         temp.unlink(missing_ok=True)
-    _fsync_folder(final.parent)
+    fsync_folder(final.parent)
     _remove(partial)
     return kept
 
@@ -467,21 +467,6 @@ def _hide(path: Path) -> None:
             ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)
         except (AttributeError, OSError):
             pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - NTFS journals renames; a folder cannot be opened for fsync
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------- reading

@@ -89,6 +89,13 @@ def current_village(session: Session) -> VillageInfo | None:
     return _info(village) if village else None
 
 
+def village_row(session: Session, model, row_id: int | None, village_id: int):
+    """The ``model`` row with ``row_id`` when it belongs to the village; None when there is none (or it is
+    another village's): what every choice made in a form is checked against."""
+    row = session.get(model, row_id) if row_id is not None else None
+    return row if row is not None and row.village_id == village_id else None
+
+
 def village_info(session: Session, village_id: int) -> VillageInfo | None:
     village = session.get(Village, village_id)
     return _info(village) if village else None

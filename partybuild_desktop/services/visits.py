@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.vocabulary import CareFlag, RecordEntryType
 from partybuild_desktop.services.households import CARE_COLUMNS, must_visit_clause, natural_key
-from partybuild_desktop.services.village import get_setting, set_setting
+from partybuild_desktop.services.village import get_setting, set_setting, village_row
 from partybuild_desktop.store.models import Household, Member, RecordEntry, Visit
 
 SOURCE_KIND = "visit"  # RecordEntry.source_kind of the lines visits write
@@ -72,13 +72,13 @@ def _clean(session: Session, village_id: int, form: VisitForm, today: dt.date) -
         problems.append(f"走访日期 {format_cn(form.date)} 晚于今天，请核对")
     if not matter:
         problems.append("请填写民情事项（群众反映了什么）")
-    member = session.get(Member, form.member_id) if form.member_id is not None else None
-    if member is None or member.village_id != village_id:
+    member = village_row(session, Member, form.member_id, village_id)
+    if member is None:
         problems.append("请选择走访的党员")
     elif member.archived:
         problems.append(f"“{member.name}”已归档，不能再登记走访")
-    household = session.get(Household, form.household_id) if form.household_id is not None else None
-    if household is None or household.village_id != village_id:
+    household = village_row(session, Household, form.household_id, village_id)
+    if household is None:
         problems.append("请选择走访的农户")
     if problems:
         raise VisitError("；".join(problems) + "。")

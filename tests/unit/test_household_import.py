@@ -16,6 +16,7 @@ from partybuild_desktop.services.households import HouseholdForm, load_household
 from partybuild_desktop.services.members import MemberForm, save_member
 from partybuild_desktop.services.village import create_village
 from partybuild_desktop.store.models import Grid, Household, Member
+from tests.unit.test_member_import import workbook
 
 HEADERS = ["序号", "户　主", "组别", "家庭住址", "联系电话", "人口", "所属网格", "联户党员",
            "困难家庭", "孤寡空巢老人", "留守儿童", "失业", "特殊人群", "备注"]
@@ -43,14 +44,6 @@ def messy_list(path):
     ws.append([])  # 12
     ws.append(["合　计", "6户"])  # 13
     ws.append(["填表人：李文书", None, None, "审核人：王书记"])  # 14
-    wb.save(path)
-    return path
-
-
-def workbook(path, rows):
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
     wb.save(path)
     return path
 

@@ -21,62 +21,49 @@ def _notes(board) -> tuple[str, ...]:
     )
 
 
-def members_table(board, unit: str) -> Table:
+SCORE = dict(kind="number", total=False)
+
+
+def _ranking(board, unit: str, title: str, sheet: str, leading: tuple[Column, ...], base: float, ranked,
+             lead) -> Table:
+    """A ranking: 名次, the ``leading`` columns (``lead(entry)`` fills them), 基础分, each category's score,
+    总分 and the warning flag. Members and grids are ranked alike."""
     categories = board.rules.categories
-    score = dict(kind="number", total=False)
     spec = TableSpec(
-        title=f"{board.village_name}{board.period.label}党员积分明细表",
-        sheet_name="党员积分",
+        title=title,
+        sheet_name=sheet,
         orientation="landscape",
         unit=unit,
         date=board.as_of,
         notes=_notes(board),
         columns=(
-            Column("名次", "rank", width=6, **score),
-            Column("姓名", "name", width=10),
-            Column(board.unit_label, "unit", width=14),
-            Column("基础分", "base", width=7, **score),
-            *(Column(c.name, f"cat_{c.code}", width=8, group="分类得分", **score) for c in categories),
-            Column("总分", "score", width=9, **score),
+            Column("名次", "rank", width=6, **SCORE),
+            *leading,
+            Column("基础分", "base", width=7, **SCORE),
+            *(Column(c.name, f"cat_{c.code}", width=8, group="分类得分", **SCORE) for c in categories),
+            Column("总分", "score", width=9, **SCORE),
             Column("预警", "flag", width=11, align="center"),
         ),
     )
     rows = [
-        {"rank": m.rank, "name": m.name, "unit": m.unit_name, "base": board.rules.base_score, "score": m.score,
-         "flag": WARNING_FLAG if m.below_warning else "",
-         **{f"cat_{c.code}": m.by_category.get(c.code, 0) for c in categories}}
-        for m in board.members
+        {"rank": e.rank, **lead(e), "base": base, "score": e.score, "flag": WARNING_FLAG if e.below_warning else "",
+         **{f"cat_{c.code}": e.by_category.get(c.code, 0) for c in categories}}
+        for e in ranked
     ]
     return Table(spec, rows)
+
+
+def members_table(board, unit: str) -> Table:
+    return _ranking(board, unit, f"{board.village_name}{board.period.label}党员积分明细表", "党员积分",
+                    (Column("姓名", "name", width=10), Column(board.unit_label, "unit", width=14)),
+                    board.rules.base_score, board.members, lambda m: {"name": m.name, "unit": m.unit_name})
 
 
 def units_table(board, unit: str) -> Table:
-    categories = board.rules.categories
-    score = dict(kind="number", total=False)
-    spec = TableSpec(
-        title=f"{board.village_name}{board.period.label}{board.unit_label}积分明细表",
-        sheet_name=f"{board.unit_label}积分",
-        orientation="landscape",
-        unit=unit,
-        date=board.as_of,
-        notes=_notes(board),
-        columns=(
-            Column("名次", "rank", width=6, **score),
-            Column(board.unit_label, "name", width=16),
-            Column("党员数", "members", width=7, **score),
-            Column("基础分", "base", width=7, **score),
-            *(Column(c.name, f"cat_{c.code}", width=8, group="分类得分", **score) for c in categories),
-            Column("总分", "score", width=9, **score),
-            Column("预警", "flag", width=11, align="center"),
-        ),
-    )
-    rows = [
-        {"rank": u.rank, "name": u.name, "members": u.members, "base": board.rules.grid_base_score,
-         "score": u.score, "flag": WARNING_FLAG if u.below_warning else "",
-         **{f"cat_{c.code}": u.by_category.get(c.code, 0) for c in categories}}
-        for u in board.units
-    ]
-    return Table(spec, rows)
+    return _ranking(board, unit, f"{board.village_name}{board.period.label}{board.unit_label}积分明细表",
+                    f"{board.unit_label}积分",
+                    (Column(board.unit_label, "name", width=16), Column("党员数", "members", width=7, **SCORE)),
+                    board.rules.grid_base_score, board.units, lambda u: {"name": u.name, "members": u.members})
 
 
 def rules_table(rules, unit: str) -> Table:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+from partybuild_desktop.reports.tables.contact_table import households_text
 
 PREFIX = "党组织网格化管理服务工作"
 COMMITTEE_TITLE = "支部委员包挂联系花名册"
@@ -119,14 +120,6 @@ def members_spec(township: str, unit: str, day: dt.date) -> TableSpec:
         _count("其中必访户", "must_visit", "联系农户", 7),
         Column("户主姓名（村民小组）", "households", 56, group="联系农户"),
     ))
-
-
-def households_text(households) -> str:
-    """Heads by villager group, in the order given: ``1组：王建国、李秀英；2组：张三``."""
-    groups: dict[str, list[str]] = {}
-    for h in households:
-        groups.setdefault(h.villager_group or "", []).append(h.head_name)
-    return "；".join(f"{group}：{'、'.join(names)}" if group else "、".join(names) for group, names in groups.items())
 
 
 def member_rows(rows: Iterable) -> list[dict]:
