@@ -304,6 +304,7 @@ class PackageImportDialog(QDialog):
                 self.found.item(row, 1).setText(outcome.village)
             self.found.item(row, 3).setText(OUTCOME_TEXT[outcome.status])
             self.found.item(row, 4).setText(outcome.message)
+            self.found.item(row, 4).setToolTip(outcome.message)  # the column is narrower than a long reason
             if outcome.status == consolidation.REFUSED:
                 for column in range(self.found.columnCount()):
                     self.found.item(row, column).setBackground(HIGHLIGHT)
