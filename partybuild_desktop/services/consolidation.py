@@ -29,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
 from partybuild_desktop.services.returns import (
     ATTACHMENT1_KEYS,
@@ -64,7 +65,7 @@ ACCEPTED, REFUSED = "accepted", "refused"
 Replace = Callable[["Replacement"], bool] | Collection[str] | bool | None
 
 
-class ConsolidationError(Exception):
+class ConsolidationError(Refusal):
     """The consolidation cannot go on at all (e.g. the output folder is unusable); Chinese message."""
 
 

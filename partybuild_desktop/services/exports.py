@@ -12,11 +12,12 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.services.village import VillageInfo, current_village, village_info
 from partybuild_desktop.store.database import Store
 
 
-class ExportError(Exception):
+class ExportError(Refusal):
     """An export that cannot be made; the message says why and what to do, in Chinese."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.vocabulary import GridLevel, GridRole
@@ -27,7 +28,7 @@ PARENT_LEVEL = {
 LEVEL_ORDER = {GridLevel.VILLAGE: 0, GridLevel.GROUP: 1, GridLevel.HOUSEHOLD: 2}
 
 
-class GridError(ValueError):
+class GridError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.vocabulary import CareFlag
@@ -21,7 +22,7 @@ from partybuild_desktop.store.models import Grid, Household, Member, ProxyServic
 MAX_SIZE = 30  # people in one household; more is a typing mistake
 
 
-class HouseholdError(ValueError):
+class HouseholdError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.liaison import (
     MEMBER_HOUSEHOLDS,
     RANGES,
@@ -42,7 +43,7 @@ from partybuild_desktop.store.models import GridBranch, Household, Member, Party
 NAMES_IN_A_PROBLEM = 12  # members named in one line before "等N名"
 
 
-class LiaisonError(ValueError):
+class LiaisonError(Refusal):
     """A link refused; the message says why and what to do, in Chinese."""
 
 

@@ -13,6 +13,7 @@ from typing import Iterable
 from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.phone import check_phone
@@ -42,7 +43,7 @@ from partybuild_desktop.store.models import (
 )
 
 
-class MemberError(ValueError):
+class MemberError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 
+from partybuild_desktop.domain.errors import Refusal
+
 CARD_SIZE = (300, 400)  # 3:4, enough for print at about 25 × 35 mm
 
 
-class PhotoError(ValueError):
+class PhotoError(Refusal):
     pass
 
 

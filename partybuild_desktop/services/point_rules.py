@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.points import RuleFileError, RuleSet, check_rules, rules_from_json, rules_to_json
 from partybuild_desktop.store.models import PointRuleSet, PointYearMember, Village
 
@@ -25,7 +26,7 @@ DEFAULT_RULES_FILE = ("resources", "sample", "default_point_rules.json")
 MAX_RULE_FILE_BYTES = 1024 * 1024
 
 
-class RuleSetError(ValueError):
+class RuleSetError(Refusal):
     """A change to the rules refused; the message says why, in Chinese."""
 
 

@@ -29,6 +29,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.points import (
     DIRECT_SOURCE_KINDS,
@@ -67,7 +68,7 @@ from partybuild_desktop.store.models import (
 )
 
 
-class PointsError(ValueError):
+class PointsError(Refusal):
     """A request refused; the message says why and what to do, in Chinese."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.vocabulary import ProxyKind, ProxyStatus
 from partybuild_desktop.services.village import village_row
@@ -22,7 +23,7 @@ from partybuild_desktop.store.models import Household, Member, ProxyService
 OPEN_DAYS_LIMIT = 30  # 补办件、联办件、上报件 without a promised date
 
 
-class ProxyError(ValueError):
+class ProxyError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
 
 

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
 from partybuild_desktop.fileio import atomic_write, fsync_folder, sha256_of
@@ -76,7 +77,7 @@ Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is
 Cancelled = Callable[[], bool]
 
 
-class ReturnError(Exception):
+class ReturnError(Refusal):
     """The package could not be written; the message says why and what to do, in Chinese."""
 
 

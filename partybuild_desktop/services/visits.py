@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.vocabulary import CareFlag, RecordEntryType
 from partybuild_desktop.services.households import CARE_COLUMNS, must_visit_clause, natural_key
@@ -24,7 +25,7 @@ DEFAULT_MUST_VISIT_DAYS = 30
 MAX_MUST_VISIT_DAYS = 366
 
 
-class VisitError(ValueError):
+class VisitError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
 
 

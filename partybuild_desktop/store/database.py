@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def make_engine(path: Path | str) -> Engine:
     """An engine on a SQLite file in WAL mode, foreign keys on, synchronous=FULL."""
-    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    # hide_parameters: an error's text (which reaches the log) never carries the row's values.
+    engine = create_engine(f"sqlite:///{Path(path)}", future=True, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _set_pragmas(dbapi_connection: sqlite3.Connection, _record) -> None:

@@ -432,3 +432,16 @@ class ReceivedFigure(Base):
     value: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+class AuditEntry(Base):
+    """One change made to this data file: when, by whom (the operator named in 设置 → 操作员), what was
+    done (the operation's title, as the clerk saw it), and which areas it touched (``services.changes``)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    operator: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(128))
+    changes: Mapped[str] = mapped_column(String(255))  # comma-separated areas, e.g. "members,records"
+    source: Mapped[str] = mapped_column(String(16))  # "window" or "cli"

@@ -9,7 +9,13 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from partybuild_desktop.domain.errors import Refusal
+
 log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside background work when the clerk pressed 取消."""
 
 
 class _Signals(QObject):
@@ -27,7 +33,8 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as error:  # reported on the GUI thread
-            log.exception("background job failed")
+            if not isinstance(error, (Cancelled, Refusal)):
+                log.exception("background job failed")
             self.signals.failed.emit(error)
         else:
             self.signals.finished.emit(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from partybuild_desktop.services.village import TOWNSHIP_MODE, VillageInfo, current_village, program_mode
@@ -13,6 +13,16 @@ from partybuild_desktop.store.database import Store
 class AppContext:
     store: Store
     folder: Path
+    _operations: object = field(default=None, init=False, repr=False)
+
+    @property
+    def operations(self):
+        """The one runner every change of this window goes through (``ui.operations``)."""
+        if self._operations is None:
+            from partybuild_desktop.ui.operations import Operations
+
+            self._operations = Operations(self)
+        return self._operations
 
     def village(self) -> VillageInfo | None:
         with self.store.session() as session:
