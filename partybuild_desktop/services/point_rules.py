@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.points import RuleFileError, RuleSet, check_rules, rules_from_json, rules_to_json
+from partybuild_desktop.services.point_roster import current_roster
 from partybuild_desktop.store.models import PointRuleSet, PointYearMember, Village
 
 DEFAULT_RULES_FILE = ("resources", "sample", "default_point_rules.json")
@@ -177,8 +178,6 @@ def import_rules(session: Session, village_id: int, path: Path, year: int | None
 
 def close_year(session: Session, village_id: int, year: int, by: str, today: dt.date | None = None) -> RuleSetRecord:
     """Freeze ``year``: its rules as they stand, and who is on its board in which grid and grid branch."""
-    from partybuild_desktop.services.points import current_roster
-
     today = today or dt.date.today()
     by = (by or "").strip()
     if not by:

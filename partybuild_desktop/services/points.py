@@ -51,6 +51,7 @@ from partybuild_desktop.domain.points import (
     score_subject,
 )
 from partybuild_desktop.domain.vocabulary import ProxyStatus, RecordEntryType
+from partybuild_desktop.services.point_roster import RosterMember, closed_roster, current_roster, member_rows, months_from
 from partybuild_desktop.services.point_rules import RuleSetError, ensure_open, load_rules
 from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import (
@@ -58,9 +59,7 @@ from partybuild_desktop.store.models import (
     GridBranch,
     Household,
     Member,
-    PartyGroup,
     PointAward,
-    PointYearMember,
     ProxyService,
     RecordEntry,
     Village,
@@ -70,61 +69,6 @@ from partybuild_desktop.store.models import (
 
 class PointsError(Refusal):
     """A request refused; the message says why and what to do, in Chinese."""
-
-
-# ---------------------------------------------------------------------------------------- who counts
-
-
-@dataclass(frozen=True)
-class RosterMember:
-    id: int
-    name: str
-    grid_id: int | None
-    grid_branch_id: int | None
-    months: int  # mask of the months the member is judged on (from the month they joined, if this year)
-
-    def unit_id(self, level: UnitLevel) -> int | None:
-        return self.grid_id if level is UnitLevel.GRID else self.grid_branch_id
-
-
-def _months_from(joined: dt.date | None, year: int) -> int:
-    first = joined.month if joined is not None and joined.year == year else 1
-    return month_mask(range(first, 13))
-
-
-def _member_rows(session: Session, village_id: int, member_ids: Iterable[int] | None = None):
-    query = (
-        select(Member.id, Member.name, Member.grid_id, Grid.grid_branch_id, PartyGroup.grid_branch_id,
-               Member.joined_date, Member.archived)
-        .outerjoin(Grid, Grid.id == Member.grid_id)
-        .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
-        .where(Member.village_id == village_id)
-    )
-    if member_ids is not None:
-        query = query.where(Member.id.in_(list(member_ids)))
-    return session.execute(query)
-
-
-def current_roster(session: Session, village_id: int, year: int) -> list[RosterMember]:
-    """Members on an open year's board: not archived, in the party by the end of the year; each in the
-    grid (and grid branch) they belong to now."""
-    year_end = dt.date(year, 12, 31)
-    roster = []
-    for member_id, name, grid_id, grid_branch, group_branch, joined, archived in _member_rows(session, village_id):
-        if archived or (joined is not None and joined > year_end):
-            continue
-        roster.append(RosterMember(member_id, name, grid_id, grid_branch or group_branch, _months_from(joined, year)))
-    return roster
-
-
-def _closed_roster(session: Session, village_id: int, year: int) -> list[RosterMember]:
-    rows = session.execute(
-        select(PointYearMember.member_id, Member.name, PointYearMember.grid_id, PointYearMember.grid_branch_id,
-               Member.joined_date)
-        .join(Member, Member.id == PointYearMember.member_id)
-        .where(PointYearMember.village_id == village_id, PointYearMember.year == year)
-    )
-    return [RosterMember(m, n, g, b, _months_from(j, year)) for m, n, g, b, j in rows]
 
 
 # ---------------------------------------------------------------------------------------- fact sources
@@ -504,7 +448,7 @@ class _Context:
 def _context(session: Session, village_id: int, year: int, quarter: int | None, as_of: dt.date | None) -> _Context:
     record = load_rules(session, village_id, year)
     p = period(year, as_of or dt.date.today(), quarter, closed=record.closed)
-    roster = _closed_roster(session, village_id, year) if record.closed else current_roster(session, village_id, year)
+    roster = closed_roster(session, village_id, year) if record.closed else current_roster(session, village_id, year)
     return _Context(record.rules, record.closed, p, roster)
 
 
@@ -680,7 +624,7 @@ def explain(session: Session, village_id: int, year: int, member_id: int, quarte
     """The trace of one member's score: each rule item with the entries, visits, services and awards that
     produced it, points before and after the cap."""
     ctx = _context(session, village_id, year, quarter, as_of)
-    rows = list(_member_rows(session, village_id, [member_id]))
+    rows = list(member_rows(session, village_id, [member_id]))
     if not rows:
         raise PointsError("找不到这名党员，可能已被删除。")
     _, name, grid_id, grid_branch, group_branch, joined, _archived = rows[0]
@@ -694,7 +638,7 @@ def explain(session: Session, village_id: int, year: int, member_id: int, quarte
     p = ctx.period
     facts = _facts(session, village_id, [member_id], p)
     awards = [a for a in _awards(session, village_id, p.start, p.end) if a.member_id == member_id]
-    months = _months_from(joined, year)
+    months = months_from(joined, year)
     result, lines = _explain(ctx.rules, Scope.MEMBER, _tallies_of(facts), facts, awards, p, months, {})
     return Explanation("member", member_id, name, unit_name, year, p, ctx.rules.name, result.base, result.score,
                        ctx.rules.warning_line, ctx.closed, on_roster is not None, lines)
