@@ -90,9 +90,31 @@ def first_run(store, parent=None) -> bool:
     return False
 
 
+def lock_data_file(window: MainWindow) -> bool:
+    """Take the data file's lock for this window (released when the program ends); False, after saying
+    who has the file open, when another running copy holds it."""
+    import atexit
+
+    from partybuild_desktop.store.lock import DataFileInUse, DataFileLock
+
+    try:
+        lock = DataFileLock.acquire(paths.data_file(window.folder))
+    except DataFileInUse as error:
+        QMessageBox.critical(window, "数据文件正在使用", str(error))
+        return False
+    atexit.register(lock.release)
+    QApplication.instance().aboutToQuit.connect(lock.release)
+    window.destroyed.connect(lambda *_: lock.release())
+    return True
+
+
 def start(window: MainWindow, on_ready=None) -> None:
     """Open the data file behind the shown window, then attach it (after the first run, if needed)."""
     from partybuild_desktop.ui.context import AppContext
+
+    if not lock_data_file(window):
+        QApplication.exit(2)
+        return
 
     def opened(result) -> None:
         store, first = result

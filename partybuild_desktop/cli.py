@@ -468,6 +468,19 @@ COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export"
             "export-return": cmd_export_return, "consolidate": cmd_consolidate}
 
 
+# Commands that only read; every other one takes the data file's lock first, as the window does.
+READ_ONLY_COMMANDS = {"check", "backup", "export", "points"}
+
+
+def _data_file_lock(args):
+    from partybuild_desktop.store.lock import DataFileInUse, DataFileLock
+
+    try:
+        return DataFileLock.acquire(paths.data_file(paths.data_dir(args.data_dir)))
+    except DataFileInUse as error:
+        raise CliError(str(error)) from error
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
@@ -475,7 +488,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args)
     try:
-        return COMMANDS[args.command](args)
+        if args.command in READ_ONLY_COMMANDS:
+            return COMMANDS[args.command](args)
+        with _data_file_lock(args):
+            return COMMANDS[args.command](args)
     except CliError as error:
         print(str(error), file=sys.stderr)
         return error.code
