@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from partybuild_desktop.domain.committee import CommitteePost
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
     Education,
@@ -86,6 +87,10 @@ class Village(Base):
     branch_name: Mapped[str] = mapped_column(String(128))
     secretary_name: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    # The branch's own phone and address (设置 → 本村信息); ``secretary_name`` is the current 书记 of
+    # ``CommitteePostHolder``, kept here for the report headers.
+    phone: Mapped[Optional[str]] = mapped_column(String(32))
+    address: Mapped[Optional[str]] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("township", "name"),)
 
@@ -445,3 +450,42 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(128))
     changes: Mapped[str] = mapped_column(String(255))  # comma-separated areas, e.g. "members,records"
     source: Mapped[str] = mapped_column(String(16))  # "window" or "cli"
+
+
+# ---------------------------------------------------------------------------------------- the committee
+# The village's committee (班子) by term (届, five years) and post, with dates, so a 换届 or a change of
+# secretary keeps who held each post before; and the committee members of each grid branch.
+
+
+class CommitteeTerm(Base):
+    """One term of the village's committee, from its election (换届) until the next one."""
+
+    __tablename__ = "committee_term"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    started_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # empty: the election date is not known
+    ended_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # empty: the current term
+
+
+class CommitteePostHolder(Base):
+    """Who held a committee post (书记, 副书记, 委员…) from when to when: a member, or a plain name for
+    someone not in the member list. A deleted member's rows keep the name."""
+
+    __tablename__ = "committee_post_holder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    # Empty for a record typed in from before the program kept terms.
+    term_id: Mapped[Optional[int]] = mapped_column(ForeignKey("committee_term.id"), index=True)
+    post: Mapped[CommitteePost] = mapped_column(code_enum(CommitteePost))
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    ended_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # empty: holds the post now
+
+
+class GridBranchMember(Base):
+    """A 网格支部委员 of a grid branch (its secretary is ``GridBranch.secretary_id``)."""
+
+    __tablename__ = "grid_branch_member"
+    grid_branch_id: Mapped[int] = mapped_column(ForeignKey("grid_branch.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True)
