@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 from partybuild_desktop.services.demo import generate  # noqa: E402
 from partybuild_desktop.store.schema import open_store  # noqa: E402
 from partybuild_desktop import paths  # noqa: E402
+from tests.helpers import new_store  # noqa: E402
 
 SAMPLE_TODAY = __import__("datetime").date(2026, 11, 23)
 
@@ -27,7 +28,8 @@ def data_folder(tmp_path):
 
 @pytest.fixture
 def store(data_folder):
-    opened = open_store(paths.data_file(data_folder), paths.backup_dir(data_folder))
+    """An empty data file of this test's own, copied from the session's template."""
+    opened = new_store(data_folder)
     yield opened
     opened.dispose()
 
@@ -36,7 +38,7 @@ def store(data_folder):
 def sample_file(tmp_path_factory):
     """One small sample village, generated once; tests get their own copy."""
     folder = tmp_path_factory.mktemp("sample")
-    opened = open_store(paths.data_file(folder))
+    opened = new_store(folder)
     with opened.session() as session:
         generate(session, villages=1, members=120, first_village="东湖村", seed=7, today=SAMPLE_TODAY)
     opened.engine.dispose()

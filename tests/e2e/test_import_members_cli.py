@@ -14,7 +14,7 @@ from partybuild_desktop import paths
 from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.domain.vocabulary import BranchType
 from partybuild_desktop.services.village import create_village
-from partybuild_desktop.store.schema import open_store
+from tests.helpers import new_store
 
 NEXT_YEAR = dt.date.today().year + 1
 
@@ -45,7 +45,7 @@ def cli(*args, timeout=120):
 def folder(tmp_path):
     """A data folder with one empty village."""
     data = tmp_path / "data"
-    store = open_store(paths.data_file(data), paths.backup_dir(data))
+    store = new_store(data)
     with store.session() as session:
         create_village(session, "白马镇", "东湖村", BranchType.BRANCH, "王书记")
     store.dispose()

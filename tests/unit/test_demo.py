@@ -44,11 +44,11 @@ def test_sample_organisation_and_households(sample_store):
 
 
 def test_same_arguments_give_the_same_village(tmp_path):
-    from partybuild_desktop.store.schema import open_store
+    from tests.helpers import new_store
 
     made = []
     for folder in ("a", "b"):
-        store = open_store(tmp_path / folder / "data.sqlite3")
+        store = new_store(tmp_path / folder)
         with store.session() as session:
             generate(session, members=30, first_village="甲村", seed=3, today=TODAY)
             made.append(session.execute(select(Member.name, Member.id_number).order_by(Member.id)).all())

@@ -7,7 +7,6 @@ import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
-from partybuild_desktop import paths
 from partybuild_desktop.domain.id_number import check_char, mask
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
@@ -33,9 +32,9 @@ from partybuild_desktop.services.member_import import (
 from partybuild_desktop.services.members import MemberForm, check_form, save_member
 from partybuild_desktop.services.village import create_village, current_village
 from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGroup
-from partybuild_desktop.store.schema import open_store
 
 from ..conftest import SAMPLE_TODAY
+from ..helpers import new_store
 
 TODAY = dt.date.today()
 NEXT_YEAR = TODAY.year + 1
@@ -542,7 +541,7 @@ def test_round_trip_export_then_import_into_an_empty_village(sample_store, tmp_p
     assert all(isinstance(r[header.index("手机号码")], str) for r in rows[3:] if r[1])
 
     fresh_folder = tmp_path / "fresh"
-    fresh = open_store(paths.data_file(fresh_folder), paths.backup_dir(fresh_folder))
+    fresh = new_store(fresh_folder)
     try:
         with fresh.session() as session:
             target = create_village(session, "白马镇", "新村", BranchType.BRANCH, "张书记").id

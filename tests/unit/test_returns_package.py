@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select, update
 
-from partybuild_desktop import __version__, paths
+from partybuild_desktop import __version__
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.services import returns
 from partybuild_desktop.services.demo import generate
@@ -25,8 +25,9 @@ from partybuild_desktop.services.returns import (
     load_package,
 )
 from partybuild_desktop.store.models import Member, Village
-from partybuild_desktop.store.schema import HEAD_REVISION, open_store
+from partybuild_desktop.store.schema import HEAD_REVISION
 from tests.conftest import SAMPLE_TODAY
+from tests.helpers import new_store
 
 Q3 = Quarter(2026, 3)
 NAME = "城南镇-东湖村-2026Q3"
@@ -36,7 +37,7 @@ ATTACHMENTS = ("stats", "roster-committee", "roster-hubs", "roster-members", "me
 def village_file(folder: Path, name: str, members: int, seed: int, township: str = "城南镇",
                  today: dt.date = SAMPLE_TODAY):
     """A sample village in a data file of its own (as every village has), in the given township."""
-    store = open_store(paths.data_file(folder), paths.backup_dir(folder))
+    store = new_store(folder)
     with store.session() as session:
         generate(session, villages=1, members=members, first_village=name, seed=seed, today=today)
         session.execute(update(Village).values(township=township))

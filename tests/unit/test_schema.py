@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from partybuild_desktop import paths
 from partybuild_desktop.store import schema
 from partybuild_desktop.store.models import Member, RecordEntry
 from partybuild_desktop.store.schema import DataFileCorrupt, DataFileTooNew, UpgradeFailed, head_revision, open_store
@@ -37,6 +38,21 @@ def test_new_file_is_created_at_head_in_wal_mode(tmp_path):
 
 def test_there_is_a_fixture_for_the_baseline():
     assert [p.name for p in RELEASED][0] == "schema_0001.sqlite3"
+
+
+def test_every_migration_has_a_fixture():
+    have = {p.stem.split("_", 1)[1] for p in RELEASED}
+    missing = sorted(schema.known_revisions() - have)
+    assert not missing, (
+        f"no fixture for schema {', '.join(missing)}: make it with "
+        f"`.venv/bin/python tests/fixtures/schemas/make_fixture.py {missing[0]}` and commit it"
+    )
+    assert [schema.read_revision(p) for p in RELEASED] == sorted(have), "each fixture is at its own revision"
+
+
+def test_the_test_template_is_at_head_so_a_test_store_needs_no_upgrade(store, data_folder):
+    assert schema.read_revision(store.path) == head_revision()
+    assert not paths.backup_dir(data_folder).exists(), "opening it made no upgrade backup"
 
 
 @pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.stem)
