@@ -82,8 +82,12 @@ def first_run(store, parent=None) -> bool:
     wizard = FirstRunWizard(parent)
     while wizard.exec():
         try:
+            from partybuild_desktop.services import audit
+            from partybuild_desktop.services.changes import Change
+
             with store.session() as session:
                 wizard.apply(session)
+                audit.record(session, "建立台账（首次启动）", Change.EVERYTHING)
             return True
         except ValueError as error:
             QMessageBox.warning(wizard, "请补充", str(error))

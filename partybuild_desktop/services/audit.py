@@ -4,7 +4,9 @@ change that is rolled back leaves no audit row and a saved one always has its ro
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,3 +55,22 @@ def recent(session: Session, limit: int = 200) -> list[AuditLine]:
     rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     return [AuditLine(row.at, row.operator, row.action, Change.from_names(filter(None, row.changes.split(","))),
                       row.source) for row in rows]
+
+
+class AuditedStore:
+    """The store as seen by a service that opens its own transaction (township consolidation): every
+    session it opens commits with the operation's audit row, unless ``skip()`` says the work was
+    cancelled and rolled back."""
+
+    def __init__(self, store, action: str, changes: Change, skip=lambda: False):
+        self._store, self._action, self._changes, self._skip = store, action, changes, skip
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._store.session() as session:
+            yield session
+            if not self._skip():
+                record(session, self._action, self._changes)

@@ -55,8 +55,13 @@ def make_backup(store: Store, destination: Path) -> Path:
     """Back the store up to ``destination`` and remember when."""
     written = backup_to(store, destination)
     with store.session() as session:
-        set_setting(session, LAST_BACKUP, dt.datetime.now().isoformat(timespec="seconds"))
+        record_backup(session)
     return written
+
+
+def record_backup(session, at: dt.datetime | None = None) -> None:
+    """Remember that a backup was made (the status bar and the ``backup_old`` alert read it)."""
+    set_setting(session, LAST_BACKUP, (at or dt.datetime.now()).isoformat(timespec="seconds"))
 
 
 def last_backup(store: Store) -> dt.datetime | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,10 +34,9 @@ from partybuild_desktop.services import households as household_service
 from partybuild_desktop.services import liaison as liaison_service
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import proxy_services, visits
+from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.widgets import FormDialog, RowsTable, combo, date_edit
-
-SERVICE_ERRORS = (grid_service.GridError, household_service.HouseholdError, liaison_service.LiaisonError,
-                  visits.VisitError, proxy_services.ProxyError, member_service.MemberError)
 
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:
@@ -52,8 +51,8 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-class GridsTab(QWidget):
-    changed = Signal()
+class GridsTab(WatchesChanges, QWidget):
+    watches = Change.GRIDS | Change.HOUSEHOLDS | Change.MEMBERS | Change.VILLAGE | Change.SETTINGS
 
     def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
@@ -68,22 +67,16 @@ class GridsTab(QWidget):
         self.pages.addTab(self._proxies_page(), "事项代办")
         QVBoxLayout(self).addWidget(self.pages)
         self.refresh()
+        self.watch(context.operations)
 
     @property
     def village_id(self) -> int:
         return self.context.village().id
 
-    def _run(self, change, title: str = "网格"):
-        """Run a change in one transaction; a refusal is shown and nothing is saved."""
-        try:
-            with self.context.store.session() as session:
-                result = change(session)
-        except SERVICE_ERRORS as error:
-            self.dialogs.error(title, str(error))
-            return None
-        self.refresh()
-        self.changed.emit()
-        return result if result is not None else True
+    def _change(self, title: str, work, changes: Change):
+        """Run a change through the window's one runner; the value it returns, or None when refused."""
+        outcome = self.context.operations.run(title, work, changes, dialogs=self.dialogs, initiator=self)
+        return outcome.value if outcome.ok else None
 
     def _show_problems(self, problems, title: str) -> None:
         if problems:
@@ -197,7 +190,7 @@ class GridsTab(QWidget):
             self.do_new_grid(below, name.text(), parent.id if parent else None, area.text())
 
     def do_new_grid(self, level: GridLevel, name: str, parent_id: int | None, area: str | None):
-        grid_id = self._run(lambda s: grid_service.create_grid(s, self.village_id, level, name, parent_id, area or None))
+        grid_id = self._change("新建网格", lambda s: grid_service.create_grid(s, self.village_id, level, name, parent_id, area or None), Change.GRIDS)
         if grid_id:
             self.select_grid(grid_id)
         return grid_id
@@ -208,12 +201,13 @@ class GridsTab(QWidget):
             return
         name, area = QLineEdit(node.name), QLineEdit(node.area or "")
         if FormDialog("修改网格", [("名称", name), ("区域范围", area)], self).exec():
-            self._run(lambda s: grid_service.update_grid(s, node.id, name.text(), area.text() or None, node.grid_branch_id))
+            self._change("修改网格", lambda s: grid_service.update_grid(s, node.id, name.text(), area.text() or None,
+                                                                          node.grid_branch_id), Change.GRIDS)
 
     def ask_delete_grid(self) -> None:
         node = self.selected_grid()
         if node and self.dialogs.confirm("删除网格", f"删除“{node.name}”？"):
-            self._run(lambda s: grid_service.delete_grid(s, node.id))
+            self._change("删除网格", lambda s: grid_service.delete_grid(s, node.id), Change.GRIDS)
 
     def ask_add_staff(self) -> None:
         node = self.selected_grid()
@@ -229,12 +223,12 @@ class GridsTab(QWidget):
                                                               name.text(), phone.text() or None, duties.text() or None))
 
     def do_add_staff(self, grid_id: int, form) -> int | None:
-        return self._run(lambda s: grid_service.add_staff(s, grid_id, form))
+        return self._change("添加网格人员", lambda s: grid_service.add_staff(s, grid_id, form), Change.GRIDS)
 
     def ask_remove_staff(self) -> None:
         for staff in self.staff.selected():
             if self.dialogs.confirm("移除人员", f"把{staff.role.label}“{staff.name}”从网格中移除？"):
-                self._run(lambda s, staff_id=staff.id: grid_service.remove_staff(s, staff_id))
+                self._change("移除网格人员", lambda s, staff_id=staff.id: grid_service.remove_staff(s, staff_id), Change.GRIDS)
 
     # ======================================================================== households
     def _households_page(self) -> QWidget:
@@ -324,12 +318,13 @@ class GridsTab(QWidget):
             self.do_save_household(new_form, row.id if row else None)
 
     def do_save_household(self, form, household_id: int | None = None):
-        return self._run(lambda s: household_service.save_household(s, self.village_id, form, household_id), "农户")
+        return self._change("保存农户", lambda s: household_service.save_household(s, self.village_id, form, household_id),
+                            Change.HOUSEHOLDS)
 
     def ask_delete_household(self) -> None:
         row = self.households.current()
         if row and self.dialogs.confirm("删除农户", f"删除户主为“{row.head_name}”的农户？"):
-            self._run(lambda s: household_service.delete_household(s, row.id), "农户")
+            self._change("删除农户", lambda s: household_service.delete_household(s, row.id), Change.HOUSEHOLDS)
 
     def ask_assign_households(self) -> None:
         chosen = self.households.selected()
@@ -341,7 +336,8 @@ class GridsTab(QWidget):
             self.do_assign_households(member.currentData(), [h.id for h in chosen])
 
     def do_assign_households(self, member_id: int, household_ids: list[int]):
-        problems = self._run(lambda s: liaison_service.assign_households(s, member_id, household_ids), "包挂联系")
+        problems = self._change("指定联系党员", lambda s: liaison_service.assign_households(s, member_id, household_ids),
+                                Change.HOUSEHOLDS)
         if isinstance(problems, list):
             self._show_problems(problems, "包挂联系")
         return problems
@@ -352,11 +348,7 @@ class GridsTab(QWidget):
         path = self.dialogs.open_file("选择农户名单", Path.home(), "表格文件 (*.xlsx *.xls *.xlsm *.ods *.et *.csv)")
         if path is None:
             return
-        dialog = ImportDialog(self.context.store, household_import_kind(self.village_id, path), path, self.dialogs, self)
-        dialog.exec()
-        if dialog.outcome is not None:
-            self.refresh()
-            self.changed.emit()
+        ImportDialog(self.context, household_import_kind(self.village_id, path), path, self.dialogs, self).exec()
 
     # ======================================================================== liaison pyramid
     def _liaison_page(self) -> QWidget:
@@ -416,7 +408,7 @@ class GridsTab(QWidget):
         if self.proposal is None:
             return None
         proposal, self.proposal = self.proposal, None
-        problems = self._run(lambda s: liaison_service.apply_proposal(s, proposal), "包挂联系")
+        problems = self._change("按建议分配联系户", lambda s: liaison_service.apply_proposal(s, proposal), Change.HOUSEHOLDS)
         self.proposal_table.fill([], lambda m: ())
         self.proposal_notes.setText("")
         if isinstance(problems, list):
@@ -437,7 +429,8 @@ class GridsTab(QWidget):
         add.clicked.connect(self.ask_add_visit)
         delete.clicked.connect(self.ask_delete_visit)
         self.visit_days.editingFinished.connect(
-            lambda: self._run(lambda s: visits.set_must_visit_days(s, self.visit_days.value())))
+            lambda: self._change("设置必访期限", lambda s: visits.set_must_visit_days(s, self.visit_days.value()),
+                                 Change.SETTINGS))
         row = QHBoxLayout()
         row.addWidget(QLabel("<b>超期未走访的必访户</b>　期限"))
         row.addWidget(self.visit_days)
@@ -484,13 +477,14 @@ class GridsTab(QWidget):
                                                feedback.text() or None))
 
     def do_add_visit(self, form):
-        return self._run(lambda s: visits.add_visit(s, self.village_id, form, today=self.today), "民情日记")
+        return self._change("记录走访", lambda s: visits.add_visit(s, self.village_id, form, today=self.today),
+                            Change.HOUSEHOLDS | Change.RECORDS)
 
     def ask_delete_visit(self) -> None:
         visit = self.visits.current()
         if visit and self.dialogs.confirm("删除走访", f"删除 {visit.date} {visit.member} 走访 {visit.household} 的记录？"
                                                      "\n它写入纪实本的那一条也会一并删除。"):
-            self._run(lambda s: visits.delete_visit(s, visit.id), "民情日记")
+            self._change("删除走访", lambda s: visits.delete_visit(s, visit.id), Change.HOUSEHOLDS | Change.RECORDS)
 
     # ======================================================================== proxy services
     def _proxies_page(self) -> QWidget:
@@ -538,8 +532,10 @@ class GridsTab(QWidget):
                 reason.text() or None))
 
     def do_register_proxy(self, form):
-        return self._run(lambda s: proxy_services.register_proxy(s, self.village_id, form, today=self.today), "事项代办")
+        return self._change("登记代办事项", lambda s: proxy_services.register_proxy(s, self.village_id, form, today=self.today),
+                            Change.HOUSEHOLDS | Change.RECORDS)
 
     def do_complete_proxy(self, proxy_id: int, completed: dt.date):
-        return self._run(lambda s: proxy_services.complete_proxy(s, proxy_id, completed, today=self.today), "事项代办")
+        return self._change("办结代办事项", lambda s: proxy_services.complete_proxy(s, proxy_id, completed, today=self.today),
+                            Change.HOUSEHOLDS | Change.RECORDS)
 

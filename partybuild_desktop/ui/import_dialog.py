@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from partybuild_desktop.domain.id_number import mask
-from partybuild_desktop.ui.background import run_in_background
+from partybuild_desktop.services.changes import Change
 
 STATUS_LABELS = {"import": "新增", "update": "更新", "warn": "导入，有提示", "refused": "拒绝"}
 STATUS_COLOURS = {"warn": QColor("#fff3cd"), "refused": QColor("#fde2e2")}
@@ -36,6 +36,7 @@ class ImportKind:
     title: str  # 党员花名册
     preview: Callable[[Any, bool], Any]  # (session, update) -> preview
     apply: Callable[[Any, Any], Any]  # (session, preview) -> outcome with .imported and .updated
+    changes: Change = Change.MEMBERS
     name_key: str = "name"
     id_key: str | None = "id_number"
     # The words that differ between a members roster and a household list.
@@ -45,9 +46,9 @@ class ImportKind:
 
 
 class ImportDialog(QDialog):
-    def __init__(self, store, kind: ImportKind, path: Path, dialogs, parent=None):
+    def __init__(self, context, kind: ImportKind, path: Path, dialogs, parent=None):
         super().__init__(parent)
-        self.store, self.kind, self.path, self.dialogs = store, kind, path, dialogs
+        self.context, self.kind, self.path, self.dialogs = context, kind, path, dialogs
         self.preview = None
         self.outcome = None
         self.setWindowTitle(f"导入{kind.title}：{path.name}")
@@ -89,15 +90,19 @@ class ImportDialog(QDialog):
         self.errors_button.setEnabled(False)
         update = self.update_existing.isChecked()
 
-        def work():
-            with self.store.session() as session:
+        def work(progress):
+            with self.context.store.session() as session:
                 return self.kind.preview(session, update)
 
-        run_in_background(self, f"正在检查{self.kind.title}…", work, self.show_preview, self.failed)
+        self.context.operations.query_in_background(
+            f"检查{self.kind.title}", work, dialogs=self.dialogs, parent=self, on_success=self.show_preview,
+            on_failure=self.failed, cancellable=False)
 
     def failed(self, error: Exception) -> None:
-        self.summary.setText(f"<span style='color:#b00000'>{error}</span>")
-        self.dialogs.error("无法导入", str(error))
+        from partybuild_desktop.ui.operations import explain
+
+        self.summary.setText(f"<span style='color:#b00000'>{explain(error)}</span>")
+        self.dialogs.error("无法导入", explain(error))
 
     def show_preview(self, preview) -> None:
         self.preview = preview
@@ -134,22 +139,30 @@ class ImportDialog(QDialog):
 
     # --- writing --------------------------------------------------------------------------------
     def apply(self) -> None:
-        try:
-            with self.store.session() as session:  # one transaction: all good rows or none
-                self.outcome = self.kind.apply(session, self.preview)
-        except Exception as error:  # nothing was written: the session rolled back
-            self.dialogs.error("导入失败", f"{error}\n没有写入任何数据。")
-            return
+        """Write the good rows in one transaction (all of them or none), off the GUI thread."""
+        self.import_button.setEnabled(False)
+        preview = self.preview
+        self.context.operations.run_in_background(
+            f"导入{self.kind.title}", lambda session, progress: self.kind.apply(session, preview), self.kind.changes,
+            dialogs=self.dialogs, parent=self, on_success=self._applied, on_failure=self._not_applied,
+            cancellable=False, label=f"正在写入{self.kind.title}…")
+
+    def _applied(self, outcome) -> None:
+        self.outcome = outcome
         refused = len(self.preview.refused)
         unit = self.kind.counter
-        text = f"已新增 {self.outcome.imported} {unit}，更新 {self.outcome.updated} {unit}。"
+        text = f"已新增 {outcome.imported} {unit}，更新 {outcome.updated} {unit}。"
         if refused:
             text += f"\n有 {refused} 行被拒绝，可用“保存被拒绝的行…”导出修改后再导入。"
         self.dialogs.info("导入完成", text)
         if not refused:
             self.accept()
-        else:
-            self.import_button.setEnabled(False)
+
+    def _not_applied(self, error: BaseException) -> None:
+        from partybuild_desktop.ui.operations import explain
+
+        self.import_button.setEnabled(True)
+        self.dialogs.error("导入失败", f"{explain(error)}\n没有写入任何数据。")
 
     def save_errors(self) -> None:
         from partybuild_desktop.importers.error_workbook import write_error_workbook
@@ -174,6 +187,7 @@ def member_import_kind(village_id: int, path: Path) -> ImportKind:
         title="党员花名册",
         preview=lambda session, update: preview_import(session, village_id, path, update=update),
         apply=lambda session, preview: apply_import(session, village_id, preview),
+        changes=Change.MEMBERS | Change.VILLAGE,  # party groups named in the roster are created
     )
 
 
@@ -185,6 +199,7 @@ def household_import_kind(village_id: int, path: Path) -> ImportKind:
         title="农户名单",
         preview=lambda session, update: preview_import(session, village_id, path, update=update),
         apply=lambda session, preview: apply_import(session, village_id, preview),
+        changes=Change.HOUSEHOLDS | Change.GRIDS,
         name_key="household_head",
         id_key=None,
         name_header="户主",

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from partybuild_desktop import APP_NAME, __version__, paths
+from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.dialogs import UserDialogs
 
 if TYPE_CHECKING:
@@ -26,11 +27,12 @@ BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
 
 
 class LazyTab(QWidget):
-    """A tab page whose content is made on first use."""
+    """A tab page whose content is made on first use; the content then refreshes itself on the changes it
+    shows (``ui.operations.WatchesChanges``)."""
 
-    def __init__(self, make, refresh=lambda tab: tab.refresh()):
+    def __init__(self, make):
         super().__init__()
-        self.make, self.refresh_content = make, refresh
+        self.make = make
         self.content = None
         QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
 
@@ -39,10 +41,6 @@ class LazyTab(QWidget):
             self.content = self.make()
             self.layout().addWidget(self.content)
         return self.content
-
-    def refresh(self) -> None:
-        if self.content is not None:
-            self.refresh_content(self.content)
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +73,8 @@ class MainWindow(QMainWindow):
         when the file's use changes (程序用途) or a backup is restored."""
         from partybuild_desktop.ui.overview_tab import OverviewTab
 
+        if self.context is not context:
+            context.operations.changed.connect(self._after_change)
         self.context = context
         self.township_mode = context.is_township()
         self.tabs.blockSignals(True)
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         else:
             self.pages = {
                 "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
-                "members": LazyTab(self._build_members_tab, refresh=lambda tab: tab.reload()),
+                "members": LazyTab(self._build_members_tab),
                 "grids": LazyTab(self._build_grids_tab),
                 "points": LazyTab(self._build_points_tab),
             }
@@ -106,43 +106,33 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._show_page(self.tabs.currentIndex())
 
-    def _connected(self, tab):
-        """A change made in one tab refreshes the others that are already built."""
-        tab.changed.connect(lambda: self._refresh_pages(except_for=tab))
-        return tab
-
     # Each tab's module is imported when the tab is first shown.
     def _build_members_tab(self):
         from partybuild_desktop.ui.members_tab import MembersTab
 
-        tab = self._connected(MembersTab(self.context, self.dialogs))
+        tab = MembersTab(self.context, self.dialogs)
         tab.print_requested.connect(self._export_for_members)
         return tab
 
     def _build_grids_tab(self):
         from partybuild_desktop.ui.grids_tab import GridsTab
 
-        return self._connected(GridsTab(self.context, self.dialogs))
+        return GridsTab(self.context, self.dialogs)
 
     def _build_points_tab(self):
         from partybuild_desktop.ui.points_tab import PointsTab
 
-        return self._connected(PointsTab(self.context, self.dialogs))
+        return PointsTab(self.context, self.dialogs)
 
     def _build_township_tab(self):
         from partybuild_desktop.ui.township_tab import TownshipTab
 
-        return self._connected(TownshipTab(self.context, self.dialogs))
+        return TownshipTab(self.context, self.dialogs)
 
     def _show_page(self, index: int) -> None:
         page = self.tabs.widget(index)
         if isinstance(page, LazyTab) and page.content is None:
             self._restore_splitters(page.build())
-
-    def _refresh_pages(self, except_for=None) -> None:
-        for page in self.pages.values():
-            if page.content is not None and page.content is not except_for:
-                page.refresh()
 
     @property
     def overview_tab(self):
@@ -171,11 +161,14 @@ class MainWindow(QMainWindow):
         with self.context.store.session() as session:
             return overview(session, self.context.village().id)
 
+    def _after_change(self, changes, initiator) -> None:
+        """The window's own parts: the title names the village, the status bar the last backup."""
+        self.refresh()
+
     def refresh(self) -> None:
         from partybuild_desktop.services import maintenance
 
         self.setWindowTitle(f"{self.context.title()} — {APP_NAME}")
-        self._refresh_pages()
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
         self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")
@@ -229,7 +222,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QInputDialog
 
         from partybuild_desktop.services import exports
-        from partybuild_desktop.ui.background import run_in_background
 
         year = None
         if definition.uses_year:
@@ -251,11 +243,9 @@ class MainWindow(QMainWindow):
             notes = "".join(f"\n提示：{w}" for w in result.warnings)
             self.dialogs.info("导出完成", f"已导出并核对：\n{result.path}{notes}")
 
-        def failed(error) -> None:
-            self.dialogs.error("导出失败", str(error))
-
-        run_in_background(self, f"正在导出{definition.title}…",
-                          lambda: exports.export(store, village_id, definition.name, target, options), done, failed)
+        self.context.operations.query_in_background(
+            f"导出{definition.title}", lambda progress: exports.export(store, village_id, definition.name, target, options),
+            dialogs=self.dialogs, parent=self, on_success=done, cancellable=False)
 
     def _export_for_members(self, name: str, member_ids: list[int]) -> None:
         from partybuild_desktop.services.exports import find
@@ -283,22 +273,22 @@ class MainWindow(QMainWindow):
             township = township_name(session) or (village.township if village else "")
             listed = [v.name for v in known_villages(session) if v.expected]
         dialog = ModeDialog(township, listed, self.township_mode, village is not None, self)
+        operations = self.context.operations
         while dialog.exec():
-            try:
-                if dialog.wants_township():
-                    with store.session() as session:
-                        setup_township(session, dialog.fields.township.text(), dialog.fields.village_names())
-                elif village is None:
-                    if not first_run(store, self):
-                        return
-                else:
-                    with store.session() as session:
-                        set_program_mode(session, VILLAGE_MODE)
-            except ValueError as error:
-                self.dialogs.error("程序用途", str(error))
-                continue
-            self.attach(self.context)
-            return
+            if dialog.wants_township():
+                done = operations.run("改为乡镇汇总", lambda s: setup_township(
+                    s, dialog.fields.township.text(), dialog.fields.village_names()),
+                    Change.SETTINGS | Change.RETURNS, dialogs=self.dialogs).ok
+            elif village is None:
+                done = first_run(store, self)
+                if not done:
+                    return
+            else:
+                done = operations.run("改为本村台账", lambda s: set_program_mode(s, VILLAGE_MODE), Change.SETTINGS,
+                                      dialogs=self.dialogs).ok
+            if done:
+                self.attach(self.context)
+                return
 
     def backup_to(self) -> None:
         from partybuild_desktop.services import maintenance
@@ -308,13 +298,22 @@ class MainWindow(QMainWindow):
         target = self.dialogs.save_file("备份到", suggested, BACKUP_FILTER)
         if target is None:
             return
-        try:
-            written = maintenance.make_backup(self.context.store, target)
-        except OSError as error:
-            self.dialogs.error("备份失败", f"备份没有写成：{error}\n请检查目标位置是否可写、U 盘是否插好、空间是否足够。")
-            return
-        self.refresh()
-        self.dialogs.info("备份完成", f"已备份到：\n{written}")
+        from partybuild_desktop.store.backup import backup_to
+
+        store, operations = self.context.store, self.context.operations
+
+        def written(path) -> None:
+            operations.run("备份", maintenance.record_backup, Change.SETTINGS, dialogs=self.dialogs)
+            self.dialogs.info("备份完成", f"已备份到：\n{path}")
+
+        def failed(error) -> None:
+            from partybuild_desktop.ui.operations import explain
+
+            self.dialogs.error("备份失败", f"备份没有写成：{explain(error)}\n请检查目标位置是否可写、U 盘是否插好、空间是否足够。")
+
+        operations.query_in_background("备份", lambda progress: backup_to(store, target), dialogs=self.dialogs,
+                                       parent=self, on_success=written, on_failure=failed, cancellable=False,
+                                       label="正在备份数据文件…")
 
     def restore_from_backup(self) -> None:
         from partybuild_desktop.services import maintenance
@@ -335,6 +334,8 @@ class MainWindow(QMainWindow):
             self.dialogs.error("不能恢复", f"{error}\n当前数据没有改动。")
             return
         self.attach(self.context)  # the backup may be of the other use (village or township)
+        self.context.operations.run(f"从备份恢复（{source.name}）", lambda s: None, Change.EVERYTHING,
+                                    dialogs=self.dialogs)
         self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
 
     def open_data_folder(self) -> None:

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
 from partybuild_desktop.services import members as member_service
+from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.members_model import MemberFilter, MembersModel
+from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.record_book import RecordBookPanel
 
 BOOK_DELAY_MS = 200  # after the last keystroke, the record book shows the selected member
@@ -51,7 +53,8 @@ class MembersTable(QTableView):
         super().keyPressEvent(event)
 
 
-class MembersTab(QWidget):
+class MembersTab(WatchesChanges, QWidget):
+    watches = Change.MEMBERS | Change.RECORDS | Change.VILLAGE | Change.GRIDS
     changed = Signal()
     print_requested = Signal(str, list)  # export name, member ids
 
@@ -150,6 +153,7 @@ class MembersTab(QWidget):
         QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
         self.book.changed.connect(self.changed)
         self.reload()
+        self.watch(context.operations)
 
     def _combo(self, name: str, everything: str, items) -> QComboBox:
         combo = QComboBox()
@@ -160,6 +164,10 @@ class MembersTab(QWidget):
         return combo
 
     # --- data -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """After a change: the list again, the same member still selected."""
+        self.reload(keep_member=self.selected_member_id())
+
     def reload(self, keep_member: int | None = None) -> None:
         village_id = self.context.village().id
         with self.context.store.session() as session:
@@ -284,9 +292,4 @@ class MembersTab(QWidget):
         path = self.dialogs.open_file("选择党员花名册", Path.home(), "表格文件 (*.xlsx *.xls *.xlsm *.ods *.et *.csv)")
         if path is None:
             return
-        dialog = ImportDialog(self.context.store, member_import_kind(self.context.village().id, path), path,
-                              self.dialogs, self)
-        dialog.exec()
-        if dialog.outcome is not None:
-            self.reload()
-            self.changed.emit()
+        ImportDialog(self.context, member_import_kind(self.context.village().id, path), path, self.dialogs, self).exec()

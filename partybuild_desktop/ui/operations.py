@@ -119,10 +119,18 @@ class Operations(QObject):
     def run_in_background(self, title: str, work: Callable[[Any, Progress], Any], changes: Change, *,
                           dialogs, parent: QWidget, on_success: Callable[[Any], None] | None = None,
                           on_failure: Callable[[BaseException], None] | None = None, cancellable: bool = True,
-                          label: str | None = None, initiator: object = None) -> None:
-        """``work(session, progress)`` on a worker thread in one transaction, behind a progress dialog."""
-        self._background(title, lambda progress: self._transaction(title, work, changes, progress), changes,
-                         dialogs, parent, on_success, on_failure, cancellable, label, initiator)
+                          label: str | None = None, initiator: object = None, own_transaction: bool = False) -> None:
+        """``work(session, progress)`` on a worker thread in one transaction, behind a progress dialog.
+
+        ``own_transaction``: the service opens its transaction itself, so ``work(store, progress)`` gets a
+        store whose sessions commit with the audit row (none when the work was cancelled)."""
+        if own_transaction:
+            def run(progress: Progress):
+                return work(audit.AuditedStore(self.context.store, title, changes, progress.cancelled), progress)
+        else:
+            def run(progress: Progress):
+                return self._transaction(title, work, changes, progress)
+        self._background(title, run, changes, dialogs, parent, on_success, on_failure, cancellable, label, initiator)
 
     def query_in_background(self, title: str, work: Callable[[Progress], Any], *, dialogs, parent: QWidget,
                             on_success: Callable[[Any], None] | None = None,

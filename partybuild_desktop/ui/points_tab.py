@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from partybuild_desktop.domain.points import CountUnit, RuleItem, Scope
-from partybuild_desktop.services import point_rules, points
+from partybuild_desktop.services import audit, point_rules, points
+from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.operations import WatchesChanges
 
 WARNING_BACKGROUND = QColor("#fde2e2")
 PERIODS = (("全年", None), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4))
@@ -40,8 +42,9 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-class PointsTab(QWidget):
-    changed = Signal()
+class PointsTab(WatchesChanges, QWidget):
+    # Points are counted from members, their records, visits and proxy services, and the grids.
+    watches = Change.POINTS | Change.MEMBERS | Change.RECORDS | Change.HOUSEHOLDS | Change.GRIDS | Change.VILLAGE
 
     def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
@@ -106,6 +109,7 @@ class PointsTab(QWidget):
         self.award_button.clicked.connect(self.add_award)
         self.close_button.clicked.connect(self.close_year)
         self.refresh()
+        self.watch(context.operations)
 
     # --- the board ------------------------------------------------------------------------------
     @property
@@ -175,16 +179,8 @@ class PointsTab(QWidget):
             self.trace.addTopLevelItem(item)
 
     # --- actions --------------------------------------------------------------------------------
-    def _run(self, change) -> bool:
-        try:
-            with self.context.store.session() as session:
-                change(session)
-        except (points.PointsError, point_rules.RuleSetError) as error:
-            self.dialogs.error("党建先锋榜", str(error))
-            return False
-        self.refresh()
-        self.changed.emit()
-        return True
+    def _change(self, title: str, work) -> bool:
+        return self.context.operations.run(title, work, Change.POINTS, dialogs=self.dialogs, initiator=self).ok
 
     def edit_rules(self) -> None:
         year = self.year.currentData()
@@ -192,7 +188,8 @@ class PointsTab(QWidget):
             record = point_rules.load_rules(session, self.village_id, year)
         editor = RuleEditor(record, self.dialogs, self)
         if editor.exec():
-            self._run(lambda s: point_rules.save_rules(s, self.village_id, year, editor.rules(), by="文书"))
+            self._change("保存积分办法", lambda s: point_rules.save_rules(s, self.village_id, year, editor.rules(),
+                                                                      by=audit.operator(s)))
 
     def add_award(self) -> None:
         year = self.year.currentData()
@@ -204,17 +201,17 @@ class PointsTab(QWidget):
             return
         dialog = AwardDialog(manual, self.board, self.today, self)
         if dialog.exec():
-            self._run(lambda s: points.add_award(s, self.village_id, today=self.today, **dialog.values()))
+            self._change("登记加分/减分", lambda s: points.add_award(s, self.village_id, today=self.today, **dialog.values()))
 
     def close_year(self) -> None:
         year = self.year.currentData()
         if self.board.closed:
             if self.dialogs.confirm("重新打开年度", f"重新打开 {year} 年？积分办法将可以修改，积分可能随之变化。"):
-                self._run(lambda s: point_rules.reopen_year(s, self.village_id, year))
+                self._change("重新打开年度", lambda s: point_rules.reopen_year(s, self.village_id, year))
             return
         if self.dialogs.confirm("关闭年度", f"关闭 {year} 年？该年的积分办法和各党员所在网格将被冻结，"
                                              "以后修改积分办法不会改变该年的积分。"):
-            self._run(lambda s: point_rules.close_year(s, self.village_id, year, by="文书"))
+            self._change("关闭年度", lambda s: point_rules.close_year(s, self.village_id, year, by=audit.operator(s)))
 
 
 class RuleEditor(QDialog):

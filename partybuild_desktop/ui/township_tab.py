@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from partybuild_desktop.domain.statistics import Quarter, recent_quarters
 from partybuild_desktop.services import consolidation, returns
-from partybuild_desktop.ui.background import run_in_background
+from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.first_run import TownshipFields
 from partybuild_desktop.ui.widgets import HIGHLIGHT, PATH_ROLE, PlacesList, RowsTable, SpecTable
 
@@ -34,8 +35,8 @@ def quarter_choices(today: dt.date, received: list[Quarter]) -> list[Quarter]:
     return sorted(set(recent_quarters(today)) | set(received), reverse=True)
 
 
-class TownshipTab(QWidget):
-    changed = Signal()
+class TownshipTab(WatchesChanges, QWidget):
+    watches = Change.RETURNS | Change.SETTINGS
 
     def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
@@ -67,8 +68,9 @@ class TownshipTab(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.pages, 1)
         self._fill_quarters()
-        self.quarter.currentIndexChanged.connect(lambda _: self.refresh())
-        self.refresh()
+        self.quarter.currentIndexChanged.connect(lambda _: self.show_quarter())
+        self.show_quarter()
+        self.watch(context.operations)
 
     def selected_quarter(self) -> Quarter:
         return Quarter.parse(self.quarter.currentData())
@@ -93,6 +95,11 @@ class TownshipTab(QWidget):
         self.quarter.blockSignals(False)
 
     def refresh(self) -> None:
+        """After a change: the quarters received may have changed too."""
+        self._fill_quarters()
+        self.show_quarter()
+
+    def show_quarter(self) -> None:
         with self.context.store.session() as session:
             self.shown = consolidation.township_quarter(session, self.selected_quarter(), self.today)
         self.summary.setText(self.shown.summary)
@@ -118,15 +125,7 @@ class TownshipTab(QWidget):
 
     # --- actions --------------------------------------------------------------------------------
     def import_packages(self) -> None:
-        dialog = PackageImportDialog(self.context.store, self.selected_quarter(), self.dialogs, self)
-        dialog.exec()
-        if dialog.result is not None:
-            self.after_import()
-
-    def after_import(self) -> None:
-        self._fill_quarters()
-        self.refresh()
-        self.changed.emit()
+        PackageImportDialog(self.context, self.selected_quarter(), self.dialogs, self).exec()
 
     def export_consolidated(self) -> None:
         quarter = self.selected_quarter()
@@ -139,11 +138,10 @@ class TownshipTab(QWidget):
             names = "\n".join(f.name for f in files)
             self.dialogs.info("导出完成", f"已写出 {len(files)} 个文件到“{folder}”：\n{names}")
 
-        def failed(error) -> None:
-            self.dialogs.error("导出失败", str(error))
-
-        run_in_background(self, "正在写出汇总表…",
-                          lambda: consolidation.write_consolidated(store, quarter, folder, today=today), done, failed)
+        self.context.operations.query_in_background(
+            "导出汇总表", lambda progress: consolidation.write_consolidated(
+                store, quarter, folder, today=today, cancelled=progress.cancelled),
+            dialogs=self.dialogs, parent=self, on_success=done, label="正在写出汇总表…")
 
     def edit_villages(self) -> None:
         with self.context.store.session() as session:
@@ -151,16 +149,10 @@ class TownshipTab(QWidget):
             listed = [v.name for v in consolidation.known_villages(session) if v.expected]
         dialog = TownshipListDialog(township, listed, self)
         while dialog.exec():
-            try:
-                with self.context.store.session() as session:
-                    consolidation.set_expected_villages(session, dialog.fields.township.text(),
-                                                        dialog.fields.village_names())
-            except ValueError as error:
-                self.dialogs.error("村名单", str(error))
-                continue
-            self.refresh()
-            self.changed.emit()
-            return
+            if self.context.operations.run("修改村名单", lambda s: consolidation.set_expected_villages(
+                    s, dialog.fields.township.text(), dialog.fields.village_names()),
+                    Change.RETURNS | Change.SETTINGS, dialogs=self.dialogs).ok:
+                return
 
 
 class TownshipListDialog(QDialog):
@@ -185,9 +177,9 @@ class PackageImportDialog(QDialog):
 
     COLUMNS = ("报表包", "村", "季度", "结果", "说明")
 
-    def __init__(self, store, quarter: Quarter, dialogs, parent=None):
+    def __init__(self, context, quarter: Quarter, dialogs, parent=None):
         super().__init__(parent)
-        self.store, self.quarter, self.dialogs = store, quarter, dialogs
+        self.context, self.quarter, self.dialogs = context, quarter, dialogs
         self.result: consolidation.ConsolidationResult | None = None
         self.setWindowTitle(f"导入{quarter.title}报表包")
         self.setMinimumSize(760, 480)
@@ -278,22 +270,31 @@ class PackageImportDialog(QDialog):
             self.dialogs.info("导入报表包", "请先勾选要导入的报表包。")
             return
         self.import_button.setEnabled(False)
-        store, quarter = self.store, self.quarter
-        run_in_background(self, "正在核对报表包…", lambda: consolidation.inspect_packages(store, quarter, packages),
-                          lambda checks: self._confirm_then_import(packages, checks), self._failed)
+        store, quarter = self.context.store, self.quarter
+        self.context.operations.query_in_background(
+            "核对报表包", lambda progress: consolidation.inspect_packages(
+                store, quarter, packages, progress=progress.report, cancelled=progress.cancelled),
+            dialogs=self.dialogs, parent=self, on_success=lambda checks: self._confirm_then_import(packages, checks),
+            on_failure=self._failed, label="正在核对报表包…")
 
     def _confirm_then_import(self, packages: list[str], checks) -> None:
         """Ask about each village received before (nothing is stored yet), then import."""
         replace = {c.replacement.village_key for c in checks
                    if c.replacement is not None and self.dialogs.confirm("替换已收到的报表", c.replacement.question)}
-        store, quarter = self.store, self.quarter
-        run_in_background(self, "正在导入报表包…",
-                          lambda: consolidation.consolidate(store, quarter, packages, replace=replace),
-                          self._done, self._failed)
+        quarter = self.quarter
+        self.context.operations.run_in_background(
+            f"导入{quarter.title}报表包", lambda store, progress: consolidation.consolidate(
+                store, quarter, packages, progress=progress.report, cancelled=progress.cancelled, replace=replace),
+            Change.RETURNS | Change.SETTINGS, dialogs=self.dialogs, parent=self, on_success=self._done,
+            on_failure=self._failed, label="正在导入报表包…", own_transaction=True)
 
     def _done(self, result: consolidation.ConsolidationResult) -> None:
-        self.result = result
         self.import_button.setEnabled(True)
+        if result.cancelled:
+            self.status.setText("已取消，没有导入任何报表包。")
+            self.dialogs.info("导入报表包", "已取消，没有导入任何报表包，乡镇的数据没有改动。")
+            return
+        self.result = result
         by_path = {p.package: p for p in result.packages}
         for row in range(self.found.rowCount()):
             outcome = by_path.get(self.found.item(row, 0).data(PATH_ROLE))
@@ -321,9 +322,11 @@ class PackageImportDialog(QDialog):
             self.dialogs.info("导入完成", text)
 
     def _failed(self, error: Exception) -> None:
+        from partybuild_desktop.ui.operations import explain
+
         self.import_button.setEnabled(True)
-        self.status.setText(str(error))
-        self.dialogs.error("导入失败", f"{error}\n没有导入任何报表包，乡镇的数据没有改动。")
+        self.status.setText(explain(error))
+        self.dialogs.error("导入失败", f"{explain(error)}\n没有导入任何报表包，乡镇的数据没有改动。")
 
 
 def _is_quarter(text: str | None) -> bool:

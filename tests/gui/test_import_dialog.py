@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from partybuild_desktop.domain import id_number
 from partybuild_desktop.services.village import current_village
+from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Member
 from partybuild_desktop.ui.import_dialog import ImportDialog, member_import_kind
 from tests.gui.conftest import ScriptedDialogs
@@ -43,7 +44,7 @@ def test_preview_then_import_the_good_rows_and_save_the_refused(qtbot, sample_st
     with sample_store.session() as session:
         village_id = current_village(session).id
     before = count_members(sample_store)
-    dialog = ImportDialog(sample_store, member_import_kind(village_id, path), path, dialogs)
+    dialog = ImportDialog(AppContext(sample_store, None), member_import_kind(village_id, path), path, dialogs)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=15000)
     statuses = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
@@ -53,6 +54,7 @@ def test_preview_then_import_the_good_rows_and_save_the_refused(qtbot, sample_st
     assert dialog.import_button.text() == "导入 2 行"
 
     dialog.apply()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=15000)
     assert count_members(sample_store) == before + 2
     assert dialogs.told[-1][1] == "导入完成" and "有 2 行被拒绝" in dialogs.told[-1][2]
 
@@ -68,7 +70,7 @@ def test_an_unreadable_file_is_reported(qtbot, sample_store, tmp_path):
     dialogs = ScriptedDialogs()
     with sample_store.session() as session:
         village_id = current_village(session).id
-    dialog = ImportDialog(sample_store, member_import_kind(village_id, path), path, dialogs)
+    dialog = ImportDialog(AppContext(sample_store, None), member_import_kind(village_id, path), path, dialogs)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(dialogs.told), timeout=15000)
     assert dialogs.told[-1][0] == "error" and not dialog.import_button.isEnabled()

@@ -54,12 +54,12 @@ def township_window(qtbot, store, folder, dialogs):
 
 
 def import_from(qtbot, tab, folder, dialogs):
-    dialog = PackageImportDialog(tab.context.store, tab.selected_quarter(), dialogs, tab)
+    dialog = PackageImportDialog(tab.context, tab.selected_quarter(), dialogs, tab)
     qtbot.addWidget(dialog)
     dialog.choose(folder)
     dialog.import_selected()
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=30000)
-    tab.after_import()
+    # the tab refreshes itself from the import's broadcast
     return dialog
 
 
@@ -101,7 +101,7 @@ def test_import_from_a_stick_refuses_the_bad_and_takes_the_rest(qtbot, store, da
     tab = window.township_tab
     tab.choose_quarter(Q3)
 
-    dialog = PackageImportDialog(store, Q3, dialogs, tab)
+    dialog = PackageImportDialog(tab.context, Q3, dialogs, tab)
     qtbot.addWidget(dialog)
     dialog.choose(folder)
     offered = {dialog.found.item(r, 0).text(): dialog.found.item(r, 0).checkState()
@@ -117,7 +117,7 @@ def test_import_from_a_stick_refuses_the_bad_and_takes_the_rest(qtbot, store, da
     results = {dialog.found.item(r, 1).text(): dialog.found.item(r, 3).text() for r in range(dialog.found.rowCount())}
     assert results["东湖村"] == "已导入" and results["石桥村"] == "没有导入"
 
-    tab.after_import()
+    # the tab refreshes itself from the import's broadcast
     assert tab.quarter.currentData() == "2026Q3"
     assert "已收到 1 个" in tab.summary.text() and "石桥村、柳塘村" in tab.summary.text()
     pages = {tab.pages.tabText(i): tab.pages.widget(i) for i in range(tab.pages.count())}

@@ -15,6 +15,7 @@ from partybuild_desktop.services.household_import import IMPORT, REFUSED, UPDATE
 from partybuild_desktop.services.households import HouseholdForm, load_household, save_household
 from partybuild_desktop.services.members import MemberForm, save_member
 from partybuild_desktop.services.village import create_village
+from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Grid, Household, Member
 from tests.unit.test_member_import import workbook
 
@@ -485,7 +486,7 @@ def test_the_preview_dialog_imports_a_household_list(qtbot, store, village, tmp_
     path = messy_list(tmp_path / "农户.xlsx")
     errors_file = tmp_path / "需修改.xlsx"
     dialogs = ScriptedDialogs(save=errors_file)
-    dialog = ImportDialog(store, household_import_kind(village, path), path, dialogs)
+    dialog = ImportDialog(AppContext(store, None), household_import_kind(village, path), path, dialogs)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=15000)
     table = dialog.table
@@ -496,6 +497,7 @@ def test_the_preview_dialog_imports_a_household_list(qtbot, store, village, tmp_
     assert dialog.import_button.text() == "导入 4 行"
 
     dialog.apply()
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=15000)
     assert household_count(store) == 4
     assert dialogs.told[-1][1] == "导入完成" and "有 2 行被拒绝" in dialogs.told[-1][2]
     dialog.save_errors()
