@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up and the everyday commands on a Debian/Ubuntu machine that has only python3:
-#   bash packaging/dev.sh run [ARGS...]   install what is needed, then start the window (or a CLI command)
+#   bash packaging/dev.sh run [ARGS...]   install what is needed, then start the window (or a CLI command);
+#                                         the window goes on a virtual screen (xvfb-run) when there is no display
 #   bash packaging/dev.sh test [ARGS...]  install what is needed, then run every test
 #   bash packaging/dev.sh bench           install what is needed, then run the benchmarks
 # Python packages go into .venv in the project folder; Qt's system libraries come from apt-get.
@@ -46,13 +47,34 @@ ensure_venv() {
   fi
 }
 
+# Whether these arguments start the window (no subcommand) rather than a headless command, as the
+# program's own parser reads them; --help, --version and usage errors need no window either.
+opens_window() {
+  local answer=0
+  "$VENV/bin/python" - "$@" >/dev/null 2>&1 <<'PY' || answer=$?
+import sys
+from partybuild_desktop.cli import build_parser
+try:
+    args = build_parser().parse_args(sys.argv[1:])
+except SystemExit:
+    sys.exit(11)
+sys.exit(10 if args.command is None else 11)
+PY
+  # Anything unexpected (the check itself failing) counts as the window: the screen is then there.
+  [ "$answer" -ne 11 ]
+}
+
+# What the tests use besides Python: pdftotext (poppler-utils) as a second PDF reader, and a CJK font
+# for the Chinese that the GUI tests draw.
+TEST_PACKAGES=(poppler-utils fonts-wqy-microhei)
+
 command="${1:-run}"
 shift || true
 case "$command" in
   run)
     ensure_system_packages
     ensure_venv
-    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "$#" -eq 0 ]; then
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && opens_window "$@"; then
       ensure_system_packages xvfb xauth
       echo "没有图形界面，在虚拟屏幕上启动（xvfb-run）。"
       exec xvfb-run -a -s "-screen 0 1600x1000x24" "$VENV/bin/python" -m partybuild_desktop "$@"
@@ -60,7 +82,7 @@ case "$command" in
     exec "$VENV/bin/python" -m partybuild_desktop "$@"
     ;;
   test)
-    ensure_system_packages
+    ensure_system_packages "${TEST_PACKAGES[@]}"
     ensure_venv
     exec env QT_QPA_PLATFORM=offscreen "$VENV/bin/python" -m pytest "$@"
     ;;
