@@ -3,7 +3,8 @@ as a file (so a township can hand the same rules to every village), close a year
 
 A year's rules are whatever is saved for it. A year nothing was saved for uses the latest earlier year's
 rules, or the shipped sample rules when there are none; ``RuleSetRecord.origin`` says which, and the
-first save stores them. Changing a year's rules rescores the whole year, entries made before the change
+first save stores them. Who saved or closed a year is the operator named in 设置 → 操作员 unless a
+name is given. Changing a year's rules rescores the whole year, entries made before the change
 included: the board always shows the year under its rules as they stand. Closing a year freezes its
 rules (and records who counted for which grid), so it keeps the score it was closed with when later
 years' rules change; edits, imports and manual awards for a closed year are refused.
@@ -102,6 +103,13 @@ def ensure_open(session: Session, village_id: int, year: int) -> None:
         )
 
 
+def _by(session: Session, by: str | None) -> str:
+    """Who is making the change: the name given, else the operator (设置 → 操作员)."""
+    from partybuild_desktop.services.audit import operator
+
+    return operator(session) if by is None else by.strip()
+
+
 def save_rules(session: Session, village_id: int, year: int, rules: RuleSet, by: str | None = None) -> RuleSetRecord:
     """Save ``year``'s rules (checked like a file); refused for a closed year."""
     ensure_open(session, village_id, year)
@@ -113,7 +121,7 @@ def save_rules(session: Session, village_id: int, year: int, rules: RuleSet, by:
         session.add(row)
     row.rules = rules_to_json(rules)
     row.updated_at = dt.datetime.now()
-    row.updated_by = (by or "").strip() or None
+    row.updated_by = _by(session, by) or None
     session.flush()
     return _record(row)
 
@@ -176,10 +184,11 @@ def import_rules(session: Session, village_id: int, path: Path, year: int | None
     return save_rules(session, village_id, target, rules, by)
 
 
-def close_year(session: Session, village_id: int, year: int, by: str, today: dt.date | None = None) -> RuleSetRecord:
+def close_year(session: Session, village_id: int, year: int, by: str | None = None,
+               today: dt.date | None = None) -> RuleSetRecord:
     """Freeze ``year``: its rules as they stand, and who is on its board in which grid and grid branch."""
     today = today or dt.date.today()
-    by = (by or "").strip()
+    by = _by(session, by)
     if not by:
         raise RuleSetError("请填写结账人姓名。")
     if year > today.year:
