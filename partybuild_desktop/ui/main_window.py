@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from partybuild_desktop import APP_NAME, __version__, paths
 from partybuild_desktop.services.changes import Change
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         for action in self.data_actions:
             action.setEnabled(True)
         self.export_return_action.setVisible(not self.township_mode)
+        self.print_action.setVisible(not self.township_mode)
         self.import_packages_action.setVisible(self.township_mode)
         self._fill_export_menu()
         self.refresh()
@@ -163,7 +164,8 @@ class MainWindow(QMainWindow):
 
     def _after_change(self, changes, initiator) -> None:
         """The window's own parts: the title names the village, the status bar the last backup."""
-        self.refresh()
+        if changes & (Change.VILLAGE | Change.SETTINGS):
+            self.refresh()
 
     def refresh(self) -> None:
         from partybuild_desktop.services import maintenance
@@ -186,6 +188,7 @@ class MainWindow(QMainWindow):
         self.data_actions += [self.export_return_action, self.import_packages_action]
         for action in self.data_actions:
             action.setEnabled(False)
+        self._add_print_action(file_menu)
         self._action(file_menu, "打开数据文件夹", self.open_data_folder)
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, QKeySequence("Ctrl+Q"))
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
         self.data_actions[-1].setEnabled(False)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "使用说明", self.show_manual, QKeySequence.HelpContents)
         self._action(help_menu, "关于", self.show_about)
 
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
@@ -231,7 +235,7 @@ class MainWindow(QMainWindow):
         options = exports.ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
         village = self.context.village()
         filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
-        suggested = Path.home() / f"{village.name}{definition.title}.{definition.formats[0]}"
+        suggested = self._suggested_export_path(definition, village, options)
         target = self.dialogs.save_file(f"导出{definition.title}", suggested, ";;".join(filters[f] for f in definition.formats))
         if target is None:
             return
@@ -241,11 +245,20 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             notes = "".join(f"\n提示：{w}" for w in result.warnings)
-            self.dialogs.info("导出完成", f"已导出并核对：\n{result.path}{notes}")
+            self.dialogs.exported("导出完成", result.path, notes)
 
         self.context.operations.query_in_background(
             f"导出{definition.title}", lambda progress: exports.export(store, village_id, definition.name, target, options),
             dialogs=self.dialogs, parent=self, on_success=done, cancellable=False)
+
+    @staticmethod
+    def _suggested_export_path(definition, village, options) -> Path:
+        """The one place that names an export file: on the Desktop (or in Documents), 村名 + 表名 + 年度."""
+        from partybuild_desktop.ui.dialogs import default_export_folder
+
+        year = f"{options.year}年度" if options.year else ""
+        name = "".join("-" if ch in '\\/:*?"<>|' else ch for ch in f"{village.name}{definition.title}{year}")
+        return default_export_folder() / f"{name}.{definition.formats[0]}"
 
     def _export_for_members(self, name: str, member_ids: list[int]) -> None:
         from partybuild_desktop.services.exports import find
@@ -338,6 +351,24 @@ class MainWindow(QMainWindow):
                                     dialogs=self.dialogs)
         self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
 
+    # --- printing -------------------------------------------------------------------------------
+    def _add_print_action(self, menu) -> None:
+        self.print_action = self._action(menu, "打印…", lambda: self.print_report(), QKeySequence.Print)
+        self.print_action.setEnabled(False)
+        self.data_actions.append(self.print_action)
+
+    def print_report(self, name: str | None = None) -> None:
+        """打印…: a printout's PDF, the very file 导出 writes, in the print preview (``ui.print_preview``)."""
+        from partybuild_desktop.services.exports import catalogue
+        from partybuild_desktop.ui.print_preview import print_report
+
+        print_report(self, self.context, self.dialogs, catalogue(), name)
+
+    def show_manual(self) -> None:
+        from partybuild_desktop.ui.manual import ManualDialog
+
+        ManualDialog.show_for(self)
+
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
 
@@ -359,6 +390,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """Keep the window within the screen's free area (1366×768 and 1280×720 included), so the status
+        bar and the buttons at the bottom are never below the taskbar."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(self.width(), area.width() - frame.width())
+        height = min(self.height(), area.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        position = self.pos()
+        x = min(max(position.x(), area.left()), area.right() - width - frame.width() + 1)
+        y = min(max(position.y(), area.top()), area.bottom() - height - frame.height() + 1)
+        if (x, y) != (position.x(), position.y()):
+            self.move(x, y)
 
     def _restore_splitters(self, within: QWidget | None = None) -> None:
         for splitter in self._splitters(within):
