@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.domain.statistics import recent_quarters
 from partybuild_desktop.services import returns
 from partybuild_desktop.ui.background import run_in_background
+from partybuild_desktop.ui.dialogs import default_export_folder
 from partybuild_desktop.ui.widgets import PlacesList
+
+
+NO_STICK = "没有找到 U 盘。请插入 U 盘后点“刷新”，或点“选择其他文件夹…”写到任意文件夹。"
+NO_STICK_BUT_FOLDER = "没有找到 U 盘，将写到下面选中的文件夹。要写到 U 盘，请插入 U 盘后点“刷新”。"
 
 
 class ExportReturnDialog(QDialog):
@@ -35,8 +40,18 @@ class ExportReturnDialog(QDialog):
         for quarter in recent_quarters(self.today):
             self.quarter.addItem(quarter.title, quarter.label)
         self.places = PlacesList("returnPlaces", returns.removable_drives())
+        self.folders: list[Path] = []  # chosen with 选择其他文件夹…, kept when the drives are listed again
         other = QPushButton("选择其他文件夹…")
         other.clicked.connect(self._choose_folder)
+        refresh = QPushButton("刷新")
+        refresh.setObjectName("refreshDrives")
+        refresh.setToolTip("插入或换了 U 盘后，重新查找")
+        refresh.clicked.connect(self.refresh_drives)
+        self.no_stick = QLabel(NO_STICK)
+        self.no_stick.setObjectName("noStickHint")
+        self.no_stick.setWordWrap(True)
+        self.no_stick.setStyleSheet("color: #a61b1b;")
+        self.no_stick.setVisible(self.places.count() == 0)
         self.status = QLabel("报表包包括附件1–4、党员统计表、积分汇总（Excel 和 PDF）以及供乡镇汇总的数据文件，写完后逐一核对。")
         self.status.setWordWrap(True)
         self.export_button = QPushButton("导出")
@@ -47,7 +62,12 @@ class ExportReturnDialog(QDialog):
         form = QFormLayout()
         form.addRow("季度", self.quarter)
         form.addRow("写到（U 盘在前）", self.places)
-        form.addRow("", other)
+        form.addRow("", self.no_stick)
+        place_buttons = QHBoxLayout()
+        place_buttons.addWidget(refresh)
+        place_buttons.addWidget(other)
+        place_buttons.addStretch()
+        form.addRow("", place_buttons)
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(self.export_button)
@@ -58,12 +78,36 @@ class ExportReturnDialog(QDialog):
         layout.addLayout(buttons)
 
     def _choose_folder(self) -> None:
-        folder = self.dialogs.choose_folder("选择保存报表包的文件夹", Path.home())
+        folder = self.dialogs.choose_folder("选择保存报表包的文件夹", default_export_folder())
         if folder is not None:
             self.choose(folder)
 
     def choose(self, folder: Path) -> None:
+        self.folders.append(folder)
         self.places.add(folder)
+        self.no_stick.setVisible(False)
+
+    def refresh_drives(self) -> None:
+        """List the drives again (a stick inserted since): a newly found stick is selected, else the
+        place selected before stays selected."""
+        before = self.places.path()
+        known = {self.places.path(self.places.item(i)) for i in range(self.places.count())}
+        drives = returns.removable_drives()
+        self.places.clear()
+        for drive in drives:
+            self.places.add(drive.path, PlacesList.drive_label(drive), select=False)
+        for folder in self.folders:
+            self.places.add(folder, select=False)
+        new = [i for i, drive in enumerate(drives) if drive.path not in known]
+        paths = [self.places.path(self.places.item(i)) for i in range(self.places.count())]
+        if new:
+            self.places.setCurrentRow(new[0])
+        elif before in paths:
+            self.places.setCurrentRow(paths.index(before))
+        elif paths:
+            self.places.setCurrentRow(0)
+        self.no_stick.setVisible(not drives)
+        self.no_stick.setText(NO_STICK if not self.folders else NO_STICK_BUT_FOLDER)
 
     def export(self, replace_existing: bool = False) -> None:
         out_dir = self.places.path()

@@ -103,9 +103,13 @@ class PlacesList(QListWidget):
         super().__init__(parent)
         self.setObjectName(name)
         for drive in drives:
-            self.add(drive.path, f"{drive.label}（{drive.path}{_free_space(drive.free_bytes)}）", select=False)
+            self.add(drive.path, self.drive_label(drive), select=False)
         if self.count():
             self.setCurrentRow(0)
+
+    @staticmethod
+    def drive_label(drive) -> str:
+        return f"{drive.label}（{drive.path}{_free_space(drive.free_bytes)}）"
 
     def add(self, path: Path, label: str | None = None, select: bool = True) -> None:
         item = QListWidgetItem(label or str(path))

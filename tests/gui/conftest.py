@@ -26,3 +26,6 @@ class ScriptedDialogs:
 
     def choose_folder(self, title, folder):
         return self.folder
+
+    def exported(self, title, path, notes=""):
+        self.told.append(("exported", title, str(path), notes))
