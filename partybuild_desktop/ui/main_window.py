@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         for action in self.data_actions:
             action.setEnabled(True)
         self.export_return_action.setVisible(not self.township_mode)
+        for action in self.village_actions:
+            action.setVisible(not self.township_mode)
         self.print_action.setVisible(not self.township_mode)
         self.import_packages_action.setVisible(self.township_mode)
         self._fill_export_menu()
@@ -195,8 +197,16 @@ class MainWindow(QMainWindow):
         self.export_menu = self.menuBar().addMenu("导出(&E)")
         self.export_menu.setEnabled(False)
         settings_menu = self.menuBar().addMenu("设置(&S)")
+        self.village_actions = [
+            self._action(settings_menu, title, lambda _=False, key=key: self.open_target(f"settings/{key}"))
+            for title, key in (("本村信息…", "village"), ("党小组…", "party_groups"), ("网格党支部…", "grid_branches"),
+                               ("党员示范岗…", "model_posts"), ("中心户…", "hubs"))]
+        self.data_actions += self.village_actions
+        self.data_actions.append(self._action(settings_menu, "操作员…", lambda: self.open_target("settings/operator")))
+        settings_menu.addSeparator()
         self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
-        self.data_actions[-1].setEnabled(False)
+        for action in self.data_actions:
+            action.setEnabled(False)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "使用说明", self.show_manual, QKeySequence.HelpContents)
         self._action(help_menu, "关于", self.show_about)
@@ -264,6 +274,27 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.services.exports import find
 
         self.export(find(name), member_ids)
+
+    # Where an alert or a set-up step sends the clerk: "members", "grids/visits", "settings/village"…
+    GRID_PAGES = {"grids": 0, "households": 1, "liaison": 2, "visits": 3, "proxies": 4}
+
+    def open_target(self, key: str) -> None:
+        area, _, part = key.partition("/")
+        if area == "settings":
+            if part == "backup":
+                self.backup_to()
+                return
+            from partybuild_desktop.ui.setup_dialogs import open_setup_screen
+
+            open_setup_screen(part, self.context, self.dialogs, self)
+        elif area == "return":
+            self.export_return()
+        elif area in self.pages:
+            self.tabs.setCurrentWidget(self.pages[area])
+            if area == "grids" and part in self.GRID_PAGES:
+                self.grids_tab.pages.setCurrentIndex(self.GRID_PAGES[part])
+        else:
+            log.warning("no screen for %r", key)
 
     def export_return(self) -> None:
         from partybuild_desktop.ui.return_dialog import ExportReturnDialog
