@@ -15,11 +15,13 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from partybuild_desktop import APP_NAME, paths
+from partybuild_desktop.bundled import bundled_file
 from partybuild_desktop.reports.fonts import bundled_font_path
 from partybuild_desktop.ui.background import run_in_background
 from partybuild_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+QT_EXTRA_TRANSLATION = "qt_extra_zh_CN.qm"  # built from resources/translations/qt_extra_zh_CN.ts
 
 
 def install_chinese(app: QApplication) -> None:
@@ -28,6 +30,13 @@ def install_chinese(app: QApplication) -> None:
     translator = QTranslator(app)
     if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
         app.installTranslator(translator)
+    # Installed last, so asked first: the few of Qt's own strings qtbase_zh_CN lacks (file dialog labels).
+    extra = QTranslator(app)
+    try:
+        if extra.load(str(bundled_file("resources", "translations", QT_EXTRA_TRANSLATION))):
+            app.installTranslator(extra)
+    except FileNotFoundError:
+        log.warning("missing %s; Qt's file dialog keeps a few English labels", QT_EXTRA_TRANSLATION)
     font_id = QFontDatabase.addApplicationFont(str(bundled_font_path()))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if families and sys.platform != "win32":  # Windows has 微软雅黑; elsewhere the bundled font is safest
