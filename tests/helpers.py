@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from partybuild_desktop import paths
+from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.store.schema import open_store
 
 # --------------------------------------------------------------------------------------------- data files
@@ -43,3 +47,46 @@ def new_data_file(folder: Path) -> Path:
 def new_store(folder: Path):
     """A new empty data file in ``folder``, opened the way the program opens one."""
     return open_store(new_data_file(folder), paths.backup_dir(folder))
+
+
+# --------------------------------------------------------------------------------------------- the command line
+
+
+def cli(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
+    """``python -m partybuild_desktop ARGS…`` in a process of its own, as a clerk's script runs it: arguments
+    may be paths; stdout and stderr come back as text, UTF-8 both ways."""
+    return subprocess.run(
+        [sys.executable, "-m", "partybuild_desktop", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )
+
+
+# --------------------------------------------------------------------------------------------- ID numbers
+
+
+def make_id(birth: str = "19650312", serial: int | str = 123, region: str = "320482") -> str:
+    """A valid 18-character ID number: region, birth date (YYYYMMDD), a 3-digit serial, its check character."""
+    first17 = region + birth + (f"{serial:03d}" if isinstance(serial, int) else serial)
+    return first17 + check_char(first17)
+
+
+def make_id_for(birth: str, male: bool = True, last: str | None = None, digit_only: bool = False,
+                region: str = "320482") -> str:
+    """The first valid number (serials 100–999) for a birth date and gender (an odd serial is a man's),
+    optionally with the check character ``last``, or with a digit there rather than X."""
+    for serial in range(100, 1000):
+        if (serial % 2 == 1) != male:
+            continue
+        number = make_id(birth, serial, region)
+        if last is not None and number[-1] != last:
+            continue
+        if digit_only and number[-1] == "X":
+            continue
+        return number
+    raise AssertionError("no such number")
+
+
+def wrong_check_digit(number: str) -> str:
+    """The number with another check character."""
+    return number[:17] + ("1" if number[17] != "1" else "2")

@@ -1,19 +1,11 @@
 """The headless commands, run as a clerk's script would run them."""
 
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-
-def cli(*args, env=None, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "partybuild_desktop", *args],
-        capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
-    )
+from tests.helpers import cli
 
 
 def test_demo_then_check_then_backup(tmp_path):

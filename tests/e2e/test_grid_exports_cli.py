@@ -1,19 +1,12 @@
 """The grid exports from the command line, as a clerk's script would run them."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
+from tests.helpers import cli
+
 GRID_EXPORTS = ("stats", "roster-committee", "roster-hubs", "roster-members", "liaison-check")
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *args], capture_output=True, text=True,
-                          timeout=180, env=dict(os.environ))
 
 
 @pytest.fixture(scope="module")

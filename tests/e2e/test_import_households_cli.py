@@ -2,20 +2,13 @@
 as ``import-members``, --dry-run, --update and --report."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 
 from partybuild_desktop import paths
-
-
-def cli(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+from tests.helpers import cli
 
 
 def query(folder, sql, *params):

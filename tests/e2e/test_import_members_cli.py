@@ -2,26 +2,17 @@
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 
 from partybuild_desktop import paths
-from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.domain.vocabulary import BranchType
 from partybuild_desktop.services.village import create_village
-from tests.helpers import new_store
+from tests.helpers import cli, make_id, new_store, wrong_check_digit
 
 NEXT_YEAR = dt.date.today().year + 1
-
-
-def make_id(birth: str, serial: int = 123) -> str:
-    first17 = "320482" + birth + f"{serial:03d}"
-    return first17 + check_char(first17)
 
 
 ID_A = make_id("19650312", 131)
@@ -30,15 +21,6 @@ ID_C = make_id("19800808", 313)  # all digits, so it can be written as a number
 ID_D = make_id("19581001", 413)
 ID_E = make_id("19620202", 515)
 ID_F = make_id("19770707", 617)
-
-
-def wrong_check_digit(number: str) -> str:
-    return number[:17] + ("1" if number[17] != "1" else "2")
-
-
-def cli(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
 
 @pytest.fixture

@@ -1,23 +1,17 @@
 """一卡一本一表 from the command line: a sample village, then each export, read back from the files."""
 
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
+from tests.helpers import cli
+
 ID_NUMBER_RE = re.compile(r"\d{17}[\dX]")
 YEAR = 2026
-
-
-def cli(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *args],
-                          capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
 
 
 @pytest.fixture(scope="module")

@@ -2,19 +2,13 @@
 
 import datetime as dt
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
+from tests.helpers import cli
+
 YEAR = dt.date.today().year  # the demo village's records run up to today
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *args], capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ))
 
 
 @pytest.fixture(scope="module")

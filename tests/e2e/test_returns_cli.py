@@ -4,10 +4,7 @@ outside as a township's script would use them."""
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +13,11 @@ from python_calamine import CalamineWorkbook
 
 from partybuild_desktop.domain.statistics import last_complete_quarter
 from tests.unit.test_returns_package import village_file
+from tests.helpers import cli
 
 QUARTER = last_complete_quarter(dt.date.today())  # the demo's data runs up to today
 VILLAGES = (("东湖村", 1), ("石桥村", 2), ("柳塘村", 3))
 CODES = {"manifest_mismatch", "schema_too_new", "wrong_quarter", "duplicate_village", "unreadable_package"}
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "partybuild_desktop", *map(str, args)], capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ))
 
 
 @pytest.fixture(scope="module")

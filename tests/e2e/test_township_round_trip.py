@@ -3,9 +3,6 @@
 (worked out from each database directly, not from the packages), table by table and column by column."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -19,6 +16,7 @@ from partybuild_desktop.services.member_statistics import member_statistics
 from partybuild_desktop.services.returns import export_return
 from partybuild_desktop.services.village import current_village
 from tests.conftest import SAMPLE_TODAY
+from tests.helpers import cli
 from tests.unit.test_returns_consolidation import numbers, sheet_count, table_rows
 from tests.unit.test_returns_package import village_file
 
@@ -47,9 +45,8 @@ def test_21_villages_consolidate_to_the_sum_of_their_databases(township):
     root, stick, own = township
     out = root / "汇总"
     packages = sorted(stick.iterdir())
-    result = subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", root / "乡镇", "consolidate",
-                             "--quarter", Q3.label, "--out", out, "--json", *packages],
-                            capture_output=True, text=True, timeout=600, env=dict(os.environ))
+    result = cli("--data-dir", root / "乡镇", "consolidate", "--quarter", Q3.label, "--out", out, "--json", *packages,
+                 timeout=600)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert len(answer["packages"]) == VILLAGES and {p["status"] for p in answer["packages"]} == {"accepted"}

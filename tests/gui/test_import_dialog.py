@@ -4,17 +4,12 @@ import openpyxl
 from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
-from partybuild_desktop.domain import id_number
 from partybuild_desktop.services.village import current_village
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Member
 from partybuild_desktop.ui.import_dialog import ImportDialog, member_import_kind
 from tests.gui.conftest import ScriptedDialogs
-
-
-def an_id(serial: int) -> str:
-    first17 = f"32048219750101{serial:03d}"
-    return first17 + id_number.check_char(first17)
+from tests.helpers import make_id
 
 
 def roster(path):
@@ -23,10 +18,10 @@ def roster(path):
     sheet.append(["党员花名册"])
     sheet.merge_cells("A1:E1")
     sheet.append(["姓名", "性别", "身份证号码", "党员类别", "入党时间"])
-    sheet.append(["钱 一", "男", an_id(11), "农民", "1998.07"])
-    sheet.append(["孙二", "女", an_id(22), "在职", "2003年6月"])
-    sheet.append(["", "男", an_id(31), "流动", "2001-07-01"])  # no name: refused
-    bad = an_id(41)
+    sheet.append(["钱 一", "男", make_id("19750101", 11), "农民", "1998.07"])
+    sheet.append(["孙二", "女", make_id("19750101", 22), "在职", "2003年6月"])
+    sheet.append(["", "男", make_id("19750101", 31), "流动", "2001-07-01"])  # no name: refused
+    bad = make_id("19750101", 41)
     sheet.append(["李四", "男", bad[:-1] + ("0" if bad[-1] != "0" else "1"), "年老体弱", "1980/7/1"])  # bad checksum
     book.save(path)
     return path

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.pinyin import initials
 from partybuild_desktop.domain.vocabulary import Gender, MemberCategory, MemberEventKind, MemberStatus, Standing
 from partybuild_desktop.services import members as member_service
@@ -19,8 +18,10 @@ from partybuild_desktop.ui.member_editor import MemberEditor
 from partybuild_desktop.ui.members_tab import MembersTab
 from partybuild_desktop.ui import record_book
 from tests.gui.conftest import ScriptedDialogs
+from tests.helpers import make_id
 
 TODAY = dt.date(2026, 11, 23)
+ID_NUMBER = make_id("19800515", "013")  # a man (odd serial) born 1980-05-15
 
 
 @pytest.fixture
@@ -114,15 +115,10 @@ def editor_for(qtbot, sample_store):
     return make
 
 
-def valid_id(birth="19800515", male=True):
-    first17 = f"320482{birth}{'013' if male else '024'}"
-    return first17 + id_number.check_char(first17)
-
-
 def test_new_member_gets_birth_date_and_gender_from_the_id_number(editor_for, sample_store):
     editor = editor_for()
     editor.w("name").setText(" 单　雄 ")
-    editor.w("id_number").setText(valid_id().lower())
+    editor.w("id_number").setText(ID_NUMBER.lower())
     editor.w("id_number").editingFinished.emit()
     assert editor.w("birth_date").text() == "1980-05-15"
     assert editor.w("gender").currentData() == Gender.MALE.value
@@ -141,7 +137,7 @@ def test_new_member_gets_birth_date_and_gender_from_the_id_number(editor_for, sa
 def test_a_bad_id_number_is_shown_and_nothing_is_saved(editor_for, sample_store):
     editor = editor_for()
     editor.w("name").setText("李四")
-    bad = valid_id()[:-1] + ("0" if valid_id()[-1] != "0" else "1")
+    bad = ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")
     editor.w("id_number").setText(bad)
     editor.save()
     assert editor.result() != QDialog.DialogCode.Accepted and editor.saved_id is None
@@ -155,7 +151,7 @@ def test_a_conflict_with_the_id_number_is_a_warning_the_clerk_confirms(editor_fo
     dialogs = ScriptedDialogs(confirm=False)
     editor = editor_for(dialogs=dialogs)
     editor.w("name").setText("王芳")
-    editor.w("id_number").setText(valid_id(male=True))
+    editor.w("id_number").setText(ID_NUMBER)
     editor.w("gender").setCurrentIndex(editor.w("gender").findData(Gender.FEMALE.value))
     editor.save()
     assert dialogs.told[-1][0] == "confirm" and "不一致" in dialogs.told[-1][2]

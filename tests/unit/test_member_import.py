@@ -34,39 +34,23 @@ from partybuild_desktop.services.village import create_village, current_village
 from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGroup
 
 from ..conftest import SAMPLE_TODAY
-from ..helpers import new_store
+from ..helpers import make_id_for, new_store, wrong_check_digit
 
 TODAY = dt.date.today()
 NEXT_YEAR = TODAY.year + 1
 
 
-def make_id(birth: str, male: bool = True, region: str = "320482", last: str | None = None) -> str:
-    """A valid 18-digit number for a birth date (YYYYMMDD) and gender, optionally ending in ``last``."""
-    for serial in range(100, 1000):
-        if (serial % 2 == 1) != male:
-            continue
-        first17 = region + birth + f"{serial:03d}"
-        number = first17 + check_char(first17)
-        if last is None and number[-1] != "X" or number[-1] == last:
-            return number
-    raise AssertionError("no such number")
-
-
-def wrong_check_digit(number: str) -> str:
-    return number[:17] + ("1" if number[17] != "1" else "2")
-
-
-ID_ZHANG = make_id("19650312")
-ID_LI = make_id("19700515", male=False, last="X")
-ID_WANG = make_id("19580101")
-ID_QIAN = make_id("19660420", male=False)
-ID_SUN = make_id("19751111")
-ID_ZHOU = make_id("19800808", male=False)
-ID_WU = make_id("19621003")
-ID_ZHENG = make_id("19850606")
-ID_FENG = make_id("19900909")
-ID_CHEN = make_id("19550505")
-ID_CHU = make_id("19720202")
+ID_ZHANG = make_id_for("19650312", digit_only=True)
+ID_LI = make_id_for("19700515", male=False, last="X")
+ID_WANG = make_id_for("19580101", digit_only=True)
+ID_QIAN = make_id_for("19660420", male=False, digit_only=True)
+ID_SUN = make_id_for("19751111", digit_only=True)
+ID_ZHOU = make_id_for("19800808", male=False, digit_only=True)
+ID_WU = make_id_for("19621003", digit_only=True)
+ID_ZHENG = make_id_for("19850606", digit_only=True)
+ID_FENG = make_id_for("19900909", digit_only=True)
+ID_CHEN = make_id_for("19550505", digit_only=True)
+ID_CHU = make_id_for("19720202", digit_only=True)
 # A first-generation number (born 1965-03-12); the register keeps its 18-digit form.
 ID_ZHAO_15 = "320482650312127"
 ID_ZHAO_18 = "32048219650312127" + check_char("32048219650312127")
@@ -481,8 +465,8 @@ def test_corrected_error_workbook_is_accepted(store, village, tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb.active
     # Original row -> {column: corrected text}; columns as in HEADERS (3: ID number, 6: 入党时间).
-    fixes = {7: {3: ID_WANG}, 10: {3: ID_SUN}, 11: {3: ID_ZHOU}, 12: {1: "吴十一"}, 13: {3: make_id("19630303")},
-             14: {6: "2008.01"}, 15: {6: "2012年7月"}, 16: {4: "1955.05"}}
+    fixes = {7: {3: ID_WANG}, 10: {3: ID_SUN}, 11: {3: ID_ZHOU}, 12: {1: "吴十一"},
+             13: {3: make_id_for("19630303", digit_only=True)}, 14: {6: "2008.01"}, 15: {6: "2012年7月"}, 16: {4: "1955.05"}}
     for row in ws.iter_rows(min_row=2):
         for column, value in fixes[row[11].value].items():
             row[column].value = value

@@ -7,7 +7,6 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 
-from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.domain.vocabulary import Education, Gender, MemberCategory, Standing
 from partybuild_desktop.importers.member_fields import (
     MEMBER_FIELDS,
@@ -25,35 +24,17 @@ from partybuild_desktop.importers.roster import (
     read_roster,
     read_sheet_rows,
 )
+from tests.helpers import make_id, make_id_for
 
 THIS_YEAR = dt.date.today().year
 
 
-def make_id(birth: str, sequence: str, region: str = "320482") -> str:
-    first17 = region + birth + sequence
-    return first17 + check_char(first17)
-
-
-def make_id_ending(birth: str, male: bool, last: str | None = None, digit_only: bool = False) -> str:
-    """An ID number for the given birth date and gender (optionally with a given check character)."""
-    for serial in range(100, 1000):
-        if (serial % 2 == 1) != male:
-            continue
-        number = make_id(birth, f"{serial:03d}")
-        if last is not None and number[-1] != last:
-            continue
-        if digit_only and number[-1] == "X":
-            continue
-        return number
-    raise AssertionError("no such number")
-
-
-ID_ZHANG = make_id_ending("19650312", male=True, digit_only=True)
-ID_LI = make_id_ending("19700515", male=False, last="X")
-ID_WANG = make_id_ending("19580101", male=True, digit_only=True)
-ID_QIAN = make_id_ending("19650420", male=True)
-ID_NAMELESS = make_id_ending("19800808", male=True)
-ID_ZHOU = make_id_ending("19450610", male=False)
+ID_ZHANG = make_id_for("19650312", male=True, digit_only=True)
+ID_LI = make_id_for("19700515", male=False, last="X")
+ID_WANG = make_id_for("19580101", male=True, digit_only=True)
+ID_QIAN = make_id_for("19650420", male=True)
+ID_NAMELESS = make_id_for("19800808", male=True)
+ID_ZHOU = make_id_for("19450610", male=False)
 # A first-generation number for someone born 1965-03-12; the 18-digit form is computed by the reader.
 ID_ZHAO_15 = "320482650312127"
 
