@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -50,16 +50,36 @@ MEMBER_ROLE = Qt.UserRole
 # ---------------------------------------------------------------------------------------- small widgets
 
 
-def optional_date(value: dt.date | None, name: str = "") -> QDateEdit:
-    """A date that may be left unfilled (shown as 未填写)."""
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("未填写")
-    edit.setDate(QDate(value) if value else NO_DATE)
-    return edit
+class OptionalDate(QDateEdit):
+    """A date that may be left unfilled (shown as 未填写). Clicking or typing into an unfilled one starts
+    from ``start`` (today), not from the year 1900 the empty value stands for."""
+
+    def __init__(self, value: dt.date | None, name: str = "", start: dt.date | None = None):
+        super().__init__()
+        self.setObjectName(name)
+        self.start = start or dt.date.today()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(NO_DATE)
+        self.setSpecialValueText("未填写")
+        self.setDate(QDate(value) if value else NO_DATE)
+
+    def _begin(self) -> None:
+        if self.date() == NO_DATE:
+            self.setDate(QDate(self.start))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._begin()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.text() and event.text().isprintable():
+            self._begin()
+        super().keyPressEvent(event)
+
+
+def optional_date(value: dt.date | None, name: str = "", start: dt.date | None = None) -> OptionalDate:
+    return OptionalDate(value, name, start)
 
 
 def date_of(edit: QDateEdit) -> dt.date | None:
@@ -122,7 +142,8 @@ class MemberOrName(QComboBox):
 
 
 class MemberChecklist(QWidget):
-    """Several members, ticked in a list that a search box narrows (name or party group)."""
+    """Several members, ticked in a list (name, party group) that a search box narrows; those ticked
+    when it opens come first."""
 
     def __init__(self, choices, checked=(), name: str = ""):
         super().__init__()
@@ -130,16 +151,20 @@ class MemberChecklist(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("筛选：姓名或党小组")
         self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
+        self.list = QTreeWidget()
         self.list.setObjectName(f"{name}List" if name else "")
+        self.list.setHeaderLabels(["姓名", "党小组"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
         labels = _labels(choices)
         checked = set(checked)
-        for c in choices:
-            item = QListWidgetItem(f"{labels[c.id]}　{c.party_group}" if c.party_group else labels[c.id])
-            item.setData(MEMBER_ROLE, c.id)
+        for c in sorted(choices, key=lambda c: c.id not in checked):
+            item = QTreeWidgetItem([labels[c.id], c.party_group or "未编组"])
+            item.setData(0, MEMBER_ROLE, c.id)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if c.id in checked else Qt.Unchecked)
-            self.list.addItem(item)
+            item.setCheckState(0, Qt.Checked if c.id in checked else Qt.Unchecked)
+            self.list.addTopLevelItem(item)
+        self.list.setColumnWidth(0, 160)
         self.count = QLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -147,16 +172,16 @@ class MemberChecklist(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.count)
         self.search.textChanged.connect(self._filter)
-        self.list.itemChanged.connect(lambda _: self._show_count())
+        self.list.itemChanged.connect(lambda *_: self._show_count())
         self._show_count()
 
     def _items(self):
-        return [self.list.item(i) for i in range(self.list.count())]
+        return [self.list.topLevelItem(i) for i in range(self.list.topLevelItemCount())]
 
     def _filter(self, text: str) -> None:
         text = text.strip()
         for item in self._items():
-            item.setHidden(bool(text) and text not in item.text())
+            item.setHidden(bool(text) and text not in item.text(0) and text not in item.text(1))
 
     def _show_count(self) -> None:
         self.count.setText(f"已选 {len(self.checked_ids())} 人")
@@ -164,10 +189,10 @@ class MemberChecklist(QWidget):
     def set_checked(self, member_ids) -> None:
         wanted = set(member_ids)
         for item in self._items():
-            item.setCheckState(Qt.Checked if item.data(MEMBER_ROLE) in wanted else Qt.Unchecked)
+            item.setCheckState(0, Qt.Checked if item.data(0, MEMBER_ROLE) in wanted else Qt.Unchecked)
 
     def checked_ids(self) -> list[int]:
-        return [item.data(MEMBER_ROLE) for item in self._items() if item.checkState() == Qt.Checked]
+        return [item.data(0, MEMBER_ROLE) for item in self._items() if item.checkState(0) == Qt.Checked]
 
 
 def _row(*widgets) -> QHBoxLayout:
@@ -359,7 +384,7 @@ class VillageDialog(EditorDialog):
             self.posts[post] = picker
             posts_form.addRow(f"{post.label}{' *' if post is CommitteePost.SECRETARY else ''}", picker)
         started = details.term.started_on
-        self.term_started = optional_date(started, "termStarted")
+        self.term_started = optional_date(started, "termStarted", self.today)
         self.term_started.setToolTip("本届班子换届选举的日期；任期五年，从这一天算起")
         posts_form.addRow("本届选举日期", self.term_started)
         self.term_line = QLabel(details.term.sentence())
@@ -467,8 +492,8 @@ class PostRecordEditor(EditorDialog):
         for post in CommitteePost:
             self.post.addItem(post.label, post)
         self.person = MemberOrName(_members(context), name="recordPerson")
-        self.started = optional_date(record.started_on if record else None, "recordStarted")
-        self.ended = optional_date(record.ended_on if record else None, "recordEnded")
+        self.started = optional_date(record.started_on if record else None, "recordStarted", self.today)
+        self.ended = optional_date(record.ended_on if record else None, "recordEnded", self.today)
         if record is not None:
             self.post.setCurrentIndex(self.post.findData(record.post))
             self.person.set_choice(PostChoice(record.member_id, record.name))
@@ -760,7 +785,7 @@ class OperatorDialog(EditorDialog):
         form.addRow(note)
         form.addRow("操作员姓名 *", self.name)
         form.addRow(self.buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(480)
 
     def write(self) -> bool:
         name = self.name.text()
