@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partybuild_desktop import APP_NAME, __version__, paths
+from partybuild_desktop.chinese_argparse import ChineseArgumentParser
+from partybuild_desktop.domain.vocabulary import BranchType
 from partybuild_desktop.importers.preview import EXIT_ROWS_REFUSED  # noqa: F401  (light: no spreadsheet code)
 
 log = logging.getLogger(__name__)
@@ -27,12 +29,6 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = EXIT_UNUSABLE):
         super().__init__(message)
         self.code = code
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own messages are English; say what to do in Chinese
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"命令参数有误：{message}\n请运行 partybuild-desktop --help 查看用法。\n")
 
 
 @dataclass(frozen=True)
@@ -55,74 +51,102 @@ IMPORTS = {
 }
 
 
+# init: a village branch is a 党支部, or a 党总支 from 50 members on (a 党委 needs the county's approval).
+INIT_BRANCH_TYPES = (BranchType.GENERAL_BRANCH, BranchType.BRANCH)
+BRANCH_TYPE_DEFAULT = BranchType.BRANCH.label
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="partybuild-desktop", description=f"{APP_NAME}：村党组织党建工作的离线台账。")
-    parser.add_argument("--data-dir", help="数据文件夹（默认为用户数据目录，也可用环境变量 PARTYBUILD_DATA_DIR 指定）")
+    parser.add_argument("--data-dir", metavar="文件夹",
+                        help="数据文件夹（默认为用户数据目录，也可用环境变量 PARTYBUILD_DATA_DIR 指定）")
     parser.add_argument("--exit-when-shown", action="store_true", help="窗口第一次显示后立即退出（用于测量启动时间）")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+    commands = parser.add_subparsers(dest="command")
+
+    init = commands.add_parser("init", help="在新的数据文件中建立本村台账（空村，之后导入花名册或在窗口中填写）")
+    init.add_argument("--township", required=True, metavar="乡镇", help="乡镇名称，例如 白马镇")
+    init.add_argument("--village", required=True, metavar="村名", help="村名，例如 东湖村")
+    init.add_argument("--branch-type", choices=[t.label for t in INIT_BRANCH_TYPES], default=BRANCH_TYPE_DEFAULT,
+                      metavar="党总支|党支部", help=f"村党组织类型（默认 {BRANCH_TYPE_DEFAULT}；党员 50 名以上一般为党总支）")
+    init.add_argument("--branch-name", metavar="全称", help="党组织全称（默认为“中共＋村名＋党组织类型”，例如 中共东湖村党支部）")
+    init.add_argument("--secretary", metavar="姓名", help="党组织书记姓名（可以以后在“设置 → 本村信息”中填写）")
 
     demo = commands.add_parser("demo", help="生成示例村数据")
-    demo.add_argument("--villages", type=int, default=1, help="示例村个数（默认 1）")
-    demo.add_argument("--members", type=int, default=150, help="党员总数（约数，默认 150）")
-    demo.add_argument("--village", help="第一个示例村的村名")
-    demo.add_argument("--seed", type=int, default=1, help="随机种子（不同种子生成不同的村）")
-    demo.add_argument("--entries-per-month", type=float, default=1.5, help="每名党员每月纪实条数（默认 1.5）")
+    demo.add_argument("--villages", type=int, default=1, metavar="个数", help="示例村个数（默认 1）")
+    demo.add_argument("--members", type=int, default=150, metavar="人数", help="党员总数（约数，默认 150）")
+    demo.add_argument("--village", metavar="村名", help="第一个示例村的村名")
+    demo.add_argument("--seed", type=int, default=1, metavar="整数", help="随机种子（不同种子生成不同的村）")
+    demo.add_argument("--entries-per-month", type=float, default=1.5, metavar="条数",
+                      help="每名党员每月纪实条数（默认 1.5）")
 
     commands.add_parser("check", help="检查数据文件的完整性和数据版本")
 
     backup = commands.add_parser("backup", help="备份数据文件")
-    backup.add_argument("--out", required=True, help="备份文件路径")
+    backup.add_argument("--out", required=True, metavar="备份文件", help="备份文件路径")
+
+    alerts = commands.add_parser("alerts", help="列出待办提醒（必访户、代办事项、预备期、备份、季度报表等）")
+    alerts.add_argument("--as-of", type=_iso_date, metavar="日期",
+                        help="按哪一天计算，写成 2026-11-23 这样（默认今天）")
+    alerts.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
     export = commands.add_parser("export", help="导出报表（扩展名决定 xlsx 或 pdf）")
-    export.add_argument("name", nargs="?", help="报表名称，见 export --list")
+    export.add_argument("name", nargs="?", metavar="报表名称", help="报表名称，见 export --list")
     export.add_argument("--list", action="store_true", help="列出可导出的报表")
-    export.add_argument("--out", help="输出文件（.xlsx 或 .pdf）")
-    export.add_argument("--year", type=int, help="年度")
-    export.add_argument("--grid", help="网格名称")
-    export.add_argument("--quarter", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
+    export.add_argument("--out", metavar="文件", help="输出文件（.xlsx 或 .pdf）")
+    export.add_argument("--year", type=int, metavar="年度", help="年度")
+    export.add_argument("--grid", metavar="网格", help="网格名称")
+    export.add_argument("--quarter", metavar="季度", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
 
     for command, kind in IMPORTS.items():
         importing = commands.add_parser(command, help=kind.help)
-        importing.add_argument("file", help=f"{kind.file_word}文件（.xlsx、.xls、.ods、.csv 等）")
+        importing.add_argument("file", metavar=kind.file_word, help=f"{kind.file_word}文件（.xlsx、.xls、.ods、.csv 等）")
         importing.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
         importing.add_argument("--update", action="store_true", help=kind.update_help)
-        importing.add_argument("--report", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
+        importing.add_argument("--report", metavar="问题清单", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
         importing.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
     points = commands.add_parser("points", help="党建先锋榜积分")
-    points_commands = points.add_subparsers(dest="points_command", metavar="COMMAND", required=True,
-                                            parser_class=ChineseArgumentParser)
+    points_commands = points.add_subparsers(dest="points_command", required=True)
     explain = points_commands.add_parser("explain", help="列出一名党员积分的每一项来源")
-    explain.add_argument("--year", type=int, help="年度（默认今年）")
-    explain.add_argument("--member", required=True, help="党员姓名或编号")
-    explain.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), help="只看某季度（默认全年）")
+    explain.add_argument("--year", type=int, metavar="年度", help="年度（默认今年）")
+    explain.add_argument("--member", required=True, metavar="姓名或编号", help="党员姓名或编号")
+    explain.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="1-4", help="只看某季度（默认全年）")
 
     rules = commands.add_parser("rules", help="积分评价办法：导出、导入")
-    rules_commands = rules.add_subparsers(dest="rules_command", metavar="COMMAND", required=True,
-                                          parser_class=ChineseArgumentParser)
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True)
     rules_export = rules_commands.add_parser("export", help="把某年度的积分办法导出为文件（.json）")
-    rules_export.add_argument("file", help="输出文件")
-    rules_export.add_argument("--year", type=int, help="年度（默认今年）")
+    rules_export.add_argument("file", metavar="文件", help="输出文件")
+    rules_export.add_argument("--year", type=int, metavar="年度", help="年度（默认今年）")
     rules_import = rules_commands.add_parser("import", help="从文件导入积分办法，替换某年度的办法")
-    rules_import.add_argument("file", help="积分办法文件（.json）")
-    rules_import.add_argument("--year", type=int, help="导入到哪个年度（默认文件中写明的年度，否则今年）")
+    rules_import.add_argument("file", metavar="文件", help="积分办法文件（.json）")
+    rules_import.add_argument("--year", type=int, metavar="年度", help="导入到哪个年度（默认文件中写明的年度，否则今年）")
 
     returns = commands.add_parser("export-return", help="导出本村季度报表包（报送乡镇，存到 U 盘）")
-    returns.add_argument("--quarter", required=True, help="季度，例如 2026Q3")
-    returns.add_argument("--out", required=True, help="保存报表包的文件夹（通常是 U 盘）")
+    returns.add_argument("--quarter", required=True, metavar="季度", help="季度，例如 2026Q3")
+    returns.add_argument("--out", required=True, metavar="文件夹", help="保存报表包的文件夹（通常是 U 盘）")
     returns.add_argument("--replace", action="store_true", help="已有同一季度的报表包时替换它（原报表包改名保留）")
     returns.add_argument("--zip", action="store_true", help="存成一个 .zip 文件，而不是一个文件夹")
     returns.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
     township = commands.add_parser("consolidate", help="乡镇：汇总各村的季度报表包（--data-dir 为乡镇的数据文件夹）")
-    township.add_argument("--quarter", required=True, help="季度，例如 2026Q3")
-    township.add_argument("--out", required=True, help="保存汇总表（.xlsx 和 .pdf）的文件夹")
+    township.add_argument("--quarter", required=True, metavar="季度", help="季度，例如 2026Q3")
+    township.add_argument("--out", required=True, metavar="文件夹", help="保存汇总表（.xlsx 和 .pdf）的文件夹")
     township.add_argument("--replace", action="store_true",
                           help="某村本季度的报表此前已收到时，用这次的替换（原报表保留为已替换的记录）；不加则不导入这一份")
     township.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
-    township.add_argument("packages", nargs="+", metavar="PACKAGE", help="报表包（文件夹或 .zip），可以有多个")
+    township.add_argument("packages", nargs="+", metavar="报表包", help="报表包（文件夹或 .zip），可以有多个")
     return parser
+
+
+def _iso_date(text: str):
+    """``--as-of 2026-11-23``."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”的写法不对，请写成 2026-11-23 这样（年-月-日）") from None
 
 
 def _open_store(args):
@@ -142,24 +166,72 @@ def _current_village(store):
     with store.session() as session:
         village = current_village(session)
     if village is None:
-        raise CliError("数据文件中还没有村。请先运行程序完成首次设置，或运行 demo 命令生成示例数据。")
+        raise CliError("数据文件中还没有村。请先运行 init 命令（或打开程序完成首次设置）建立本村台账，"
+                       "或运行 demo 命令生成示例数据。")
     return village
+
+
+def _audit(session, action: str) -> None:
+    """The audit row of a command's change, in the command's own transaction."""
+    from partybuild_desktop.services import audit
+    from partybuild_desktop.services.changes import Change
+
+    audit.record(session, action, Change.VILLAGE | Change.SETTINGS, source="cli")
+
+
+def cmd_init(args) -> int:
+    """init: an empty village in a new data file; exit 2 when the file already holds a village."""
+    from partybuild_desktop.domain.errors import Refusal
+    from partybuild_desktop.services.village import (VILLAGE_MODE, create_village, list_villages, program_mode,
+                                                     set_program_mode)
+
+    branch_type = next(t for t in INIT_BRANCH_TYPES if t.label == args.branch_type)
+    store = _open_store(args)
+    try:
+        with store.session() as session:
+            existing = list_villages(session)
+            if existing:
+                names = "、".join(v.title for v in existing)
+                raise CliError(f"数据文件“{store.path}”中已经有村（{names}），没有作任何改动。init 只用于新的数据文件："
+                               "如要另建一个村的台账，请用 --data-dir 指定另一个文件夹。")
+            if program_mode(session) != VILLAGE_MODE:
+                raise CliError(f"数据文件“{store.path}”用于乡镇汇总，不能在其中建立村台账，没有作任何改动。"
+                               "请用 --data-dir 指定另一个文件夹。")
+            village = create_village(session, args.township, args.village, branch_type,
+                                     secretary_name=args.secretary, branch_name=args.branch_name)
+            set_program_mode(session, VILLAGE_MODE)
+            _audit(session, "建立本村台账（命令行）")
+    except Refusal as error:
+        raise CliError(f"{error}没有作任何改动。") from error
+    secretary = village.secretary_name or "未填写（以后在程序的“设置 → 本村信息”中填写，报表落款要用）"
+    print(f"已建立本村台账：{village.title}，{village.branch_name}，书记：{secretary}。\n数据文件：{store.path}\n"
+          "下一步：用 import-members 导入党员花名册、import-households 导入农户名单，"
+          "或打开程序设置党小组、网格。")
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:
     from partybuild_desktop.services.demo import generate
+    from partybuild_desktop.services.village import current_village, list_villages
 
     if args.villages < 1 or args.members < 1:
         raise CliError("村数和党员数都必须大于 0。")
     store = _open_store(args)
     try:
         with store.session() as session:
+            before = list_villages(session)
             summary = generate(session, villages=args.villages, members=args.members, first_village=args.village,
                                seed=args.seed, entries_per_month=args.entries_per_month)
+            _audit(session, f"生成示例村（命令行）：{'、'.join(summary.villages)}")
+            current = current_village(session)
     except ValueError as error:
         raise CliError(str(error)) from error
     print(f"已生成示例村 {len(summary.villages)} 个（{'、'.join(summary.villages)}）：党员 {summary.members} 名，"
           f"农户 {summary.households} 户，纪实 {summary.record_entries} 条。数据文件：{store.path}")
+    if before:
+        print(f"注意：数据文件中原来已有 {len(before)} 个村（{'、'.join(v.title for v in before)}），"
+              f"这次是另外添加的，现在共有 {len(before) + len(summary.villages)} 个村。"
+              f"当前村仍是{current.title}：窗口和命令行显示、导出的都是当前村。")
     return EXIT_OK
 
 
@@ -235,17 +307,22 @@ def _export_options(args):
     return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter)
 
 
+def _json(data) -> str:
+    """One JSON object as the clerk reads it: Chinese as Chinese (stdout is UTF-8, see ``main``)."""
+    import json
+
+    return json.dumps(data, ensure_ascii=False)
+
+
 def _printing_json_on_error(command):
     """With --json, stdout still carries one JSON object when the command fails."""
 
     def run(args) -> int:
-        import json
-
         try:
             return command(args)
         except Exception as error:
             if args.json:
-                print(json.dumps({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
+                print(_json({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
             raise
 
     run.__doc__ = command.__doc__
@@ -253,10 +330,35 @@ def _printing_json_on_error(command):
 
 
 @_printing_json_on_error
+def cmd_alerts(args) -> int:
+    """alerts: the 待办提醒 of the current village on ``--as-of`` (default today); exit 0."""
+    import datetime as dt
+
+    from partybuild_desktop.domain.dates import format_cn
+    from partybuild_desktop.services.alerts import SERIOUS, collect
+
+    as_of = args.as_of or dt.date.today()
+    store = _open_store(args)
+    village = _current_village(store)
+    with store.session() as session:
+        found = collect(session, village.id, as_of)
+    if args.json:
+        print(_json({"as_of": as_of.isoformat(), "alerts": [alert.to_json() for alert in found]}))
+        return EXIT_OK
+    if not found:
+        print(f"{village.title}截至{format_cn(as_of)}没有待办提醒。")
+        return EXIT_OK
+    print(f"{village.title}待办提醒（截至{format_cn(as_of)}），共 {len(found)} 项：")
+    for alert in found:
+        level = "【紧急】" if alert.level == SERIOUS else "【提醒】"
+        due = f"（期限 {alert.due:%Y-%m-%d}）" if alert.due else ""
+        print(f"{level}{alert.message}{due}")
+    return EXIT_OK
+
+
+@_printing_json_on_error
 def cmd_export_return(args) -> int:
     """export-return: exit 0 when the package is written and verified, 2 otherwise."""
-    import json
-
     from partybuild_desktop.services.returns import ReturnError, ReturnExists, export_return
 
     quarter = _quarter(args.quarter)
@@ -270,7 +372,7 @@ def cmd_export_return(args) -> int:
     except ReturnError as error:
         raise CliError(str(error)) from error
     if args.json:
-        print(json.dumps({"package": str(result.path), "files": sorted(result.sha256), "sha256": result.sha256,
+        print(_json({"package": str(result.path), "files": sorted(result.sha256), "sha256": result.sha256,
                           "replaced": str(result.replaced) if result.replaced else None, "warnings": result.warnings}))
     else:
         for warning in result.warnings:
@@ -286,8 +388,6 @@ EXIT_PACKAGES_REFUSED = 3  # consolidate: some packages were refused (the others
 def cmd_consolidate(args) -> int:
     """consolidate: exit 0 when every package was accepted, 3 when some were refused, 2 when none could
     be read at all. A village already received this quarter is replaced only with --replace."""
-    import json
-
     from partybuild_desktop.services.consolidation import ConsolidationError, consolidate
     from partybuild_desktop.services.returns import UNREADABLE_PACKAGE
 
@@ -299,7 +399,7 @@ def cmd_consolidate(args) -> int:
     except ConsolidationError as error:
         raise CliError(str(error)) from error
     if args.json:
-        print(json.dumps(result.to_json()))
+        print(_json(result.to_json()))
     else:
         for outcome in result.packages:
             state = "已导入" if outcome.status == "accepted" else "未导入"
@@ -327,7 +427,6 @@ cmd_import_members = cmd_import_households = cmd_import
 
 def _import_rows(args, kind: ImportCommand) -> int:
     import importlib
-    import json
 
     from partybuild_desktop.importers.roster import RosterUnreadable
 
@@ -357,7 +456,7 @@ def _import_rows(args, kind: ImportCommand) -> int:
 
     result = preview.result_object(outcome)
     if args.json:
-        print(json.dumps(result))
+        print(_json(result))
     else:
         imported, updated, unit = result["imported"], result["updated"], kind.unit
         if args.dry_run:
@@ -463,13 +562,13 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
+COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
             "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points, "rules": cmd_rules,
             "export-return": cmd_export_return, "consolidate": cmd_consolidate}
 
 
 # Commands that only read; every other one takes the data file's lock first, as the window does.
-READ_ONLY_COMMANDS = {"check", "backup", "export", "points"}
+READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
 
 
 def _data_file_lock(args):
@@ -481,7 +580,17 @@ def _data_file_lock(args):
         raise CliError(str(error)) from error
 
 
+def _utf8_output() -> None:
+    """Write stdout and stderr as UTF-8 whatever the locale (a Windows console or pipe in GBK, a
+    Latin-1 terminal): scripts read the JSON and the messages as UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_output()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from partybuild_desktop.app import run

@@ -66,3 +66,44 @@ def overview(session: Session, village_id: int, today: dt.date | None = None) ->
         record_entries_this_year=entries,
         warnings=warnings,
     )
+
+
+# ---------------------------------------------------------------------------------------- set-up steps
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """One thing a new village sets up, with how many it has and the screen where it is done."""
+
+    key: str  # party_groups, grids, members, households
+    title: str
+    count: int
+    target: str  # the screen the window opens (see services.alerts for the keys)
+    hint: str  # what to do there
+
+    @property
+    def done(self) -> bool:
+        return self.count > 0
+
+
+def setup_steps(session: Session, village_id: int) -> list[SetupStep]:
+    """What a village sets up first, in the order a clerk does it: 党小组, 网格, 党员, 农户."""
+
+    def count(model) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(model.village_id == village_id))
+
+    return [
+        SetupStep("party_groups", "党小组", count(PartyGroup), "settings/party_groups",
+                  "按村民小组建立党小组，写明组长和联系的网格党支部"),
+        SetupStep("grids", "网格", count(Grid), "grids", "建立村级、组级、户级网格，写明网格长和网格员"),
+        SetupStep("members", "党员", session.scalar(select(func.count()).select_from(Member).where(
+            Member.village_id == village_id, Member.archived.is_(False))), "members",
+                  "从 Excel/WPS 花名册导入党员，或逐个新增"),
+        SetupStep("households", "农户", count(Household), "grids/households",
+                  "导入农户名单（户主、村民小组、必访对象），或逐户新增"),
+    ]
+
+
+def needs_setup(steps: list[SetupStep]) -> bool:
+    """Whether 概况 shows the set-up list: something on it is still missing."""
+    return not all(step.done for step in steps)

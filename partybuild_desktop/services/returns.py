@@ -378,8 +378,29 @@ def export_return(store: Store, village_id: int | None, quarter: Quarter | str, 
         _remove(partial)
         log.exception("writing package %s failed", name)
         raise ReturnError(f"导出报表包失败：{_reason(error)}。{NOT_SAFE}") from error
+    record_exported(store, village.id, quarter)
     report(total, total, "导出成功。")
     return ReturnResult(final, name, quarter, village, contents.key, files, hashes, replaced, warnings)
+
+
+EXPORTED_SETTING = "return_exported_{village_id}"  # the quarters written, "2026Q2,2026Q3"
+
+
+def exported_quarters(session: Session, village_id: int) -> set[str]:
+    """The quarters (``2026Q3``) whose return this village has written (the 待办提醒 stop asking for them)."""
+    value = get_setting(session, EXPORTED_SETTING.format(village_id=village_id)) or ""
+    return {label for label in value.split(",") if label}
+
+
+def record_exported(store: Store, village_id: int, quarter: Quarter) -> None:
+    """Remember that ``quarter``'s return was written, in its own short transaction. The package is
+    already in place: a failure here only leaves the reminder up, so it is logged, not raised."""
+    try:
+        with store.session() as session:
+            done = exported_quarters(session, village_id) | {quarter.label}
+            set_setting(session, EXPORTED_SETTING.format(village_id=village_id), ",".join(sorted(done)))
+    except Exception:
+        log.exception("could not record that the return for %s was exported", quarter.label)
 
 
 def _reason(error: BaseException) -> str:

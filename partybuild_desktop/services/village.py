@@ -60,14 +60,18 @@ def create_village(
     township: str,
     name: str,
     branch_type: BranchType,
-    secretary_name: str,
+    secretary_name: str | None,
     branch_name: str | None = None,
 ) -> VillageInfo:
-    """Add a village; the first one becomes the current village."""
-    township, name, secretary_name = township.strip(), name.strip(), secretary_name.strip()
-    problems = [label for label, value in (("乡镇", township), ("村名", name), ("书记姓名", secretary_name)) if not value]
+    """Add a village; the first one becomes the current village. ``secretary_name`` None: the secretary
+    is not named yet (``init`` without ``--secretary``), to be filled in under 设置 → 本村信息; a blank
+    name typed into a form is refused."""
+    named = secretary_name is not None
+    township, name, secretary_name = township.strip(), name.strip(), (secretary_name or "").strip()
+    checks = (("乡镇", township), ("村名", name)) + ((("书记姓名", secretary_name),) if named else ())
+    problems = [label for label, value in checks if not value]
     if problems:
-        raise ValueError("请填写：" + "、".join(problems))
+        raise Refusal("请填写：" + "、".join(problems) + "。")
     village = Village(
         township=township,
         name=name,
@@ -81,8 +85,9 @@ def create_village(
     term = CommitteeTerm(village_id=village.id)
     session.add(term)
     session.flush()
-    session.add(CommitteePostHolder(village_id=village.id, term_id=term.id, post=CommitteePost.SECRETARY,
-                                    name=secretary_name))
+    if secretary_name:
+        session.add(CommitteePostHolder(village_id=village.id, term_id=term.id, post=CommitteePost.SECRETARY,
+                                        name=secretary_name))
     if get_setting(session, CURRENT_VILLAGE) is None:
         set_setting(session, CURRENT_VILLAGE, str(village.id))
     return _info(village)

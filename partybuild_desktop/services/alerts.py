@@ -1,0 +1,232 @@
+"""待办提醒 (alerts): what the clerk should do next, gathered from every module, for 概况 and ``alerts``.
+
+Each module contributes dated items through one function registered here: a *contributor*
+``(session, village_id, as_of) -> list[Alert]``. An alert has a kind (a fixed English word, what
+scripts match on), a level (``notice`` or ``serious``), whom it concerns (a member's name, or None),
+when it is or was due (or None), what to do (Chinese), and the screen the window opens on a click.
+
+Adding a kind is one function in this module::
+
+    @contributor
+    def committee_term_ended(session, village_id, as_of):
+        state = ...  # ask the module's own service
+        if not state.ended:
+            return []
+        return [Alert("committee_term_ended", SERIOUS, None, state.ends_on,
+                      "本届村党组织班子任期已满五年，请向镇党委报告并筹备换届选举。", "settings/village")]
+
+Keep the message a whole sentence that says what to do and where; keep the rule itself in the
+module's service (or ``domain/``), so the contributor only turns its answer into alerts. ``collect``
+runs every contributor and sorts: serious first, then by due date (undated last).
+
+Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
+``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partybuild_desktop.domain.dates import format_cn
+from partybuild_desktop.domain.probation import DUE_NOTICE_DAYS, probation_end
+from partybuild_desktop.domain.statistics import Quarter
+from partybuild_desktop.domain.vocabulary import MemberEventKind, Standing
+from partybuild_desktop.services.village import LAST_BACKUP, get_setting
+from partybuild_desktop.store.models import Member, MemberEvent, Village
+
+NOTICE, SERIOUS = "notice", "serious"
+LEVELS = (NOTICE, SERIOUS)
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    level: str  # NOTICE or SERIOUS
+    member: str | None  # whom it concerns
+    due: dt.date | None
+    message: str  # what to do, in Chinese
+    target: str  # the screen the window opens for it
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise ValueError(f"unknown alert level {self.level!r}")
+
+    def to_json(self) -> dict:
+        """The object ``alerts --json`` prints for it."""
+        return {"kind": self.kind, "level": self.level, "member": self.member,
+                "due": self.due.isoformat() if self.due else None, "message": self.message}
+
+
+Contributor = Callable[[Session, int, dt.date], list[Alert]]
+CONTRIBUTORS: list[Contributor] = []
+
+
+def contributor(function: Contributor) -> Contributor:
+    """Register ``function`` as a source of alerts (see the module's notes)."""
+    CONTRIBUTORS.append(function)
+    return function
+
+
+def sort_key(alert: Alert) -> tuple:
+    return (alert.level != SERIOUS, alert.due is None, alert.due or dt.date.max, alert.kind, alert.member or "",
+            alert.message)
+
+
+def collect(session: Session, village_id: int, as_of: dt.date | None = None) -> list[Alert]:
+    """Every contributor's alerts for the village on ``as_of`` (default today), serious first, then by due date."""
+    as_of = as_of or dt.date.today()
+    found = [alert for source in CONTRIBUTORS for alert in source(session, village_id, as_of)]
+    return sorted(found, key=sort_key)
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    listed = "、".join(names[:shown])
+    return f"{listed}等 {len(names)} 户" if len(names) > shown else listed
+
+
+# ---------------------------------------------------------------------------------------- grids
+
+
+@contributor
+def must_visit_overdue(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """Must-visit households not visited within the interval (设置 must_visit_days), one alert per liaison
+    member. Serious once a household has waited twice the interval; a household with no visit recorded
+    at all is a notice (often its visits have not been entered since the households were imported)."""
+    from partybuild_desktop.services.visits import must_visit_days, overdue_must_visits
+
+    days = must_visit_days(session)
+    by_liaison: dict[str | None, list] = defaultdict(list)
+    for row in overdue_must_visits(session, village_id, today=as_of, days=days):
+        by_liaison[row.liaison_member or None].append(row)
+    alerts = []
+    for liaison, rows in by_liaison.items():
+        dues = [row.last_visit + dt.timedelta(days=days) for row in rows if row.last_visit is not None]
+        never = sum(1 for row in rows if row.last_visit is None)
+        serious = any(row.days_since is not None and row.days_since > 2 * days for row in rows)
+        who = f"{liaison}联系的" if liaison else "没有联系党员的"
+        text = f"{who} {len(rows)} 户必访户超过 {days} 天没有走访：{_names([row.head_name for row in rows])}"
+        if never:
+            text += f"（其中 {never} 户还没有走访记录）" if never < len(rows) else "（都还没有走访记录）"
+        text += "。请安排上门走访，并在民情日记中登记。" if liaison else "。请为这些农户指定联系党员并安排走访。"
+        alerts.append(Alert("must_visit_overdue", SERIOUS if serious else NOTICE, liaison,
+                            min(dues) if dues else None, text, "grids/visits"))
+    return alerts
+
+
+@contributor
+def proxy_overdue(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """Proxy services open past their time (a promise to a villager not kept): serious."""
+    from partybuild_desktop.services.proxy_services import overdue_proxies
+
+    alerts = []
+    for overdue in overdue_proxies(session, village_id, today=as_of):
+        item = overdue.item
+        if item.received_date > as_of:
+            continue
+        handler = f"，代办人{item.handler}" if item.handler else ""
+        alerts.append(Alert(
+            "proxy_overdue", SERIOUS, item.handler or None, overdue.due,
+            f"代办事项“{item.matter}”（申办人{item.applicant}{handler}）{overdue.reason}，已逾期 {overdue.days_overdue} 天。"
+            "请督促办结，办结后登记办结日期。", "grids/proxies"))
+    return alerts
+
+
+# ---------------------------------------------------------------------------------------- members
+
+
+@contributor
+def probation(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """预备党员 whose year of probation (with any extension) ends within 30 days (``probation_due``, a
+    notice) or has ended while they are still 预备 (``probation_overdue``, serious)."""
+    members = session.execute(
+        select(Member.id, Member.name, Member.joined_date)
+        .where(Member.village_id == village_id, Member.standing == Standing.PROBATIONARY,
+               Member.archived.is_(False), Member.joined_date.is_not(None), Member.joined_date <= as_of)
+        .order_by(Member.joined_date, Member.id)
+    ).all()
+    extensions: dict[int, list[str | None]] = defaultdict(list)
+    for member_id, note in session.execute(
+            select(MemberEvent.member_id, MemberEvent.note)
+            .join(Member, Member.id == MemberEvent.member_id)
+            .where(Member.village_id == village_id, MemberEvent.kind == MemberEventKind.PROBATION_EXTENDED,
+                   MemberEvent.date <= as_of)
+            .order_by(MemberEvent.date, MemberEvent.id)):
+        extensions[member_id].append(note)
+    alerts = []
+    for member_id, name, joined in members:
+        end = probation_end(joined, extensions.get(member_id, ()))
+        left = end.days_left(as_of)
+        kind = "延长的预备期" if end.extended else "预备期"
+        assumed = "（延长预备期的期限没有写明，按最短 6 个月计算，请在状态变动的说明中写明）" if end.assumed else ""
+        if left < 0:
+            alerts.append(Alert(
+                "probation_overdue", SERIOUS, name, end.date,
+                f"{name}的{kind}已于{format_cn(end.date)}期满{assumed}，仍登记为预备党员。请及时召开支部大会讨论转正"
+                "（或延长预备期），并在党员的“状态变动”中登记。", "members"))
+        elif left <= DUE_NOTICE_DAYS:
+            alerts.append(Alert(
+                "probation_due", NOTICE, name, end.date,
+                f"{name}的{kind}将于{format_cn(end.date)}期满{assumed}（还有 {left} 天）。请提醒本人提交转正申请，"
+                "并准备支部大会讨论转正。", "members"))
+    return alerts
+
+
+# ---------------------------------------------------------------------------------------- the data file
+
+
+BACKUP_DAYS = 7  # a backup at least once a week
+BACKUP_SERIOUS_DAYS = 30
+
+
+def _first_use(session: Session) -> dt.date | None:
+    """When the first village of this file was set up."""
+    created = session.scalar(select(Village.created_at).order_by(Village.created_at).limit(1))
+    return created.date() if created else None
+
+
+@contributor
+def backup_old(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """No backup (文件 → 备份到…) for 7 days, or none since the file was set up 7 days ago; serious after 30."""
+    value = get_setting(session, LAST_BACKUP)
+    last = dt.datetime.fromisoformat(value).date() if value else None
+    since = last or _first_use(session)
+    if since is None or (as_of - since).days <= BACKUP_DAYS:
+        return []
+    waited = (as_of - since).days
+    level = SERIOUS if waited > BACKUP_SERIOUS_DAYS else NOTICE
+    if last is None:
+        text = (f"台账建立已 {waited} 天，还没有备份过。请用“文件 → 备份到…”备份到 U 盘或另一台电脑，"
+                "之后每周至少备份一次。")
+    else:
+        text = f"已有 {waited} 天没有备份（上次备份：{format_cn(last)}）。请用“文件 → 备份到…”备份到 U 盘或另一台电脑。"
+    return [Alert("backup_old", level, None, since + dt.timedelta(days=BACKUP_DAYS), text, "settings/backup")]
+
+
+# ---------------------------------------------------------------------------------------- returns
+
+
+RETURN_SERIOUS_DAYS = 30  # a month after the quarter's end the return is late
+
+
+@contributor
+def return_not_exported(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """Last quarter's return not yet written (文件 → 导出季度报表) now that the quarter has ended; serious a
+    month after its end. A village set up after that quarter ended is not asked for it."""
+    from partybuild_desktop.services.returns import exported_quarters
+
+    quarter = Quarter.of(as_of).previous()
+    created = session.scalar(select(Village.created_at).where(Village.id == village_id))
+    if created is not None and created.date() > quarter.end:
+        return []
+    if quarter.label in exported_quarters(session, village_id):
+        return []
+    late = (as_of - quarter.end).days > RETURN_SERIOUS_DAYS
+    return [Alert("return_not_exported", SERIOUS if late else NOTICE, None, quarter.end,
+                  f"{quarter.title}的季度报表包还没有导出。请用“文件 → 导出季度报表（U 盘）…”导出，报送镇组织办。",
+                  "return")]
