@@ -10,12 +10,21 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
-from sqlalchemy import exists, func, insert, or_, select
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain import id_number, membership
 from partybuild_desktop.domain.dates import format_cn
+from partybuild_desktop.domain.membership import (  # noqa: F401  (DEPARTURES, STATUS_CHANGES: for the callers)
+    DEPARTURES,
+    STATUS_CHANGES,
+    HistoryEdit,
+    MembershipError,
+    MemberState,
+    StatusEvent,
+)
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.pinyin import search_keys
 from partybuild_desktop.domain.text import clean_name
@@ -24,7 +33,6 @@ from partybuild_desktop.domain.vocabulary import (
     Gender,
     MemberCategory,
     MemberEventKind,
-    MembershipState,
     MemberStatus,
     RecordEntryType,
     Standing,
@@ -39,7 +47,11 @@ from partybuild_desktop.store.models import (
     Member,
     MemberEvent,
     PartyGroup,
+    PointAward,
+    PointYearMember,
+    ProxyService,
     RecordEntry,
+    Visit,
 )
 
 
@@ -359,88 +371,167 @@ def management_mode_label(category: MemberCategory) -> str:
 
 # ---------------------------------------------------------------------------------------- status history
 
-
-@dataclass(frozen=True)
-class EventRow:
-    id: int
-    date: dt.date
-    kind: MemberEventKind
-    note: str | None
+EventRow = StatusEvent  # one line of the status history, as the editor shows it
 
 
-def member_events(session: Session, member_id: int) -> list[EventRow]:
-    return [EventRow(e.id, e.date, e.kind, e.note) for e in session.scalars(
+def member_events(session: Session, member_id: int) -> list[StatusEvent]:
+    return [StatusEvent(e.kind, e.date, e.note, e.id) for e in session.scalars(
         select(MemberEvent).where(MemberEvent.member_id == member_id).order_by(MemberEvent.date, MemberEvent.id))]
 
 
-# What each status change does to the member; archiving kinds also need a reason.
-DEPARTURES = (MemberEventKind.TRANSFERRED_OUT, MemberEventKind.DIED, MemberEventKind.ARCHIVED)
-STATUS_CHANGES = (
-    MemberEventKind.CONFIRMED, MemberEventKind.PROBATION_EXTENDED, MemberEventKind.SUSPENDED,
-    MemberEventKind.RESTORED, MemberEventKind.LOST_CONTACT, MemberEventKind.CONTACT_RESTORED,
-    *DEPARTURES,
-)
+def member_state(member: Member) -> MemberState:
+    """What the card says about the member's status (the part that status changes set)."""
+    return MemberState(standing=member.standing, confirmed_date=member.confirmed_date,
+                       membership_state=member.membership_state, lost_contact=bool(member.lost_contact),
+                       lost_contact_date=member.lost_contact_date, archived=bool(member.archived),
+                       departure=member.departure, archive_reason=member.archive_reason)
+
+
+@dataclass(frozen=True)
+class MemberStatusView:
+    """What the editor needs for the status page: the card's state, the stored history, the state now."""
+
+    card: MemberState
+    history: tuple[StatusEvent, ...]
+    state: MemberState
+
+
+def load_status(session: Session, member_id: int) -> MemberStatusView:
+    member = _member(session, member_id)
+    card, history = member_state(member), tuple(member_events(session, member_id))
+    return MemberStatusView(card, history, membership.current_state(card, history))
+
+
+def _apply_history_edit(session: Session, member: Member, edit: HistoryEdit, today: dt.date) -> None:
+    """Write an edit of the member's status history and the state the history then gives."""
+    history = member_events(session, member.id)
+    try:
+        state = membership.state_after_edit(member_state(member), history, edit, today)
+    except MembershipError as error:
+        raise MemberError(f"“{member.name}”：{error}") from None
+    rows = {row.id: row for row in session.scalars(select(MemberEvent).where(MemberEvent.member_id == member.id))}
+    for event_id in edit.removed:
+        session.delete(rows[event_id])
+    for event in edit.corrected:
+        row = rows[event.id]
+        row.kind, row.date, row.note = event.kind, event.date, (event.note or "").strip() or None
+    for event in edit.added:
+        session.add(MemberEvent(member_id=member.id, date=event.date, kind=event.kind,
+                                note=(event.note or "").strip() or None))
+    member.standing, member.confirmed_date = state.standing, state.confirmed_date
+    member.membership_state = state.membership_state
+    member.lost_contact, member.lost_contact_date = state.lost_contact, state.lost_contact_date
+    member.archived, member.departure, member.archive_reason = state.archived, state.departure, state.archive_reason
+    if state.archived:
+        member.is_hub_household = False  # a member who has left is nobody's hub household
+    session.flush()
 
 
 def change_status(session: Session, member_id: int, kind: MemberEventKind, date: dt.date, note: str | None = None,
                   today: dt.date | None = None) -> None:
-    """Record a dated status change and apply it. Nobody leaves silently: departures need a reason."""
-    today = today or dt.date.today()
+    """Record one dated status change and apply it. Nobody leaves silently: departures need a reason."""
     member = _member(session, member_id)
-    note = (note or "").strip() or None
-    if date > today:
-        raise MemberError(f"变动日期 {format_cn(date)} 晚于今天，请核对。")
-    if member.archived and kind is not MemberEventKind.TRANSFERRED_IN:
-        raise MemberError(f"“{member.name}”已归档（{member.archive_reason or member.departure.label}），不能再变动状态。")
-    if kind in DEPARTURES and not note:
-        raise MemberError(f"{kind.label}需要写明原因或去向（例如转往的党组织）。")
-    if kind is MemberEventKind.CONFIRMED:
-        if member.standing is not Standing.PROBATIONARY:
-            raise MemberError(f"“{member.name}”已是正式党员。")
-        member.standing, member.confirmed_date = Standing.FULL, date
-    elif kind is MemberEventKind.PROBATION_EXTENDED:
-        if member.standing is not Standing.PROBATIONARY:
-            raise MemberError("只有预备党员才能延长预备期。")
-    elif kind is MemberEventKind.SUSPENDED:
-        member.membership_state = MembershipState.SUSPENDED
-    elif kind is MemberEventKind.RESTORED:
-        member.membership_state = MembershipState.NORMAL
-    elif kind is MemberEventKind.LOST_CONTACT:
-        member.lost_contact, member.lost_contact_date = True, date
-    elif kind is MemberEventKind.CONTACT_RESTORED:
-        member.lost_contact, member.lost_contact_date = False, None
-    elif kind in DEPARTURES:
-        member.archived, member.departure, member.archive_reason = True, kind, note
-        member.is_hub_household = False
-    else:
-        raise MemberError(f"“{kind.label}”不是可以在这里登记的状态变动。")
-    session.add(MemberEvent(member_id=member.id, date=date, kind=kind, note=note))
+    _apply_history_edit(session, member, HistoryEdit(added=(StatusEvent(kind, date, note),)), today or dt.date.today())
+
+
+def save_member_edit(session: Session, village_id: int, form: MemberForm, member_id: int | None = None,
+                     history: HistoryEdit = HistoryEdit(), today: dt.date | None = None) -> int:
+    """The editor's OK: the form and the status changes made with it, in one transaction and in this
+    order, so that what a status change sets (转正, a hub household who died) is never overwritten by
+    the form's older values. Returns the member's id."""
+    today = today or dt.date.today()
+    if member_id is None and history:
+        raise MemberError("新党员请先保存，再登记状态变动。")
+    saved = save_members(session, village_id, [(form, member_id)], today)[0]
+    if history:
+        _apply_history_edit(session, _member(session, saved), history, today)
+    return saved
+
+
+# ---------------------------------------------------------------------------------------- deleting a member
 
 
 def references(session: Session, member_id: int) -> list[str]:
-    """What still refers to the member (a mistaken entry can be removed only when this is empty)."""
+    """What still refers to the member, each said as the clerk would find it. A member entered by mistake
+    can be deleted only when this is empty; the status history and photo go with the member."""
+    def names(query) -> str:
+        found = [name for name in session.scalars(query.limit(4)) if name]
+        return f"（{'、'.join(found[:3])}{'等' if len(found) > 3 else ''}）" if found else ""
+
+    def count(model, *where) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
     found = []
-    checks = (
-        ("纪实记录", exists().where(RecordEntry.member_id == member_id)),
-        ("联系的农户", exists().where(Household.liaison_member_id == member_id)),
-        ("所属中心户的党员", exists().where(Member.hub_id == member_id)),
-        ("党小组组长或联系人", exists().where(or_(PartyGroup.leader_id == member_id, PartyGroup.branch_contact_id == member_id))),
-        ("网格党支部书记或联系人", exists().where(or_(GridBranch.secretary_id == member_id, GridBranch.committee_contact_id == member_id))),
-        ("网格长或网格员", exists().where(GridStaff.member_id == member_id)),
-    )
-    for label, clause in checks:
-        if session.scalar(select(clause)):
-            found.append(label)
+    entries = count(RecordEntry, RecordEntry.member_id == member_id)
+    if entries:
+        found.append(f"纪实记录 {entries} 条")
+    households = count(Household, Household.liaison_member_id == member_id)
+    if households:
+        found.append(f"联系农户 {households} 户")
+    attached = count(Member, Member.hub_id == member_id)
+    if attached:
+        found.append(f"作为中心户联系党员 {attached} 名")
+    groups = or_(PartyGroup.leader_id == member_id, PartyGroup.branch_contact_id == member_id)
+    if count(PartyGroup, groups):
+        found.append("担任党小组组长或联系人" + names(select(PartyGroup.name).where(groups)))
+    branches = or_(GridBranch.secretary_id == member_id, GridBranch.committee_contact_id == member_id)
+    if count(GridBranch, branches):
+        found.append("担任网格党支部书记或联系人" + names(select(GridBranch.name).where(branches)))
+    staff = count(GridStaff, GridStaff.member_id == member_id)
+    if staff:
+        found.append("担任网格长或网格员" + names(
+            select(Grid.name).join(GridStaff, GridStaff.grid_id == Grid.id).where(GridStaff.member_id == member_id)))
+    visits = count(Visit, Visit.member_id == member_id)
+    if visits:
+        found.append(f"民情日记走访 {visits} 次")
+    proxies = count(ProxyService, ProxyService.handler_id == member_id)
+    if proxies:
+        found.append(f"代办事项 {proxies} 件")
+    awards = count(PointAward, PointAward.member_id == member_id)
+    if awards:
+        found.append(f"加分/减分 {awards} 条")
+    boards = count(PointYearMember, PointYearMember.member_id == member_id)
+    if boards:
+        found.append("已结账年度的先锋榜名单")
     return found
 
 
-def delete_member(session: Session, member_id: int) -> None:
-    """Remove a member entered by mistake; refused while anything refers to them (archive instead)."""
+def delete_member(session: Session, member_id: int) -> str:
+    """Remove a member entered by mistake, with their status history; refused while anything refers to
+    them (a member who leaves is archived instead). Returns the name deleted."""
     member = _member(session, member_id)
     used = references(session, member_id)
     if used:
-        raise MemberError(f"“{member.name}”已有{'、'.join(used)}，不能删除。党员离开请用“状态变动”归档并写明原因。")
+        raise MemberError(f"“{member.name}”不能删除：已有{'、'.join(used)}。"
+                          "确是录错的，请先删除或改掉这些记录；党员离开请用“状态变动”转出、去世或归档，并写明原因。")
+    name = member.name
     session.delete(member)
+    try:
+        session.flush()
+    except IntegrityError:  # a record of a kind the list above does not know yet
+        raise MemberError(f"“{name}”仍被其他记录引用，不能删除。党员离开请用“状态变动”归档并写明原因。") from None
+    return name
+
+
+@dataclass(frozen=True)
+class MemberMatch:
+    id: int
+    name: str
+    id_number: str | None
+    archived: bool
+
+
+def find_by_name_or_id_number(session: Session, village_id: int, text: str) -> list[MemberMatch]:
+    """Members of the village with this 身份证号 (18 characters, either case of X) or exactly this name."""
+    wanted = clean_name(text or "")
+    if not wanted:
+        return []
+    number = wanted.upper()
+    query = select(Member.id, Member.name, Member.id_number, Member.archived).where(Member.village_id == village_id)
+    rows = session.execute(query.where(Member.id_number == number)).all() if len(number) == 18 else []
+    if not rows:
+        rows = session.execute(query.where(Member.name == wanted).order_by(Member.archived, Member.id)).all()
+    return [MemberMatch(i, n, num, bool(a)) for i, n, num, a in rows]
 
 
 # ---------------------------------------------------------------------------------------- the record book
@@ -478,7 +569,8 @@ def list_entries(session: Session, village_id: int, member_id: int | None = None
     return [EntryRow(*r) for r in session.execute(query)]
 
 
-def _check_entry(date: dt.date, text: str, hours: float | None, today: dt.date) -> str:
+def check_entry(date: dt.date, text: str, hours: float | None, today: dt.date) -> str:
+    """An entry as typed: text, a date that has happened, hours a day can hold. Returns the text trimmed."""
     text = (text or "").strip()
     if not text:
         raise MemberError("请填写纪实内容。")
@@ -491,7 +583,7 @@ def _check_entry(date: dt.date, text: str, hours: float | None, today: dt.date) 
 
 def add_entry(session: Session, member_id: int, date: dt.date, entry_type: RecordEntryType, text: str,
               hours: float | None = None, today: dt.date | None = None) -> int:
-    text = _check_entry(date, text, hours, today or dt.date.today())
+    text = check_entry(date, text, hours, today or dt.date.today())
     _member(session, member_id)
     entry = RecordEntry(member_id=member_id, date=date, entry_type=RecordEntryType(entry_type), text=text, hours=hours)
     session.add(entry)
@@ -506,7 +598,7 @@ def update_entry(session: Session, entry_id: int, date: dt.date, entry_type: Rec
         raise MemberError("找不到这条纪实记录，可能已被删除。")
     if entry.source_kind:
         raise MemberError("这条纪实由其他记录（如走访、会议）自动生成，请到原记录中修改。")
-    entry.text = _check_entry(date, text, hours, today or dt.date.today())
+    entry.text = check_entry(date, text, hours, today or dt.date.today())
     entry.date, entry.entry_type, entry.hours = date, RecordEntryType(entry_type), hours
 
 

@@ -81,6 +81,8 @@ class MembersTab(WatchesChanges, QWidget):
         self.add_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
         self.open_button.setToolTip("回车")
+        self.delete_button = QPushButton("删除")
+        self.delete_button.setToolTip("删除录错的党员（已有纪实、联系农户等记录的不能删除；党员离开请用“状态变动”）")
         self.print_button = QPushButton("打印…")
         self.print_button.setToolTip("为列表中显示的党员打印信息卡或纪实本（先用搜索和筛选选好人）")
         print_menu = QMenu(self.print_button)
@@ -100,6 +102,7 @@ class MembersTab(WatchesChanges, QWidget):
         filters.addWidget(self.count)
         filters.addWidget(self.add_button)
         filters.addWidget(self.open_button)
+        filters.addWidget(self.delete_button)
         filters.addWidget(self.print_button)
         filters.addWidget(self.import_button)
 
@@ -148,10 +151,10 @@ class MembersTab(WatchesChanges, QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self.add_button.clicked.connect(self.add_member)
         self.open_button.clicked.connect(self.open_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
         self.import_button.clicked.connect(self.import_roster)
         QShortcut(QKeySequence.New, self, activated=self.add_member)
         QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
-        self.book.changed.connect(self.changed)
         self.reload()
         self.watch(context.operations)
 
@@ -271,10 +274,21 @@ class MembersTab(WatchesChanges, QWidget):
     def _edit(self, member_id: int | None) -> None:
         from partybuild_desktop.ui.member_editor import MemberEditor
 
-        editor = MemberEditor(self.context.store, self.context.village().id, member_id, self.dialogs, self, self.today)
-        if editor.exec():
-            self.reload(keep_member=editor.saved_id)
-            self.changed.emit()
+        editor = MemberEditor(self.context, member_id, self.dialogs, self, self.today)
+        if editor.exec():  # the editor saved through the runner; the list has refreshed from its broadcast
+            self.select_member(editor.saved_id)
+
+    def delete_selected(self) -> None:
+        """删除: a member entered by mistake, refused (with the reason) while anything refers to them."""
+        member_id = self.selected_member_id()
+        row = self.model.row_of(member_id) if member_id is not None else None
+        if row is None:
+            return
+        name = self.model.visible[row].name
+        if self.dialogs.confirm("删除党员", f"删除党员“{name}”及其状态记录？删除后不能恢复。\n"
+                                            "（党员转出、去世等离开的，请在党员信息中用“状态变动”登记，不要删除。）"):
+            self.context.operations.run(f"删除党员“{name}”", lambda s: member_service.delete_member(s, member_id),
+                                        Change.MEMBERS, dialogs=self.dialogs, initiator=self)
 
     def add_member(self) -> None:
         self._edit(None)

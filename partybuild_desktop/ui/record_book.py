@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -27,23 +26,31 @@ from PySide6.QtWidgets import (
 
 from partybuild_desktop.domain.vocabulary import STUDY_ENTRY_TYPES, RecordEntryType
 from partybuild_desktop.services import members as member_service
-from partybuild_desktop.services.members import MemberError
+from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.checked import CheckedDialog
 
 
-class EntryDialog(QDialog):
-    """One record-book entry: date, type, what was done, and hours where they count as study."""
+class EntryDialog(CheckedDialog):
+    """One record-book entry: date, type, what was done, and hours where they count as study.
 
-    def __init__(self, parent=None, entry=None, today: dt.date | None = None):
+    OK checks the entry first and then hands it to ``save(values)`` (a write through the operation
+    runner, True when it was saved); when either refuses, the dialog stays open with the text as typed."""
+
+    def __init__(self, parent=None, entry=None, today: dt.date | None = None, save=None):
         super().__init__(parent)
         self.setWindowTitle("纪实记录")
-        today = today or dt.date.today()
-        self.date = QDateEdit(QDate(entry.date if entry else today))
+        self.today = today or dt.date.today()
+        self.save = save
+        self.date = QDateEdit(QDate(entry.date if entry else self.today))
+        self.date.setObjectName("entryDate")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMaximumDate(QDate(self.today))  # a 纪实 records what has happened
         self.entry_type = QComboBox()
         for kind in RecordEntryType:
             self.entry_type.addItem(kind.label, kind.value)
         self.text = QPlainTextEdit(entry.text if entry else "")
+        self.text.setObjectName("entryText")
         self.text.setPlaceholderText("做了什么、为谁做的、结果如何")
         self.hours = QDoubleSpinBox()
         self.hours.setRange(0, 24)
@@ -58,6 +65,7 @@ class EntryDialog(QDialog):
         form.addRow("内容", self.text)
         form.addRow("学时", self.hours)
         form.addRow(QLabel("组织生活、政治学习的学时计入年度学习学时（党员 32，班子成员 56）。"))
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -67,10 +75,13 @@ class EntryDialog(QDialog):
         hours = self.hours.value() or None
         return self.date.date().toPython(), RecordEntryType(self.entry_type.currentData()), self.text.toPlainText(), hours
 
+    def check(self) -> bool | None:
+        date, _, text, hours = self.values()
+        member_service.check_entry(date, text, hours, self.today)
+        return self.save(self.values()) if self.save is not None else None
+
 
 class RecordBookPanel(QWidget):
-    changed = Signal()
-
     def __init__(self, context, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.context, self.dialogs = context, dialogs
@@ -159,33 +170,25 @@ class RecordBookPanel(QWidget):
         row = self.table.currentRow()
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
-    def _run(self, change) -> None:
-        try:
-            with self.context.store.session() as session:
-                change(session)
-        except MemberError as error:
-            self.dialogs.error("纪实本", str(error))
-            return
-        self.refresh()
-        self.changed.emit()
+    def _change(self, title: str, work) -> bool:
+        """One write through the window's runner; the members tab refreshes this panel from its broadcast."""
+        return self.context.operations.run(title, work, Change.RECORDS, dialogs=self.dialogs, initiator=self).ok
 
     def add_entry(self) -> None:
-        dialog = EntryDialog(self, today=self.today)
-        if dialog.exec():
-            values = dialog.values()
-            self._run(lambda s: member_service.add_entry(s, self.member_id, *values, today=self.today))
+        member_id, today = self.member_id, self.today
+        EntryDialog(self, today=today, save=lambda values: self._change(
+            "添加纪实", lambda s: member_service.add_entry(s, member_id, *values, today=today))).exec()
 
     def edit_entry(self) -> None:
         entry = self._selected_entry()
         if entry is None:
             return
-        dialog = EntryDialog(self, entry, today=self.today)
-        if dialog.exec():
-            values = dialog.values()
-            self._run(lambda s: member_service.update_entry(s, entry.id, *values, today=self.today))
+        today = self.today
+        EntryDialog(self, entry, today=today, save=lambda values: self._change(
+            "修改纪实", lambda s: member_service.update_entry(s, entry.id, *values, today=today))).exec()
 
     def delete_entry(self) -> None:
         entry = self._selected_entry()
         if entry is None or not self.dialogs.confirm("删除纪实", f"删除 {entry.date} 的这条纪实？\n{entry.text}"):
             return
-        self._run(lambda s: member_service.delete_entry(s, entry.id))
+        self._change("删除纪实", lambda s: member_service.delete_entry(s, entry.id))

@@ -107,8 +107,7 @@ def test_sorting_by_age(tab):
 @pytest.fixture
 def editor_for(qtbot, sample_store):
     def make(member_id=None, dialogs=None):
-        village_id = AppContext(sample_store, None).village().id
-        editor = MemberEditor(sample_store, village_id, member_id, dialogs or ScriptedDialogs(), today=TODAY)
+        editor = MemberEditor(AppContext(sample_store, None), member_id, dialogs or ScriptedDialogs(), today=TODAY)
         qtbot.addWidget(editor)
         return editor
 
@@ -172,34 +171,18 @@ def test_photo_is_cropped_to_three_by_four(editor_for, sample_store, tmp_path):
         assert session.get(Member, editor.saved_id).photo == editor.photo
 
 
-def test_status_changes_are_dated_events(editor_for, sample_store, monkeypatch):
-    from partybuild_desktop.ui import member_editor
-
-    member = some_member(sample_store, standing=Standing.PROBATIONARY) or some_member(sample_store)
-    editor = editor_for(member.id)
-    chosen = {"value": (MemberEventKind.TRANSFERRED_OUT, dt.date(2026, 10, 1), "")}
-    monkeypatch.setattr(member_editor.StatusChangeDialog, "exec", lambda self: 1)
-    monkeypatch.setattr(member_editor.StatusChangeDialog, "values", lambda self: chosen["value"])
-    editor.change_status()
-    assert editor.dialogs.told[-1][0] == "error" and "原因" in editor.dialogs.told[-1][2]
-    chosen["value"] = (MemberEventKind.TRANSFERRED_OUT, dt.date(2026, 10, 1), "转往县城关镇党委")
-    editor.change_status()
-    with sample_store.session() as session:
-        refreshed = session.get(Member, member.id)
-        assert refreshed.archived and refreshed.departure is MemberEventKind.TRANSFERRED_OUT
-        kinds = [e.kind for e in session.scalars(select(MemberEvent).where(MemberEvent.member_id == member.id))]
-    assert kinds[-1] is MemberEventKind.TRANSFERRED_OUT
-    assert editor.w("events").rowCount() == len(kinds)
-
-
 def test_record_book_panel_adds_an_entry_and_counts_its_hours(qtbot, tab, sample_store, monkeypatch):
     member_id = tab.selected_member_id()
     before = len(tab.book.entries)
-    monkeypatch.setattr(record_book.EntryDialog, "exec", lambda self: 1)
-    monkeypatch.setattr(
-        record_book.EntryDialog, "values",
-        lambda self: (dt.date(2026, 11, 20), member_service.RecordEntryType.POLITICAL_STUDY, "学习二十届四中全会精神", 3.0),
-    )
+    def fill_and_save(dialog):
+        dialog.date.setDate(dt.date(2026, 11, 20))
+        dialog.entry_type.setCurrentIndex(dialog.entry_type.findData(member_service.RecordEntryType.POLITICAL_STUDY.value))
+        dialog.text.setPlainText("学习二十届四中全会精神")
+        dialog.hours.setValue(3.0)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(record_book.EntryDialog, "exec", fill_and_save)
     hours_before = tab.book.hours.text()
     tab.book.add_entry()
     assert len(tab.book.entries) == before + 1

@@ -112,7 +112,7 @@ def test_delete_only_while_nothing_refers_to_the_member(store, village):
         svc.add_entry(session, used, dt.date(2026, 3, 1), RecordEntryType.POLITICAL_STUDY, "学习", 2, today=TODAY)
         session.add(Household(village_id=village.id, head_name="户主", liaison_member_id=used))
     with store.session() as session:
-        with pytest.raises(svc.MemberError, match="纪实记录、联系的农户"):
+        with pytest.raises(svc.MemberError, match="纪实记录 1 条、联系农户 1 户"):
             svc.delete_member(session, used)
         svc.delete_member(session, mistaken)
     with store.session() as session:
