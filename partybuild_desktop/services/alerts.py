@@ -230,3 +230,25 @@ def return_not_exported(session: Session, village_id: int, as_of: dt.date) -> li
     return [Alert("return_not_exported", SERIOUS if late else NOTICE, None, quarter.end,
                   f"{quarter.title}的季度报表包还没有导出。请用“文件 → 导出季度报表（U 盘）…”导出，报送镇组织办。",
                   "return")]
+
+
+# ---------------------------------------------------------------------------------------- the committee
+
+
+@contributor
+def committee_term_ended(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """The village committee's five-year term has run out (serious), or runs out within 90 days (notice).
+    A term whose election date was never entered gives none (本村信息 says so)."""
+    from partybuild_desktop.services.village import term_status
+
+    state = term_status(session, village_id, as_of)
+    start, end = format_cn(state.started_on), format_cn(state.ends_on)
+    if state.ended:
+        return [Alert("committee_term_ended", SERIOUS, None, state.ends_on,
+                      f"本届村党组织班子{start}选出，任期五年，已于{end}届满。请向镇党委报告并按程序组织换届选举，"
+                      "选举后在“设置 → 本村信息”中登记换届。", "settings/village")]
+    if state.ending_soon:
+        return [Alert("committee_term_ended", NOTICE, None, state.ends_on,
+                      f"本届村党组织班子{start}选出，任期五年，将于{end}届满（还有 {state.days_left} 天）。"
+                      "请提前向镇党委报告，筹备换届选举。", "settings/village")]
+    return []

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from partybuild_desktop.domain.points import CountUnit, RuleItem, Scope
-from partybuild_desktop.services import audit, point_rules, points
+from partybuild_desktop.services import point_rules, points
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
 
@@ -188,8 +188,7 @@ class PointsTab(WatchesChanges, QWidget):
             record = point_rules.load_rules(session, self.village_id, year)
         editor = RuleEditor(record, self.dialogs, self)
         if editor.exec():
-            self._change("保存积分办法", lambda s: point_rules.save_rules(s, self.village_id, year, editor.rules(),
-                                                                      by=audit.operator(s)))
+            self._change("保存积分办法", lambda s: point_rules.save_rules(s, self.village_id, year, editor.rules()))
 
     def add_award(self) -> None:
         year = self.year.currentData()
@@ -211,7 +210,7 @@ class PointsTab(WatchesChanges, QWidget):
             return
         if self.dialogs.confirm("关闭年度", f"关闭 {year} 年？该年的积分办法和各党员所在网格将被冻结，"
                                              "以后修改积分办法不会改变该年的积分。"):
-            self._change("关闭年度", lambda s: point_rules.close_year(s, self.village_id, year, by=audit.operator(s)))
+            self._change("关闭年度", lambda s: point_rules.close_year(s, self.village_id, year))
 
 
 class RuleEditor(QDialog):
