@@ -14,9 +14,7 @@ import pytest  # noqa: E402
 from partybuild_desktop.services.demo import generate  # noqa: E402
 from partybuild_desktop.store.schema import open_store  # noqa: E402
 from partybuild_desktop import paths  # noqa: E402
-from tests.helpers import new_store  # noqa: E402
-
-SAMPLE_TODAY = __import__("datetime").date(2026, 11, 23)
+from tests.helpers import SAMPLE_TODAY, new_store  # noqa: E402,F401  (SAMPLE_TODAY: imported from here too)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -10,9 +11,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import insert, select
+
 from partybuild_desktop import paths
 from partybuild_desktop.domain.id_number import check_char
+from partybuild_desktop.domain.vocabulary import BranchType, MemberCategory
+from partybuild_desktop.services.village import create_village
+from partybuild_desktop.store.models import Household, Member, PartyGroup
 from partybuild_desktop.store.schema import open_store
+
+# The day the sample village and most tests take as today.
+SAMPLE_TODAY = dt.date(2026, 11, 23)
 
 # --------------------------------------------------------------------------------------------- data files
 
@@ -90,3 +99,40 @@ def make_id_for(birth: str, male: bool = True, last: str | None = None, digit_on
 def wrong_check_digit(number: str) -> str:
     """The number with another check character."""
     return number[:17] + ("1" if number[17] != "1" else "2")
+
+
+# --------------------------------------------------------------------------------------------- villages
+
+
+def village(session, name="试验村", township="城南镇", secretary="王书记") -> int:
+    """A new village (a 党支部) with nobody in it; its id."""
+    return create_village(session, township, name, BranchType.BRANCH, secretary).id
+
+
+def group(session, village_id, name="第1党小组", villager_group="1组", **links) -> int:
+    g = PartyGroup(village_id=village_id, name=name, villager_group=villager_group, **links)
+    session.add(g)
+    session.flush()
+    return g.id
+
+
+def member(session, village_id, name, category=MemberCategory.FARMER, **fields) -> int:
+    m = Member(village_id=village_id, name=name, category=category, **fields)
+    session.add(m)
+    session.flush()
+    return m.id
+
+
+def members(session, village_id, count, prefix="党员", **fields) -> list[int]:
+    return [member(session, village_id, f"{prefix}{i + 1}", **fields) for i in range(count)]
+
+
+def households(session, village_id, count, villager_group="1组", liaison=None, start=1, **fields) -> list[int]:
+    rows = [dict(village_id=village_id, head_name=f"户主{villager_group}{start + i}", villager_group=villager_group,
+                 address=f"城南镇试验村{villager_group}{start + i}号", liaison_member_id=liaison, **fields)
+            for i in range(count)]
+    return list(session.scalars(insert(Household).returning(Household.id), rows))
+
+
+def liaised(session, member_id) -> bool:
+    return session.scalar(select(Household.id).where(Household.liaison_member_id == member_id).limit(1)) is not None

@@ -13,7 +13,7 @@ from partybuild_desktop.services.proxy_services import ProxyError, ProxyForm
 from partybuild_desktop.services.visits import VisitError, VisitForm
 from partybuild_desktop.store.models import RecordEntry
 
-from tests.unit.test_grids_helpers import TODAY, households, member, village
+from tests.helpers import SAMPLE_TODAY as TODAY, households, member, village
 
 DAY = dt.timedelta(days=1)
 

@@ -10,7 +10,7 @@ from partybuild_desktop.services import liaison
 from partybuild_desktop.services.liaison import LiaisonError, check_liaison, suggest_households
 from partybuild_desktop.store.models import GridBranch, Household, Member
 
-from tests.unit.test_grids_helpers import group, households, member, members, village
+from tests.helpers import group, households, member, members, village
 
 
 def problems_of(check, rule, subject_id=None, kind=None):

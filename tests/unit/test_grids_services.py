@@ -9,7 +9,7 @@ from partybuild_desktop.services.grids import GridError, StaffForm
 from partybuild_desktop.services.households import HouseholdError, HouseholdForm
 from partybuild_desktop.store.models import GridBranch, GridStaff, Member, Visit
 
-from tests.unit.test_grids_helpers import TODAY, group, member, village
+from tests.helpers import SAMPLE_TODAY as TODAY, group, member, village
 
 
 def three_levels(session, v):
