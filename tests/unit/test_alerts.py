@@ -16,7 +16,7 @@ from partybuild_desktop.services.returns import exported_quarters, record_export
 from partybuild_desktop.services.village import LAST_BACKUP, set_setting
 from partybuild_desktop.services.visits import VisitForm, add_visit
 from partybuild_desktop.store.models import Village
-from tests.unit.test_grids_helpers import households, member, village
+from tests.helpers import households, member, village
 
 AS_OF = dt.date(2026, 11, 23)
 

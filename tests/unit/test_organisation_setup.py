@@ -34,7 +34,7 @@ from partybuild_desktop.services.village import (
 from partybuild_desktop.store.models import CommitteePostHolder, GridBranchMember, Member, PointAward
 from partybuild_desktop.store.schema import open_store
 
-from tests.unit.test_grids_helpers import TODAY, group, member, village
+from tests.helpers import SAMPLE_TODAY as TODAY, group, member, village
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 
