@@ -20,16 +20,19 @@ from dataclasses import dataclass, field
 from typing import Literal, Union
 
 from partybuild_desktop.domain.dates import format_cn as format_cn_date  # 2026年11月23日, for the tables
+from partybuild_desktop.domain.money import format_money
 
 Value = Union[str, int, float, dt.date, None]
 Row = Union[Mapping[str, Value], Sequence[Value]]
 
-Kind = Literal["text", "number", "date", "id_number", "phone"]
+# "money": the value is a whole number of 分 (an int), printed as 元 with two decimals.
+Kind = Literal["text", "number", "date", "id_number", "phone", "money"]
 Align = Literal["left", "center", "right"]
 Paper = Literal["A4", "A3"]
 Orientation = Literal["portrait", "landscape"]
 
-KINDS = ("text", "number", "date", "id_number", "phone")
+KINDS = ("text", "number", "date", "id_number", "phone", "money")
+SUMMED_KINDS = ("number", "money")  # the kinds a totals row adds up
 ALIGNS = ("left", "center", "right")
 DEFAULT_ALIGN: dict[str, Align] = {
     "text": "left",
@@ -37,6 +40,7 @@ DEFAULT_ALIGN: dict[str, Align] = {
     "date": "center",
     "id_number": "center",
     "phone": "center",
+    "money": "right",
 }
 
 # Automatic column widths, in display units (a Chinese character counts 2).
@@ -55,8 +59,8 @@ class Column:
     kind: Kind = "text"
     align: Align | None = None  # None: by kind (text left, numbers right, the rest centred)
     group: str | None = None  # upper header text shared with neighbouring columns of the same group
-    decimals: int | None = None  # number columns: fixed decimal places, e.g. 2 for money
-    total: bool = True  # number columns: added up in the totals row (not for 序号 or 年龄)
+    decimals: int | None = None  # number columns: fixed decimal places, e.g. 1 for study hours (money: kind)
+    total: bool = True  # number and money columns: added up in the totals row (not for 序号 or 年龄)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -67,6 +71,10 @@ class Column:
     @property
     def alignment(self) -> Align:
         return self.align or DEFAULT_ALIGN[self.kind]
+
+    @property
+    def summed(self) -> bool:
+        return self.kind in SUMMED_KINDS and self.total
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class TableSpec:
     def totals_label_span(self) -> int:
         """How many leading columns the totals label covers: up to the first column that is added up."""
         for i, column in enumerate(self.columns):
-            if column.kind == "number" and column.total:
+            if column.summed:
                 return max(i, 1)
         return len(self.columns)
 
@@ -179,7 +187,7 @@ class Table:
         rows = self.value_rows()
         totals: list[Value] = [None] * len(self.spec.columns)
         for i, column in enumerate(self.spec.columns):
-            if column.kind != "number" or not column.total or i < self.spec.totals_label_span:
+            if not column.summed or i < self.spec.totals_label_span:
                 continue
             numbers = [r[i] for r in rows if isinstance(r[i], (int, float)) and not isinstance(r[i], bool)]
             total = sum(numbers)
@@ -389,17 +397,23 @@ class Report:
 
     def file_name(self, suffix: str) -> str:
         """A file name that Windows accepts: ``report.file_name(".xlsx")``."""
-        stem = _UNSAFE_FILE_CHARS.sub("_", self.stem).strip().rstrip(". ")
-        return f"{stem or '报表'}{suffix}"
+        return f"{safe_file_stem(self.stem)}{suffix}"
 
 
 _UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def safe_file_stem(text: str) -> str:
+    """A file or folder name Windows accepts: no <>:"/\\|?* or control characters, no trailing dot or space."""
+    return _UNSAFE_FILE_CHARS.sub("_", text).strip().rstrip(". ") or "报表"
 
 
 def display_text(value: Value, column: Column) -> str:
     """How a value reads in a printed cell."""
     if value is None:
         return ""
+    if column.kind == "money":
+        return format_money(value)  # 分 → "15.00"; a float here is a bug, and format_money says so
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):

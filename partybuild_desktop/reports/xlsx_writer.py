@@ -14,6 +14,7 @@ import os
 import re
 import weakref
 from copy import copy
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -49,6 +50,7 @@ PAGE_HEIGHT_SLACK = 0.97  # row heights are rounded to whole pixels; keep a litt
 CAPTION_ROW_HEIGHT = 20
 PHOTO_INSET = 4  # pixels between a photo and its box
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+MONEY_FORMAT = "0.00"  # 元 with two decimals, as the PDF prints it; the cell holds the amount in 元
 
 SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -379,6 +381,9 @@ def _cell_value(value: Value, column: Column) -> Value:
         return None
     if column.kind in ("id_number", "phone") or isinstance(value, bool):
         return _clean(display_text(value, column))  # an 18-digit number would lose its last digits
+    if column.kind == "money":
+        display_text(value, column)  # refuses anything but whole 分
+        return Decimal(value) / 100  # 元, written exactly ("15.5", never 15.499999…)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, str):
@@ -393,6 +398,8 @@ def _number_format(column: Column) -> str:
         return "yyyy-mm-dd"
     if column.kind == "number" and column.decimals:
         return "0." + "0" * column.decimals
+    if column.kind == "money":
+        return MONEY_FORMAT
     return "General"
 
 

@@ -31,6 +31,9 @@ from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
+from partybuild_desktop.reports.files import FORMATS, write_report
+from partybuild_desktop.reports.tables.member_statistics import villages_report
+from partybuild_desktop.services.exports import find, summaries
 from partybuild_desktop.services.returns import (
     ATTACHMENT1_KEYS,
     DUPLICATE_VILLAGE,
@@ -42,7 +45,6 @@ from partybuild_desktop.services.returns import (
     Progress,
     load_package,
     parse_quarter,
-    safe_name,
 )
 from partybuild_desktop.services.village import (
     PROGRAM_MODE,
@@ -57,7 +59,8 @@ from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, Rece
 log = logging.getLogger(__name__)
 
 TOWNSHIP_NAME = "township_name"  # setting: the township this file consolidates, for titles
-MEMBER_SECTION, ATTACHMENT1_SECTION = "member_statistics", "attachment1"
+# The figures sections of a return, as the catalogue's tables name them (return.json's "figures").
+MEMBER_SECTION, ATTACHMENT1_SECTION = (find(name).figures.section for name in ("member-stats", "stats"))
 ACCEPTED, REFUSED = "accepted", "refused"
 
 # Replace an earlier package? A callback asked per village, a collection of village keys, or a yes/no
@@ -645,14 +648,10 @@ def quarter_figures(session: Session, quarter: Quarter | str) -> list[VillageFig
 
 
 def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.date | None = None) -> list:
-    """The three consolidated reports of the quarter (``reports.spec.Report``): the member statistics and
-    附件1, each with one line per village and a 合计 line, by the villages' own table definitions; and
-    every expected village side by side, whether it has sent its return or not."""
-    from partybuild_desktop.reports.spec import Report, Table
-    from partybuild_desktop.reports.tables.grid_stats import TITLE as STATS_TITLE
-    from partybuild_desktop.reports.tables.grid_stats import stats_spec
-    from partybuild_desktop.reports.tables.member_statistics import TITLE, member_stats_report, villages_report
-
+    """The consolidated reports of the quarter (``reports.spec.Report``): each catalogue table whose
+    figures the returns carry (the member statistics, 附件1), with one line per village and a 合计 line,
+    by the villages' own table definitions; then every expected village side by side, whether it has
+    sent its return or not."""
     quarter = parse_quarter(quarter)
     day = today or dt.date.today()
     villages = quarter_figures(session, quarter)
@@ -661,14 +660,7 @@ def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.dat
     start = quarter.start
     end = max((v.period[1] for v in villages), default=min(quarter.end, day))
     prefix = f"{township}{quarter.title}"
-    reports = []
-    if villages:
-        reports.append(member_stats_report(township, unit, day, start, end,
-                                           [(v.village, v.member_statistics) for v in villages],
-                                           stem=f"{prefix} {TITLE}（汇总）"))
-        spec = stats_spec(township, unit, day, start, end, rows=len(villages))
-        rows = [{"village": v.village, **v.attachment1} for v in villages]
-        reports.append(Report(f"{prefix} 附件1 {STATS_TITLE}（汇总）", [Table(spec, rows)]))
+    reports = summaries(township, unit, day, start, end, prefix, villages) if villages else []
     sent = {v.village: v for v in villages}
     order = [k.name for k in known_villages(session)]
     if not order and not sent:
@@ -682,9 +674,6 @@ def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.dat
 def write_consolidated(store: Store, quarter: Quarter | str, out_dir: Path, today: dt.date | None = None,
                        progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[Path]:
     """Write the consolidated reports as .xlsx and .pdf into ``out_dir`` (each file atomically)."""
-    from partybuild_desktop.reports.pdf_writer import write_pdf
-    from partybuild_desktop.reports.xlsx_writer import write_xlsx
-
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -701,12 +690,12 @@ def write_consolidated(store: Store, quarter: Quarter | str, out_dir: Path, toda
     total = 2 * len(reports)
     try:
         for r in reports:
-            for suffix, writer in ((".xlsx", write_xlsx), (".pdf", write_pdf)):
+            for fmt in FORMATS:
                 if stop():
                     return written
-                path = out_dir / safe_name(r.file_name(suffix))
+                path = out_dir / r.file_name(f".{fmt}")
                 report(len(written), total, f"正在写入“{path.name}”…")
-                writer(r, path)
+                write_report(r, path, fmt)
                 written.append(path)
     except PermissionError as error:
         raise ConsolidationError(f"无法写入“{error.filename}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error

@@ -1,18 +1,47 @@
-"""Every export the window offers, by name; the CLI's ``export NAME --out FILE`` uses the same list.
+"""The report catalogue: every table and printout the program writes, each defined once.
 
-The file's extension picks the writer (.xlsx or .pdf); both take the same ``Report``.
+An ``ExportDefinition`` says how the report is built, in which formats, whether (and under which file
+names) it goes into the quarterly return, which figures of the return's data file it feeds and how the
+township adds those up, and what its file is called by default. The Export menu, the CLI
+(``export --list``, ``export NAME --out FILE``), the return package (``services.returns``) and the
+township (``services.consolidation``) all iterate the same list; ``reports.files.write_report`` writes
+every file.
+
+Adding an official table is one spec module in ``reports/tables/`` and one line in ``_CATALOGUE``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.statistics import Quarter
+from partybuild_desktop.reports.files import Written, format_of, write_report
+from partybuild_desktop.reports.spec import Report, safe_file_stem
+from partybuild_desktop.reports.tables import grid_stats, rosters
+from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
+from partybuild_desktop.reports.tables.card import cards_report
+from partybuild_desktop.reports.tables.contact_table import TITLE as CONTACT_TITLE
+from partybuild_desktop.reports.tables.contact_table import contact_table_report
+from partybuild_desktop.reports.tables.member_statistics import TITLE as MEMBER_STATS_TITLE
+from partybuild_desktop.reports.tables.member_statistics import member_stats_report
+from partybuild_desktop.reports.tables.members import members_report
+from partybuild_desktop.reports.tables.overview import overview_report
+from partybuild_desktop.reports.tables.points_board import TITLE as POINTS_DETAIL_TITLE
+from partybuild_desktop.reports.tables.points_board import points_detail_report
+from partybuild_desktop.reports.tables.record_book import TITLE as BOOK_TITLE
+from partybuild_desktop.reports.tables.record_book import record_book_report
+from partybuild_desktop.services import grid_reports, member_records, points
+from partybuild_desktop.services.grids import GridError, find_grid
+from partybuild_desktop.services.liaison import check_liaison
+from partybuild_desktop.services.member_import import member_register
+from partybuild_desktop.services.member_statistics import member_statistics, statistics_period
+from partybuild_desktop.services.overview import overview
 from partybuild_desktop.services.village import VillageInfo, current_village, village_info
 from partybuild_desktop.store.database import Store
 
@@ -28,114 +57,253 @@ class ExportOptions:
     today: dt.date | None = None
     # Only these members (the window's current selection or filter); None: every active member.
     member_ids: tuple[int, ...] | None = None
-    # The file type being written ("xlsx" or "pdf"); export() fills it in, so a table may print differently.
+    # The file type being written ("xlsx" or "pdf"); ``export`` fills it in.
     format: str | None = None
-    # A quarter (1–4) of ``year``, for the tables that can be made per quarter (``uses_quarter``).
+    # A quarter (1–4) of ``year``: the tables offered per quarter (``uses_quarter``), and every table of
+    # the quarterly return.
     quarter: int | None = None
+    # Built for the quarterly return: an empty roster is written as an empty table (with a warning)
+    # instead of being refused, since the township expects every attachment.
+    for_return: bool = False
 
     @property
     def day(self) -> dt.date:
         return self.today or dt.date.today()
 
+    @property
+    def the_year(self) -> int:
+        return self.year or self.day.year
+
+    @property
+    def the_quarter(self) -> Quarter | None:
+        return Quarter(self.the_year, self.quarter) if self.quarter else None
+
+
+@dataclass
+class Built:
+    """What a definition's builder makes: the report (a ``reports.spec.Report``, or a printout that
+    writes its own PDF), the PDF's own version where the print differs from the workbook, the figures
+    it feeds into the return's data file, and warnings for the clerk."""
+
+    report: object
+    pdf: object | None = None
+    figures: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def for_format(self, fmt: str) -> object:
+        return self.pdf if fmt == "pdf" and self.pdf is not None else self.report
+
+
+@dataclass(frozen=True)
+class ReturnFile:
+    """One file a definition puts into the quarterly return: ``{村} {label}.{format}``."""
+
+    format: str
+    title: str  # the table's title, as return.json lists it
+    attachment: int | None = None  # seed 002's 附件 number, which leads the file name
+
+    @property
+    def label(self) -> str:
+        return f"附件{self.attachment} {self.title}" if self.attachment else self.title
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a table in the return feeds the township: ``section`` of return.json's "figures" (the
+    builder's ``Built.figures``), the counts in it when the table's spec names them, and the township's
+    table adding them up over the villages."""
+
+    section: str  # "attachment1", "member_statistics": also the attribute of a received village's figures
+    # summary(township, unit, day, start, end, [(village, figures)], stem) -> Report
+    summary: Callable[..., Report]
+    keys: tuple[str, ...] | None = None  # None: the figures check themselves (``MemberStatistics``)
+
 
 @dataclass(frozen=True)
 class ExportDefinition:
     name: str
-    title: str
+    title: str  # as the Export menu and ``export --list`` show it
     formats: tuple[str, ...]
-    build: Callable[[Session, VillageInfo, ExportOptions], object]  # returns a reports.spec.Report
+    build: Callable[[Session, VillageInfo, ExportOptions], Built]
     uses_year: bool = False  # the window asks for the year
     per_member: bool = False  # can be made for a chosen list of members
     uses_quarter: bool = False  # may be made for one quarter (``ExportOptions.quarter``)
+    file_title: str | None = None  # the table in a file name, when ``title`` says more than that
+    dated: bool = True  # the default file name carries the year (or the quarter)
+    return_files: tuple[ReturnFile, ...] = ()  # in the quarterly return under these names; () for not
+    optional_in_return: bool = False  # left out of the return (with a warning) when it cannot be made
+    figures: Figures | None = None
+
+    @property
+    def in_return(self) -> bool:
+        return bool(self.return_files)
+
+    def suggested_name(self, village: VillageInfo | str, options: ExportOptions | None = None,
+                       fmt: str | None = None) -> str:
+        """The file name the save dialog offers: village, table, then the year or quarter where the
+        table has one, e.g. 东湖村党员花名册2026年.xlsx, 东湖村党员基本情况统计表2026年第三季度.pdf.
+        ``village``: a VillageInfo or the village's name; ``fmt``: default the first format."""
+        options = options or ExportOptions()
+        name = village if isinstance(village, str) else village.name
+        parts = [name]
+        if options.grid:
+            parts.append(options.grid)
+        parts.append(self.file_title or self.title)
+        if self.dated:
+            quarter = options.the_quarter if (self.uses_quarter or self.in_return) else None
+            parts.append(quarter.title if quarter else f"{options.the_year}年")
+        fmt = fmt or options.format or self.formats[0]
+        return f"{safe_file_stem(''.join(parts))}.{fmt}"
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    sha256: str
-    warnings: list[str] = field(default_factory=list)
+# ---------------------------------------------------------------------------------------- builders
 
 
-def _overview(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.reports.tables.overview import overview_report
-    from partybuild_desktop.services.overview import overview
+def _period(options: ExportOptions) -> tuple[dt.date, dt.date, str]:
+    """The dates a per-period table covers and its name: the quarter (ending today when it has not
+    ended yet), else the whole year."""
+    quarter = options.the_quarter
+    if quarter is not None:
+        return quarter.start, min(quarter.end, options.day), quarter.title
+    year = options.the_year
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度"
 
-    return overview_report(village.name, village.branch_name, overview(session, village.id, options.day), options.day)
+
+def _empty(options: ExportOptions, problem: str, refusal: str) -> list[str]:
+    """An empty table: refused for an export (``refusal``), written with a warning into a return."""
+    if not options.for_return:
+        raise ExportError(refusal)
+    return [problem]
 
 
-def _cards(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.reports.tables.card import TITLE, cards_report
-    from partybuild_desktop.services.member_records import member_cards
+def _overview(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    return Built(overview_report(village.name, village.branch_name, overview(session, village.id, options.day),
+                                 options.day))
 
-    cards = member_cards(session, village.id, member_ids=options.member_ids)
+
+def _cards(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    cards = member_records.member_cards(session, village.id, member_ids=options.member_ids)
     if not cards:
         raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类信息卡。")
-    return cards_report(cards, village.branch_name, options.day, stem=f"{village.name}{TITLE}")
+    return Built(cards_report(cards, village.branch_name, options.day, stem=f"{village.name}{CARD_TITLE}"))
 
 
-def _book(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.reports.tables.record_book import TITLE, record_book_report
-    from partybuild_desktop.services.member_records import record_books
-
-    year = options.year or options.day.year
-    books = record_books(session, village.id, year, member_ids=options.member_ids)
+def _book(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    year = options.the_year
+    books = member_records.record_books(session, village.id, year, member_ids=options.member_ids)
     if not books:
         raise ExportError(f"{village.name}还没有在册党员，无法打印党员分类管理纪实本。")
-    return record_book_report(books, village.branch_name, stem=f"{village.name}{year}年度{TITLE}")
+    return Built(record_book_report(books, village.branch_name, stem=f"{village.name}{year}年度{BOOK_TITLE}"))
 
 
-def _contact_table(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.reports.tables.contact_table import TITLE, contact_table_report
-    from partybuild_desktop.services.member_records import contact_rows
-
-    return contact_table_report(contact_rows(session, village.id), village.branch_name, options.day,
-                                stem=f"{village.name}{TITLE}")
+def _contact_table(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    return Built(contact_table_report(member_records.contact_rows(session, village.id), village.branch_name,
+                                      options.day, stem=f"{village.name}{CONTACT_TITLE}"))
 
 
-def _members(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.reports.tables.members import members_report
-    from partybuild_desktop.services.member_import import member_register
+def _members(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    rows = member_register(session, village.id)
+    # The workbook keeps every column and whole ID numbers, so it can be imported again; the PDF is for
+    # print, its ID numbers masked.
+    return Built(members_report(village.name, village.branch_name, rows, options.day),
+                 pdf=members_report(village.name, village.branch_name, rows, options.day, for_print=True))
 
-    # The xlsx keeps every column and whole ID numbers, so it can be imported again; the PDF is for print.
-    return members_report(village.name, village.branch_name, member_register(session, village.id), options.day,
-                          for_print=options.format == "pdf")
 
+def _points_board(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    # The public A3 board draws itself with reportlab: loaded only when a board is made.
+    from partybuild_desktop.reports.points_board import TOP_MEMBERS, printout_from_board
 
-def _points_board(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.services.points import board, member_photos
-
-    year = options.year or options.day.year
-    as_of = options.today or dt.date.today()
-    result = board(session, village.id, year, as_of=as_of)
+    year, quarter = options.the_year, options.the_quarter
+    _, end, period = _period(options)
+    try:
+        result = points.board(session, village.id, year, quarter=options.quarter,
+                              as_of=end if quarter else options.day)
+    except (points.PointsError, ValueError) as error:
+        raise ExportError(str(error)) from error
     if not result.members:
-        raise ExportError(f"{village.name}{year}年度没有可以排名的党员，无法生成党建先锋榜。")
-    if options.format == "pdf":
-        # The public A3 board has a layout of its own (it writes itself, see ``export``).
-        from partybuild_desktop.reports.points_board import TOP_MEMBERS, printout_from_board
-
-        top = [m.member_id for m in result.members if m.rank <= TOP_MEMBERS]
-        return printout_from_board(result, village.branch_name, member_photos(session, top))
-    from partybuild_desktop.reports.tables.points_board import points_detail_report
-
-    return points_detail_report(result, village.branch_name)
+        raise ExportError(f"{village.name}{period}没有可以排名的党员，无法生成党建先锋榜。")
+    top = [m.member_id for m in result.members if m.rank <= TOP_MEMBERS]
+    return Built(points_detail_report(result, village.branch_name),
+                 pdf=printout_from_board(result, village.branch_name, points.member_photos(session, top)))
 
 
-def _member_stats(session: Session, village: VillageInfo, options: ExportOptions):
-    from partybuild_desktop.services.member_statistics import member_stats_export
+def _stats(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    start, end, _ = _period(options)
+    stats = grid_reports.grid_statistics(session, village.id, start, end, today=options.day)
+    stem = f"{village.name}{options.the_year}年 附件1 {grid_stats.TITLE}"
+    return Built(grid_stats.stats_report(village.township, village.branch_name, [stats], options.day, stem=stem),
+                 figures=grid_stats.figures(stats))
 
-    return member_stats_export(session, village, options)
 
+def _roster(number: int, read, make, title: str, empty: str):
+    """附件2–4: a roster of seed 002; empty, it is refused as an export and written empty into a return."""
 
-def _grid_export(name: str):
-    """A printout of the grid work (seed 002's 附件1–4, the liaison check, notice boards, contact cards);
-    ``services.grid_reports.build_export`` builds it."""
-
-    def build(session: Session, village: VillageInfo, options: ExportOptions):
-        from partybuild_desktop.services.grid_reports import build_export
-
-        return build_export(name, session, village, options)
+    def build(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+        rows = read(session, village.id)
+        warnings = [] if rows else _empty(options, f"附件{number}{title}是空表：{village.name}{empty}。",
+                                          f"{village.name}{empty}，无法导出{title}。")
+        report = make(village.township, village.branch_name, rows, options.day,
+                      stem=f"{village.name} 附件{number} {title}")
+        return Built(report, warnings=warnings)
 
     return build
+
+
+def _liaison_check(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    return Built(rosters.check_report(village.name, village.branch_name, check_liaison(session, village.id),
+                                      options.day, stem=f"{village.name}{rosters.CHECK_TITLE}"))
+
+
+def _grid_id(session: Session, village: VillageInfo, options: ExportOptions) -> int | None:
+    if not options.grid:
+        return None
+    try:
+        return find_grid(session, village.id, options.grid)
+    except GridError as error:
+        raise ExportError(str(error)) from error
+
+
+def _notice_board(paper: str):
+    def build(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+        # Drawn with reportlab: loaded only when a board is made.
+        from partybuild_desktop.reports.notice_board import TITLE, notice_board_report
+
+        grid_id = _grid_id(session, village, options)
+        boards = grid_reports.notice_boards(session, village.id, grid_id)
+        if not boards:
+            raise ExportError(f"{village.name}还没有划分网格，无法打印公示牌。请先在“网格”中建立网格。")
+        suffix = boards[0].grid_name if grid_id is not None else "全部网格"
+        return Built(notice_board_report(boards, options.day, paper, stem=f"{village.name}{suffix}{TITLE}"))
+
+    return build
+
+
+def _contact_cards(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    # Drawn with reportlab: loaded only when the cards are made.
+    from partybuild_desktop.reports.contact_cards import TITLE, contact_cards_report
+
+    grid_id = _grid_id(session, village, options)
+    cards = grid_reports.contact_cards(session, village.id, grid_id)
+    if not cards:
+        where = f"“{options.grid}”" if grid_id is not None else village.name
+        raise ExportError(f"{where}还没有登记农户，无法打印民情联系卡。")
+    return Built(contact_cards_report(cards, options.day, stem=f"{village.name}{TITLE}"))
+
+
+def _member_stats(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    day = options.day
+    try:
+        start, end, name = statistics_period(options.year, options.quarter, day)
+    except ValueError as error:  # a period not begun yet
+        raise ExportError(str(error)) from error
+    stats = member_statistics(session, village.id, start, end)
+    report = member_stats_report(village.township, village.branch_name, day, start, end, [(village.name, stats)],
+                                 stem=f"{village.name}{name}{MEMBER_STATS_TITLE}")
+    return Built(report, figures=stats.to_dict())
+
+
+def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
+    return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
 
 _CATALOGUE = (
@@ -144,22 +312,50 @@ _CATALOGUE = (
     ExportDefinition("book", "党员分类管理纪实本", ("pdf", "xlsx"), _book, uses_year=True, per_member=True),
     ExportDefinition("contact-table", "党员联系表", ("xlsx", "pdf"), _contact_table),
     ExportDefinition("members", "党员花名册", ("xlsx", "pdf"), _members),
-    ExportDefinition("points-board", "党建先锋榜", ("pdf", "xlsx"), _points_board, uses_year=True),
-    ExportDefinition("stats", "基层党组织网格化管理服务工作情况统计表（附件1）", ("xlsx", "pdf"), _grid_export("stats")),
-    ExportDefinition("roster-committee", "支部委员包挂联系花名册（附件2）", ("xlsx", "pdf"), _grid_export("roster-committee")),
-    ExportDefinition("roster-hubs", "党员中心户包挂联系花名册（附件3）", ("xlsx", "pdf"), _grid_export("roster-hubs")),
-    ExportDefinition("roster-members", "党员包挂联系花名册（附件4）", ("xlsx", "pdf"), _grid_export("roster-members")),
-    ExportDefinition("liaison-check", "包挂联系关系检查表", ("xlsx", "pdf"), _grid_export("liaison-check")),
-    ExportDefinition("notice-board", "网格公示牌（A3横向，每个网格一页）", ("pdf",), _grid_export("notice-board")),
-    ExportDefinition("notice-board-a4", "网格公示牌（A4横向，每个网格一页）", ("pdf",), _grid_export("notice-board-a4")),
-    ExportDefinition("contact-cards", "民情联系卡（每张A4八张卡）", ("pdf",), _grid_export("contact-cards")),
+    ExportDefinition("points-board", "党建先锋榜", ("pdf", "xlsx"), _points_board, uses_year=True,
+                     return_files=(ReturnFile("xlsx", POINTS_DETAIL_TITLE), ReturnFile("pdf", "党建先锋榜")),
+                     optional_in_return=True),
+    ExportDefinition("stats", "基层党组织网格化管理服务工作情况统计表（附件1）", ("xlsx", "pdf"), _stats,
+                     return_files=_both(grid_stats.TITLE, 1),
+                     figures=Figures("attachment1", grid_stats.summary_report, grid_stats.FIGURE_KEYS)),
+    ExportDefinition("roster-committee", "支部委员包挂联系花名册（附件2）", ("xlsx", "pdf"),
+                     _roster(2, grid_reports.committee_roster, rosters.committee_report, rosters.COMMITTEE_TITLE,
+                             "还没有登记村党组织班子成员或网格支部委员"),
+                     return_files=_both(rosters.COMMITTEE_TITLE, 2)),
+    ExportDefinition("roster-hubs", "党员中心户包挂联系花名册（附件3）", ("xlsx", "pdf"),
+                     _roster(3, grid_reports.hub_roster, rosters.hubs_report, rosters.HUBS_TITLE,
+                             "还没有确定党员中心户或党员示范岗"),
+                     return_files=_both(rosters.HUBS_TITLE, 3)),
+    ExportDefinition("roster-members", "党员包挂联系花名册（附件4）", ("xlsx", "pdf"),
+                     _roster(4, grid_reports.member_roster, rosters.members_report, rosters.MEMBERS_TITLE,
+                             "还没有在册党员"),
+                     return_files=_both(rosters.MEMBERS_TITLE, 4)),
+    ExportDefinition("liaison-check", "包挂联系关系检查表", ("xlsx", "pdf"), _liaison_check),
+    ExportDefinition("notice-board", "网格公示牌（A3横向，每个网格一页）", ("pdf",), _notice_board("A3"),
+                     file_title="网格公示牌（A3）", dated=False),
+    ExportDefinition("notice-board-a4", "网格公示牌（A4横向，每个网格一页）", ("pdf",), _notice_board("A4"),
+                     file_title="网格公示牌（A4）", dated=False),
+    ExportDefinition("contact-cards", "民情联系卡（每张A4八张卡）", ("pdf",), _contact_cards,
+                     file_title="民情联系卡", dated=False),
     ExportDefinition("member-stats", "党员基本情况统计表（性别、民族、年龄、学历、类别、增减）", ("xlsx", "pdf"),
-                     _member_stats, uses_year=True, uses_quarter=True),
+                     _member_stats, uses_year=True, uses_quarter=True, file_title=MEMBER_STATS_TITLE,
+                     return_files=_both(MEMBER_STATS_TITLE),
+                     figures=Figures("member_statistics", member_stats_report)),
 )
 
 
 def catalogue() -> list[ExportDefinition]:
     return list(_CATALOGUE)
+
+
+def return_definitions() -> list[ExportDefinition]:
+    """The tables of the quarterly return, in the order the package lists them."""
+    return [d for d in _CATALOGUE if d.in_return]
+
+
+def figure_definitions() -> list[ExportDefinition]:
+    """The tables whose figures the return carries and the township adds up."""
+    return [d for d in _CATALOGUE if d.figures is not None]
 
 
 def find(name: str) -> ExportDefinition:
@@ -170,13 +366,34 @@ def find(name: str) -> ExportDefinition:
     raise ExportError(f"没有名为“{name}”的报表。可导出的报表有：{names}。")
 
 
+# ---------------------------------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def write_file(report, path: Path, fmt: str) -> Written:
+    """``reports.files.write_report``, with a failure to write explained in Chinese (``ExportError``)."""
+    try:
+        return write_report(report, path, fmt)
+    except PermissionError as error:
+        raise ExportError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。（{error}）") from error
+    except OSError as error:
+        raise ExportError(f"写入“{path}”失败：{error}。请检查 U 盘是否插好、空间是否足够，然后重新导出。") from error
+
+
 def export(store: Store, village_id: int | None, name: str, path: Path, options: ExportOptions | None = None) -> ExportResult:
-    """Build the named report for the village and write it to ``path`` (atomically, read back)."""
+    """Build the named report for the village and write it to ``path`` (atomically, read back); the
+    file's extension picks the format."""
     definition = find(name)
     options = options or ExportOptions()
     path = Path(path)
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in definition.formats:
+    fmt = format_of(path)
+    if fmt not in definition.formats:
         allowed = " 或 ".join(f".{f}" for f in definition.formats)
         raise ExportError(f"“{definition.title}”只能导出为 {allowed} 文件，而给出的文件名是“{path.name}”。请改用 {allowed} 扩展名。")
     if not path.parent.is_dir():
@@ -185,23 +402,20 @@ def export(store: Store, village_id: int | None, name: str, path: Path, options:
         village = current_village(session) if village_id is None else village_info(session, village_id)
         if village is None:
             raise ExportError("数据文件中还没有村，无法导出。")
-        report = definition.build(session, village, replace(options, format=suffix))
-    warnings: list[str] = []
-    try:
-        if suffix == "xlsx":
-            from partybuild_desktop.reports.xlsx_writer import write_xlsx
+        built = definition.build(session, village, replace(options, format=fmt))
+    written = write_file(built.for_format(fmt), path, fmt)
+    return ExportResult(path, written.sha256, built.warnings + written.warnings)
 
-            digest = write_xlsx(report, path)
-        else:
-            from partybuild_desktop.fileio import sha256_of
-            from partybuild_desktop.reports.pdf_writer import write_pdf
 
-            # A printout with a layout of its own (the points board) writes itself.
-            own_writer = getattr(report, "write_pdf", None)
-            warnings = own_writer(path) if own_writer else write_pdf(report, path)
-            digest = sha256_of(path)
-    except PermissionError as error:
-        raise ExportError(f"无法写入“{path}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。（{error}）") from error
-    except OSError as error:
-        raise ExportError(f"写入“{path}”失败：{error}。请检查 U 盘是否插好、空间是否足够，然后重新导出。") from error
-    return ExportResult(path, digest, warnings)
+def summaries(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date, prefix: str,
+              villages: Sequence) -> list[Report]:
+    """The township's tables adding up the villages' figures, one per definition that feeds figures:
+    ``villages`` are received returns with one attribute per figures section (``consolidation``'s
+    ``VillageFigures``); each table is named ``{prefix} {label}（汇总）``."""
+    reports = []
+    for definition in figure_definitions():
+        section = definition.figures.section
+        rows = [(v.village, getattr(v, section)) for v in villages]
+        stem = f"{prefix} {definition.return_files[0].label}（汇总）"
+        reports.append(definition.figures.summary(township, unit, day, start, end, rows, stem=stem))
+    return reports

@@ -1,7 +1,7 @@
 """党员基本情况统计: a village's member statistics for a period, read in two queries.
 
 ``domain.statistics`` says who counts and how; this module only reads the members and their entry and
-departure dates. The export ``member-stats`` and the quarterly return both come through here.
+departure dates. The ``member-stats`` table (``services.exports``) reads its figures here.
 """
 
 from __future__ import annotations
@@ -71,19 +71,3 @@ def statistics_period(year: int | None, quarter: int | None, today: dt.date) -> 
     if start > today:
         raise ValueError(f"{name}还没有开始，无法统计。")
     return start, min(end, today), name
-
-
-def member_stats_export(session: Session, village, options):
-    """The ``member-stats`` export (``services.exports``): ``village`` a VillageInfo, ``options`` an
-    ExportOptions (``year``, and ``quarter`` 1–4 for one quarter of that year)."""
-    from partybuild_desktop.reports.tables.member_statistics import TITLE, member_stats_report
-    from partybuild_desktop.services.exports import ExportError
-
-    day = options.day
-    try:
-        start, end, name = statistics_period(options.year, options.quarter, day)
-        stats = member_statistics(session, village.id, start, end)
-    except ValueError as error:
-        raise ExportError(str(error)) from error
-    return member_stats_report(village.township, village.branch_name, day, start, end, [(village.name, stats)],
-                               stem=f"{village.name}{name}{TITLE}")

@@ -3,7 +3,8 @@
 One folder ``{乡镇}-{村}-{YYYY}Q{n}`` (or the same folder in a .zip) holds:
 
 - seed 002's 附件1–4 and the 党员基本情况统计表, each as .xlsx (for the township to edit and add up) and
-  .pdf (to print, sign and stamp), and the quarter's 党建先锋榜 (积分明细表 .xlsx, the public board .pdf);
+  .pdf (to print, sign and stamp), and the quarter's 党建先锋榜 (积分明细表 .xlsx, the public board .pdf):
+  the catalogue's tables that go into the return (``services.exports``), under the names it gives them;
 - ``return.json``: the data file. Format name and version, schema and program version, the village's
   identity (township, village, branch and a stable key: a UUID the village's data file makes once), the
   quarter, the figures the township adds up (member statistics and 附件1's counts, as numbers; no names,
@@ -23,6 +24,7 @@ the village's side writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -43,7 +45,11 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
-from partybuild_desktop.fileio import atomic_write, fsync_folder, sha256_of
+from partybuild_desktop.fileio import atomic_write, fsync_folder
+from partybuild_desktop.reports.files import write_report
+from partybuild_desktop.reports.spec import safe_file_stem
+from partybuild_desktop.reports.tables.grid_stats import FIGURE_KEYS
+from partybuild_desktop.services.exports import ExportError, ExportOptions, return_definitions
 from partybuild_desktop.services.village import VillageInfo, current_village, get_setting, set_setting, village_info
 from partybuild_desktop.store.database import Store
 from partybuild_desktop.store.schema import HEAD_REVISION, known_revisions
@@ -57,21 +63,14 @@ MANIFEST_FILE = "manifest.sha256"
 PARTIAL_SUFFIX = ".partial"
 VILLAGE_KEY_SETTING = "village_key.{village_id}"  # one key per village of the data file
 
-# The counts of 附件1 the township adds up (``reports.tables.grid_stats.stats_row`` without the name).
-ATTACHMENT1_KEYS = (
-    "grids", "grid_village", "grid_group", "grid_household", "grid_branches", "party_groups", "hub_households",
-    "model_posts", "grid_leaders", "grid_workers", "non_member_staff", "members", "employed", "farmer", "migrant",
-    "elderly", "households", "must_visit", "links_branches", "links_groups", "links_hubs", "links_members",
-    "links_households", "visits", "visited_households", "proxies", "proxies_done", "proxies_open",
-    "proxies_refused", "proxies_overdue",
-)
+# The counts of 附件1 the township adds up, as its spec names them.
+ATTACHMENT1_KEYS = FIGURE_KEYS
 
 SAFE_TO_REMOVE = "现在可以在电脑上“弹出”U 盘后拔下。"
 NOT_SAFE = "报表包没有写完整，已删除未完成的部分。请检查 U 盘是否插好、空间是否足够，然后重新导出；只有看到“导出成功”后才能拔下 U 盘。"
 
 # Files an operating system may add to a folder on a stick by itself; they are not part of a package.
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-_UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 Progress = Callable[[int, int, str], None]  # (steps done, steps in all, what is being done)
 Cancelled = Callable[[], bool]
@@ -124,9 +123,7 @@ class ReturnResult:
 # ---------------------------------------------------------------------------------------- names and keys
 
 
-def safe_name(text: str) -> str:
-    """A file or folder name Windows accepts."""
-    return _UNSAFE_NAME_CHARS.sub("_", text).strip().rstrip(". ") or "报表"
+safe_name = safe_file_stem  # a file or folder name Windows accepts
 
 
 def package_name(township: str, village: str, quarter: Quarter) -> str:
@@ -160,7 +157,7 @@ def parse_quarter(quarter: Quarter | str) -> Quarter:
 @dataclass
 class _Item:
     name: str  # file name without extension
-    kind: str
+    kind: str  # the catalogue's name of the table
     title: str
     report: object  # a reports.spec.Report (or a printout that writes its own PDF)
     format: str
@@ -171,97 +168,43 @@ class _Contents:
     village: VillageInfo
     key: str
     period: tuple[dt.date, dt.date]
-    member_statistics: MemberStatistics
-    attachment1: dict[str, int]
+    figures: dict[str, dict]  # return.json's "figures": one section per catalogue table that feeds them
     items: list[_Item]
     warnings: list[str]
 
 
 def _contents(session: Session, village: VillageInfo, quarter: Quarter, day: dt.date) -> _Contents:
-    """Read everything the package holds, in one session."""
-    from partybuild_desktop.reports.tables import rosters
-    from partybuild_desktop.reports.tables.grid_stats import TITLE as STATS_TITLE
-    from partybuild_desktop.reports.tables.grid_stats import stats_report, stats_row
-    from partybuild_desktop.reports.tables.member_statistics import TITLE as MEMBER_TITLE
-    from partybuild_desktop.reports.tables.member_statistics import member_stats_report
-    from partybuild_desktop.services import grid_reports
-    from partybuild_desktop.services.member_statistics import member_statistics
-
+    """Read everything the package holds, in one session: each table of the catalogue that goes into
+    the return, built for the quarter, under the file names the catalogue gives it."""
     start, end = quarter.start, min(quarter.end, day)
-    unit, v = village.branch_name, village.name
     key = village_key(session, village.id)
     warnings: list[str] = []
     if end < quarter.end:
         warnings.append(f"{quarter.title}尚未结束，报表中的数字截至{day:%Y年%m月%d日}。")
-    stats = grid_reports.grid_statistics(session, village.id, start, end, today=day)
-    members = member_statistics(session, village.id, start, end)
-    items = [_Item(f"{v} 附件1 {STATS_TITLE}", "stats", STATS_TITLE,
-                   stats_report(village.township, unit, [stats], day, stem=f"{v} 附件1 {STATS_TITLE}"), "")]
-    for number, kind, read, make, title, empty in (
-        (2, "roster-committee", grid_reports.committee_roster, rosters.committee_report, rosters.COMMITTEE_TITLE,
-         "还没有登记村党组织班子成员或网格支部委员"),
-        (3, "roster-hubs", grid_reports.hub_roster, rosters.hubs_report, rosters.HUBS_TITLE,
-         "还没有确定党员中心户或党员示范岗"),
-        (4, "roster-members", grid_reports.member_roster, rosters.members_report, rosters.MEMBERS_TITLE,
-         "还没有在册党员"),
-    ):
-        rows = read(session, village.id)
-        if not rows:
-            warnings.append(f"附件{number}{title}是空表：{v}{empty}。")
-        stem = f"{v} 附件{number} {title}"
-        items.append(_Item(stem, kind, title, make(village.township, unit, rows, day, stem=stem), ""))
-    stem = f"{v} {MEMBER_TITLE}"
-    items.append(_Item(stem, "member-stats", MEMBER_TITLE,
-                       member_stats_report(village.township, unit, day, start, end, [(v, members)], stem=stem), ""))
-    items.extend(_points_items(session, village, quarter, end, warnings))
-    # Every report goes out as xlsx and pdf, except where a format is fixed (the points board).
-    expanded = []
-    for item in items:
-        if item.format:
-            expanded.append(item)
-        else:
-            expanded += [_Item(item.name, item.kind, item.title, item.report, "xlsx"),
-                         _Item(item.name, item.kind, item.title, item.report, "pdf")]
-    row = stats_row(stats)
-    attachment1 = {k: int(row[k]) for k in ATTACHMENT1_KEYS}
-    return _Contents(village, key, (start, end), members, attachment1, expanded, warnings)
+    options = ExportOptions(year=quarter.year, quarter=quarter.number, today=day, for_return=True)
+    items: list[_Item] = []
+    figures: dict[str, dict] = {}
+    for definition in return_definitions():
+        try:
+            built = definition.build(session, village, options)
+        except ExportError as error:
+            if not definition.optional_in_return:
+                raise ReturnError(str(error)) from error
+            warnings.append(f"{definition.return_files[-1].title}没有放入报表包：{error}")
+            continue
+        warnings += built.warnings
+        if definition.figures is not None:
+            figures[definition.figures.section] = built.figures
+        for file in definition.return_files:
+            name = f"{village.name} {file.label}"
+            # The PDF's title is the file's name, as the township sees it.
+            report = _with_stem(built.for_format(file.format), name)
+            items.append(_Item(name, definition.name, file.title, report, file.format))
+    return _Contents(village, key, (start, end), figures, items, warnings)
 
 
-def _points_items(session: Session, village: VillageInfo, quarter: Quarter, end: dt.date,
-                  warnings: list[str]) -> list[_Item]:
-    """The quarter's 党建先锋榜: the detail table (xlsx) and the public board (pdf)."""
-    from partybuild_desktop.reports.points_board import TOP_MEMBERS, printout_from_board
-    from partybuild_desktop.reports.tables.points_board import TITLE, points_detail_report
-    from partybuild_desktop.services.points import PointsError, board, member_photos
-
-    try:
-        result = board(session, village.id, quarter.year, quarter=quarter.number, as_of=end)
-    except (PointsError, ValueError) as error:
-        warnings.append(f"党建先锋榜没有放入报表包：{error}")
-        return []
-    if not result.members:
-        warnings.append(f"党建先锋榜没有放入报表包：{village.name}{quarter.title}没有可以排名的党员。")
-        return []
-    top = [m.member_id for m in result.members if m.rank <= TOP_MEMBERS]
-    unit = village.branch_name
-    return [
-        _Item(f"{village.name} {TITLE}", "points-board", TITLE, points_detail_report(result, unit), "xlsx"),
-        _Item(f"{village.name} 党建先锋榜", "points-board", "党建先锋榜",
-              printout_from_board(result, unit, member_photos(session, top)), "pdf"),
-    ]
-
-
-def _write_report(report, path: Path, fmt: str) -> list[str]:
-    """Write one file of the package (atomically, read back); returns warnings in Chinese."""
-    if fmt == "xlsx":
-        from partybuild_desktop.reports.xlsx_writer import write_xlsx
-
-        write_xlsx(report, path)
-        return []
-    from partybuild_desktop.reports.pdf_writer import write_pdf
-
-    own_writer = getattr(report, "write_pdf", None)  # the public points board lays itself out
-    return list(own_writer(path) if own_writer else write_pdf(report, path))
+def _with_stem(report, stem: str):
+    return dataclasses.replace(report, stem=stem) if dataclasses.is_dataclass(report) else report
 
 
 def return_data(contents: _Contents, quarter: Quarter, day: dt.date, files: list[PackageFile]) -> dict:
@@ -278,7 +221,7 @@ def return_data(contents: _Contents, quarter: Quarter, day: dt.date, files: list
         "filed_on": day.isoformat(),
         "village": {"key": contents.key, "township": village.township, "name": village.name,
                     "branch_name": village.branch_name, "branch_type": village.branch_type.value},
-        "figures": {"member_statistics": contents.member_statistics.to_dict(), "attachment1": contents.attachment1},
+        "figures": contents.figures,
         "files": [{"name": f.name, "kind": f.kind, "format": f.format, "title": f.title, "sha256": f.sha256,
                    "bytes": f.size} for f in files],
         "warnings": contents.warnings,
@@ -345,8 +288,9 @@ def export_return(store: Store, village_id: int | None, quarter: Quarter | str, 
             file_name = f"{safe_name(item.name)}.{item.format}"
             report(done, total, f"正在写入“{file_name}”…")
             path = partial / file_name
-            warnings += [w for w in _write_report(item.report, path, item.format) if w not in warnings]
-            files.append(PackageFile(file_name, item.kind, item.format, item.title, sha256_of(path),
+            written = write_report(item.report, path, item.format)
+            warnings += [w for w in written.warnings if w not in warnings]
+            files.append(PackageFile(file_name, item.kind, item.format, item.title, written.sha256,
                                      path.stat().st_size))
             done += 1
         if stop():

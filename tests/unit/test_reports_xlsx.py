@@ -199,7 +199,7 @@ def test_rows_must_match_the_columns():
     with pytest.raises(ValueError, match="duplicate"):
         TableSpec(title="t", columns=[Column("甲", "a"), Column("乙", "a")])
     with pytest.raises(ValueError, match="kind"):
-        Column("甲", "a", kind="money")
+        Column("甲", "a", kind="currency")
 
 
 def test_control_characters_from_pasted_text_are_dropped(tmp_path):

@@ -147,7 +147,7 @@ def test_an_existing_package_is_replaced_only_when_asked_and_kept(village, usb):
 
 def failing_after(monkeypatch, count: int, error: BaseException):
     """Make the package's file writer fail on its ``count``-th file (after writing half of it)."""
-    real = returns._write_report
+    real = returns.write_report
     calls = []
 
     def write(report, path, fmt):
@@ -157,7 +157,7 @@ def failing_after(monkeypatch, count: int, error: BaseException):
             raise error
         return real(report, path, fmt)
 
-    monkeypatch.setattr(returns, "_write_report", write)
+    monkeypatch.setattr(returns, "write_report", write)
     return calls
 
 
@@ -207,7 +207,7 @@ def test_a_failure_at_the_final_rename_puts_the_old_package_back(village, usb, m
 
 
 def test_a_file_that_reads_back_wrong_fails_the_export(village, usb, monkeypatch):
-    real = returns._write_report
+    real = returns.write_report
 
     def write(report, path, fmt):
         earlier = path.with_name("东湖村 附件3 党员中心户包挂联系花名册.pdf")
@@ -215,7 +215,7 @@ def test_a_file_that_reads_back_wrong_fails_the_export(village, usb, monkeypatch
             earlier.write_bytes(earlier.read_bytes()[:-10])
         return real(report, path, fmt)
 
-    monkeypatch.setattr(returns, "_write_report", write)
+    monkeypatch.setattr(returns, "write_report", write)
     with pytest.raises(ReturnError, match="核对不一致"):
         export(village, usb)
     assert listing(usb) == set()

@@ -41,6 +41,42 @@ def _n(header: str, key: str, group: str, width: float = NARROW) -> Column:
     return Column(header, key, width=width, kind="number", align="center", group=group)
 
 
+def _columns() -> tuple[Column, ...]:
+    return (
+        Column("单位", "village", width=9, align="center"),
+        *(_n(level.label.removesuffix("网格"), f"grid_{level.value}", "网格（个）") for level in GridLevel),
+        _n("网格党支部", "grid_branches", "网格党组织（个）"),
+        _n("党小组", "party_groups", "网格党组织（个）"),
+        _n("党员中心户", "hub_households", "中心户、示范岗（个）"),
+        _n("党员示范岗", "model_posts", "中心户、示范岗（个）"),
+        _n("网格长", "grid_leaders", "网格人员（人）"),
+        _n("网格员", "grid_workers", "网格人员（人）"),
+        _n("合计", "members", "党员（名）", MID),
+        *(_n(c.label.removesuffix("党员"), c.value, "党员（名）", MID) for c in MemberCategory),
+        _n("总户数", "households", "农户（户）", WIDE),
+        _n("必访户", "must_visit", "农户（户）", MID),
+        _n("网格党支部", "links_branches", "包挂联系"),
+        _n("党小组", "links_groups", "包挂联系"),
+        _n("中心户", "links_hubs", "包挂联系"),
+        _n("党员", "links_members", "包挂联系", MID),
+        _n("农户", "links_households", "包挂联系", WIDE),
+        _n("走访次数", "visits", "民情日记", WIDE),
+        _n("走访户数", "visited_households", "民情日记", WIDE),
+        _n("受理", "proxies", "事项代办（件）", MID),
+        _n("办结", "proxies_done", "事项代办（件）", MID),
+        _n("不予办理", "proxies_refused", "事项代办（件）"),
+        _n("超期", "proxies_overdue", "事项代办（件）"),
+    )
+
+
+COLUMNS = _columns()
+# The counts the return carries to the township and the township adds up: every count the table prints,
+# and three it does not print but checks with (all grids, 网格长/网格员 who are not members, proxy
+# services still open).
+UNPRINTED_FIGURES = ("grids", "non_member_staff", "proxies_open")
+FIGURE_KEYS = tuple(c.key for c in COLUMNS if c.kind == "number") + UNPRINTED_FIGURES
+
+
 def stats_spec(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date, rows: int = 1) -> TableSpec:
     return TableSpec(
         title=title(township),
@@ -52,31 +88,7 @@ def stats_spec(township: str, unit: str, day: dt.date, start: dt.date, end: dt.d
         signature=SIGNATURE,
         totals_label="合计" if rows > 1 else None,
         sheet_name=SHEET,
-        columns=(
-            Column("单位", "village", width=9, align="center"),
-            *(_n(level.label.removesuffix("网格"), f"grid_{level.value}", "网格（个）") for level in GridLevel),
-            _n("网格党支部", "grid_branches", "网格党组织（个）"),
-            _n("党小组", "party_groups", "网格党组织（个）"),
-            _n("党员中心户", "hub_households", "中心户、示范岗（个）"),
-            _n("党员示范岗", "model_posts", "中心户、示范岗（个）"),
-            _n("网格长", "grid_leaders", "网格人员（人）"),
-            _n("网格员", "grid_workers", "网格人员（人）"),
-            _n("合计", "members", "党员（名）", MID),
-            *(_n(c.label.removesuffix("党员"), c.value, "党员（名）", MID) for c in MemberCategory),
-            _n("总户数", "households", "农户（户）", WIDE),
-            _n("必访户", "must_visit", "农户（户）", MID),
-            _n("网格党支部", "links_branches", "包挂联系"),
-            _n("党小组", "links_groups", "包挂联系"),
-            _n("中心户", "links_hubs", "包挂联系"),
-            _n("党员", "links_members", "包挂联系", MID),
-            _n("农户", "links_households", "包挂联系", WIDE),
-            _n("走访次数", "visits", "民情日记", WIDE),
-            _n("走访户数", "visited_households", "民情日记", WIDE),
-            _n("受理", "proxies", "事项代办（件）", MID),
-            _n("办结", "proxies_done", "事项代办（件）", MID),
-            _n("不予办理", "proxies_refused", "事项代办（件）"),
-            _n("超期", "proxies_overdue", "事项代办（件）"),
-        ),
+        columns=COLUMNS,
     )
 
 
@@ -112,8 +124,21 @@ def stats_row(stats) -> dict:
     }
 
 
+def figures(stats) -> dict[str, int]:
+    """What one village's return carries of 附件1 (``FIGURE_KEYS``); ``stats`` a ``GridStats``."""
+    row = stats_row(stats)
+    return {key: int(row[key]) for key in FIGURE_KEYS}
+
+
 def stats_report(township: str, unit: str, stats: Sequence, day: dt.date, stem: str | None = None) -> Report:
     """``stats``: one ``GridStats`` per village, all of the same period."""
     first = stats[0]
     spec = stats_spec(township, unit, day, first.start, first.end, len(stats))
     return Report(stem=stem or f"附件1 {spec.title}", tables=[Table(spec, [stats_row(s) for s in stats])])
+
+
+def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,
+                   villages: Sequence[tuple[str, dict]], stem: str | None = None) -> Report:
+    """The township's 附件1: one line per village from the figures its return carried, and a 合计 line."""
+    spec = stats_spec(township, unit, day, start, end, rows=len(villages))
+    return Report(stem or f"附件1 {spec.title}", [Table(spec, [{"village": name, **counts} for name, counts in villages])])
