@@ -1,0 +1,131 @@
+"""打印…: the preview shows the exported PDF's pages, and the printer gets those very pages."""
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtPrintSupport import QPrinter
+
+from partybuild_desktop.services import printing
+from partybuild_desktop.ui.print_preview import PrintPreviewDialog, pages_to_print
+from tests.gui.conftest import ScriptedDialogs
+
+
+@pytest.fixture
+def notice_board(sample_store):
+    made = printing.report_pdf_for_printing(sample_store, None, "notice-board")
+    yield made.path
+    printing.discard(made.path)
+    assert not made.path.parent.exists()
+
+
+def _pdf_printer(path) -> QPrinter:
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(150)  # enough to check; a real printer reports its own
+    return printer
+
+
+def _preview(qtbot, pdf, dialogs=None):
+    dialog = PrintPreviewDialog(pdf, "网格公示牌", dialogs or ScriptedDialogs())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.thumbnails_done, timeout=30000)
+    return dialog
+
+
+def test_the_preview_shows_every_page_of_the_exported_pdf(qtbot, notice_board):
+    pages = len(PdfReader(notice_board).pages)
+    assert pages >= 2  # one board per grid
+    dialog = _preview(qtbot, notice_board)
+    assert dialog.thumbnails.count() == pages
+    assert [dialog.thumbnails.item(i).text() for i in (0, pages - 1)] == ["第 1 页", f"第 {pages} 页"]
+    icon = dialog.thumbnails.item(pages - 1).icon().pixmap(150, 150).toImage()
+    assert icon.width() > icon.height()  # the rendered landscape board, not the placeholder
+    colours = {icon.pixelColor(x, y).name() for x in range(0, icon.width(), 7) for y in range(0, icon.height(), 7)}
+    assert len(colours) > 3, "the thumbnail is blank"
+    assert f"共 {pages} 页，A3 横向" in dialog.status.text()
+    qtbot.waitUntil(lambda: dialog.page_view.pixmap() is not None and not dialog.page_view.pixmap().isNull())
+    dialog.thumbnails.setCurrentRow(1)
+    qtbot.waitUntil(lambda: dialog.current_page() == 1)
+
+
+def test_printing_sends_the_same_number_of_pages(qtbot, notice_board, tmp_path):
+    pages = len(PdfReader(notice_board).pages)
+    dialog = _preview(qtbot, notice_board)
+    out = tmp_path / "打印机.pdf"
+    printer = _pdf_printer(out)
+    printer.setPageSize(QPageSize(QPageSize.A3))
+    printer.setPageOrientation(QPageLayout.Landscape)
+    dialog.print_to(printer)
+    printed = PdfReader(out)
+    assert len(printed.pages) == pages
+    box = printed.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # A3 landscape, as chosen
+    assert "已把" in dialog.status.text() and f"{pages} 页" in dialog.status.text()
+
+
+def test_a_page_range_and_an_a4_portrait_printer(qtbot, notice_board, tmp_path):
+    dialog = _preview(qtbot, notice_board)
+    out = tmp_path / "第2页.pdf"
+    printer = _pdf_printer(out)
+    printer.setPageSize(QPageSize(QPageSize.A4))
+    printer.setPageOrientation(QPageLayout.Portrait)
+    printer.setPrintRange(QPrinter.PageRange)
+    printer.setFromTo(2, 2)
+    dialog.print_to(printer)
+    printed = PdfReader(out)
+    assert len(printed.pages) == 1
+    box = printed.pages[0].mediabox
+    assert float(box.width) < float(box.height)  # the landscape board turned to fit the portrait A4
+
+
+def test_copies_the_printer_cannot_make_are_sent_again():
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName("/dev/null")
+    printer.setCopyCount(2)
+    if printer.supportsMultipleCopies():
+        pytest.skip("this printer makes the copies itself")
+    printer.setCollateCopies(True)
+    assert pages_to_print(printer, 3) == [0, 1, 2, 0, 1, 2]
+    printer.setCollateCopies(False)
+    assert pages_to_print(printer, 3) == [0, 0, 1, 1, 2, 2]
+    printer.setPrintRange(QPrinter.CurrentPage)
+    assert pages_to_print(printer, 3, current=2) == [2, 2]
+
+
+def test_print_from_the_window_previews_the_notice_board_and_cleans_up(qtbot, sample_store, data_folder, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from partybuild_desktop.ui.context import AppContext
+    from partybuild_desktop.ui.main_window import MainWindow
+    from partybuild_desktop.ui.print_preview import ChoosePrintoutDialog
+
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(AppContext(sample_store, data_folder))
+    file_menu = window.menuBar().actions()[0].menu()
+    action = next(a for a in file_menu.actions() if a.text() == "打印…")
+    assert action.isEnabled() and action.shortcut().toString() == "Ctrl+P"
+    offered = []
+
+    def choose(chooser):
+        offered.extend(d.name for d in chooser.definitions)
+        assert chooser.chosen()[0].name == "notice-board"  # what is printed most
+        return QDialog.Accepted
+
+    monkeypatch.setattr(ChoosePrintoutDialog, "exec", choose)
+    action.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(w, PrintPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=30000)
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog) and w.isVisible())
+    from partybuild_desktop.services.exports import catalogue
+
+    assert offered == [d.name for d in catalogue() if "pdf" in d.formats] and "members" in offered
+    assert preview.thumbnails.count() == len(PdfReader(preview.pdf).pages) > 1
+    pdf = preview.pdf
+    preview.close()
+    assert not pdf.exists()
+    window.context.store.dispose()
