@@ -155,6 +155,7 @@ class MembersTab(WatchesChanges, QWidget):
         self.import_button.clicked.connect(self.import_roster)
         QShortcut(QKeySequence.New, self, activated=self.add_member)
         QShortcut(QKeySequence.Find, self, activated=self.search.setFocus)
+        self.table.addAction(self._mark_menu().menuAction())
         self.reload()
         self.watch(context.operations)
 
@@ -297,6 +298,18 @@ class MembersTab(WatchesChanges, QWidget):
         member_id = self.selected_member_id()
         if member_id is not None:
             self._edit(member_id)
+
+    def _mark_menu(self) -> QMenu:
+        """Right-click 设为中心户 / 示范岗: the selected members (several at once) become 党员中心户 or 党员示范岗."""
+        from partybuild_desktop.ui.setup_dialogs import mark_members
+
+        menu = QMenu("设为中心户 / 示范岗", self.table)
+        for kind, label in (("hubs", "党员中心户"), ("model_posts", "党员示范岗")):
+            menu.addAction(f"设为{label}…", lambda kind=kind: mark_members(kind, self._selected_ids(), self.context,
+                                                                         self.dialogs, self))
+        if self.table.contextMenuPolicy() == Qt.DefaultContextMenu:
+            self.table.setContextMenuPolicy(Qt.ActionsContextMenu)
+        return menu
 
     def import_roster(self) -> None:
         from pathlib import Path

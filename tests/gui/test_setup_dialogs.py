@@ -308,3 +308,27 @@ def test_every_key_opens_its_screen(qtbot, context):
         assert dialog.windowTitle()
     with pytest.raises(ValueError):
         ui.setup_screen("nothing", context, ScriptedDialogs())
+
+
+def test_the_members_list_marks_its_selected_members(qtbot, context, sample_store):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from partybuild_desktop.ui.members_tab import MembersTab
+
+    dialogs = ScriptedDialogs()
+    tab = MembersTab(context, dialogs, today=TODAY)
+    qtbot.addWidget(tab)
+    tab.show()
+    (entry,) = [a for a in tab.table.actions() if a.text() == "设为中心户 / 示范岗"]
+    rows = [r for r, m in enumerate(tab.model.visible) if not m.is_hub_household][:2]
+    chosen = [tab.model.member_id(r) for r in rows]
+    selection = tab.table.selectionModel()
+    selection.clearSelection()
+    for r in rows:
+        selection.select(tab.model.index(r, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    (hubs, _) = entry.menu().actions()
+    assert hubs.text() == "设为党员中心户…"
+    hubs.trigger()
+    assert dialogs.told[0][:2] == ("confirm", "党员中心户")
+    with sample_store.session() as session:
+        assert all(session.get(Member, m).is_hub_household for m in chosen)
