@@ -1,7 +1,10 @@
 """Pinyin search keys for people's names, so a clerk can type ``zs`` or ``zhangsan`` to find 张三.
 
-A heteronym contributes every reading, and the first character(s) are also read as a surname
-(单 shan, 曾 zeng, 尉迟 yuchi…), because pypinyin's everyday reading is often not the surname one.
+The surname is read as a surname only: 方 is fang (not pang, wang or feng), 单 is shan, 曾 is zeng,
+尉迟 is yuchi. pypinyin (0.55) has no surname mode, so the surname readings are listed below and any
+other surname takes pypinyin's everyday reading. Every character of the given name keeps all its
+readings, since nobody can tell which one the family meant. A name written with a middle dot
+(艾力·买买提) is a transliteration without a Chinese surname: every character keeps every reading.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ import unicodedata
 from .text import clean_name
 
 SEPARATOR = "|"
+# Bumped whenever search_keys() would give a stored name different keys, so stored keys are recomputed.
+KEYS_VERSION = "2"
 # Enough for any real name; stops a long string of heteronyms from exploding.
 MAX_COMBINATIONS = 64
 
-# Readings of characters used as surnames, preferred reading first.
+# Surname readings of characters whose everyday reading is not (or not only) the surname one,
+# preferred reading first.
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "单": ("shan",),
     "曾": ("zeng",),
@@ -122,22 +128,34 @@ def _hanzi_readings(char: str) -> tuple[str, ...]:
     return tuple(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
+@functools.lru_cache(maxsize=2048)
+def _surname_readings(char: str) -> tuple[str, ...]:
+    """How ``char`` reads as a surname: the listed surname readings, else the everyday reading."""
+    if char in SURNAME_READINGS:
+        return SURNAME_READINGS[char]
+    from pypinyin import Style, pinyin
+
+    return tuple(pinyin(char, style=Style.NORMAL, heteronym=False)[0])
+
+
 def _char_readings(name: str) -> list[list[str]]:
-    """For each character of the name, its readings: surname readings first where they apply."""
+    """For each character of the name, its readings: the surname's as a surname only."""
+    tokens = _tokens(name)
     compound = COMPOUND_SURNAMES.get(name[:2])
+    surname_length = 0 if "·" in name else 2 if compound else 1
     result: list[list[str]] = []
-    for index, token in enumerate(_tokens(name)):
+    for index, token in enumerate(tokens):
         options: list[str] = []
-        if compound and index < 2:
+        if not _HANZI.match(token):
+            _add(options, token)
+        elif compound and index < surname_length:
             _add(options, compound[index])
-        elif index == 0:
-            for reading in SURNAME_READINGS.get(token, ()):
-                _add(options, reading)
-        if _HANZI.match(token):
-            for reading in _hanzi_readings(token):
+        elif index < surname_length:
+            for reading in _surname_readings(token):
                 _add(options, reading)
         else:
-            _add(options, token)
+            for reading in _hanzi_readings(token):
+                _add(options, reading)
         result.append(options)
     return result
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from typing import Iterable
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from partybuild_desktop.domain.membership import (  # noqa: F401  (DEPARTURES, S
     StatusEvent,
 )
 from partybuild_desktop.domain.phone import check_phone
-from partybuild_desktop.domain.pinyin import search_keys
+from partybuild_desktop.domain.pinyin import KEYS_VERSION, search_keys
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.vocabulary import (
     Education,
@@ -53,6 +53,7 @@ from partybuild_desktop.store.models import (
     RecordEntry,
     Visit,
 )
+from partybuild_desktop.services.village import get_setting, set_setting
 
 
 class MemberError(Refusal):
@@ -97,6 +98,7 @@ class MemberRow:
 
 def list_members(session: Session, village_id: int, include_archived: bool = True) -> list[MemberRow]:
     """All members of the village in one query, ordered by party group then name."""
+    refresh_search_keys(session)
     query = (
         select(
             Member.id, Member.name, Member.gender, Member.birth_date, Member.ethnicity, Member.education,
@@ -114,7 +116,6 @@ def list_members(session: Session, village_id: int, include_archived: bool = Tru
         query = query.where(Member.archived.is_(False))
     rows = []
     for r in session.execute(query):
-        haystack = "|".join(x for x in (r.name, r.search_keys, r.id_number, r.mobile, r.landline) if x).lower()
         rows.append(
             MemberRow(
                 id=r.id, name=r.name, gender=r.gender, birth_date=r.birth_date, ethnicity=r.ethnicity,
@@ -122,20 +123,74 @@ def list_members(session: Session, village_id: int, include_archived: bool = Tru
                 status=member_status(r.standing, r.membership_state, r.lost_contact, r.departure),
                 joined_date=r.joined_date, party_group_id=r.party_group_id, party_group=r[14] or "",
                 grid_id=r.grid_id, grid=r[16] or "", post=r.post, mobile=r.mobile, landline=r.landline,
-                address=r.address, is_hub_household=r.is_hub_household, archived=r.archived, search_text=haystack,
+                address=r.address, is_hub_household=r.is_hub_household, archived=r.archived,
+                search_text=search_text(r.name, r.search_keys, r.id_number, r.mobile, r.landline),
             )
         )
     return rows
 
 
+# ---------------------------------------------------------------------------------------- search
+
+SEARCH_KEYS_VERSION_SETTING = "search_keys_version"
+
+
+def refresh_search_keys(session: Session) -> int:
+    """Recompute the stored pinyin keys when they were written by an older rule of ``search_keys``
+    (the rule's version is kept in a Setting row); returns how many members got new keys."""
+    if get_setting(session, SEARCH_KEYS_VERSION_SETTING) == KEYS_VERSION:
+        return 0
+    changed = [
+        {"id": member_id, "search_keys": keys}
+        for member_id, name, stored in session.execute(select(Member.id, Member.name, Member.search_keys))
+        if (keys := search_keys(name)) != stored
+    ]
+    if changed:
+        session.execute(update(Member), changed)
+    set_setting(session, SEARCH_KEYS_VERSION_SETTING, KEYS_VERSION)
+    return len(changed)
+
+
+def search_text(name: str, keys: str | None, *others: str | None) -> str:
+    """One lower-case haystack with every field between separators: ``|张三|zhangsan|zs|1101…|138…|``,
+    so a query can be tested as part of a field, the start of one, or a whole one."""
+    haystack = keys or f"|{name.lower()}|"
+    rest = [x.lower() for x in others if x]
+    return haystack + "|".join(rest) + "|" if rest else haystack
+
+
 def normalise_query(text: str) -> str:
-    """What the search box holds, ready to match ``MemberRow.search_text``: trimmed, lower case, no spaces."""
-    return "".join(text.split()).lower().replace("ü", "v")
+    """What the search box holds, ready to match ``MemberRow.search_text``: trimmed, lower case, no spaces
+    (and no field separator, so a query never spans two fields)."""
+    return "".join(text.split()).lower().replace("ü", "v").replace("|", "")
 
 
 def matches(row: MemberRow, query: str) -> bool:
     """Name, pinyin (full or initials, every reading), part of an ID number, or a phone number."""
     return not query or query in row.search_text
+
+
+def find(rows: list[MemberRow], query: str) -> list[MemberRow]:
+    """The rows a normalised query finds, in the order given."""
+    return [row for row in rows if query in row.search_text] if query else list(rows)
+
+
+def rank(rows: list[MemberRow], query: str) -> list[MemberRow]:
+    """Found rows best first, each tier in the order given: a whole field (the name, a full reading,
+    the initials, an ID or phone number), then the start of one (so ``fang`` puts 方明 before 黄芳,
+    whose surname is not fang), then the rest."""
+    if not query:
+        return rows
+    whole, start = f"|{query}|", f"|{query}"
+    first, second, third = [], [], []
+    to_first, to_second, to_third = first.append, second.append, third.append
+    for row in rows:
+        text = row.search_text
+        if start in text:
+            (to_first if whole in text else to_second)(row)
+        else:
+            to_third(row)
+    return first + second + third if first or second else third
 
 
 @dataclass(frozen=True)

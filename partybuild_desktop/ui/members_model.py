@@ -1,12 +1,15 @@
-"""The members table model: every row in memory, filtered and sorted in plain Python.
+"""The members table model: every row in memory, filtered, ranked and sorted in plain Python.
 
 A keystroke in the search box filters 20,000 rows with one list comprehension over precomputed
-lower-case haystacks, then resets the model; the view only asks for the rows it shows.
+lower-case haystacks, ranks what it found (whole fields, then the start of one, then the rest), then
+resets the model. The view asks only for the rows it shows, several roles per cell; each row's texts
+are formatted once, the first time the row is painted, and every later call is a tuple look-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -14,13 +17,14 @@ from PySide6.QtGui import QColor
 
 from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
-from partybuild_desktop.services.members import MemberRow, normalise_query
+from partybuild_desktop.services.members import MemberRow, find, normalise_query, rank
 
 SORT_ROLE = int(Qt.UserRole) + 1
 ID_ROLE = int(Qt.UserRole) + 2
 # Roles as plain ints: data() runs for every visible cell and role, and comparing Qt enum members
 # costs far more than comparing ints.
 _DISPLAY, _TOOLTIP, _FOREGROUND = int(Qt.DisplayRole), int(Qt.ToolTipRole), int(Qt.ForegroundRole)
+_ANSWERED = frozenset((_TOOLTIP, _FOREGROUND, SORT_ROLE, ID_ROLE))  # besides the display role
 _HORIZONTAL = Qt.Horizontal
 ARCHIVED_COLOUR = QColor("#999999")
 WARNING_COLOUR = QColor("#b03030")
@@ -50,9 +54,12 @@ class MemberFilter:
             tests.append(lambda r: r.grid_id == self.grid_id)
         return tests
 
+    def same_but_query(self, previous: "MemberFilter") -> bool:
+        return replace(self, query=previous.query) == previous
+
     def narrows(self, previous: "MemberFilter") -> bool:
         """True when this filter can only hide rows the previous one showed (the clerk typed on)."""
-        return replace(self, query=previous.query) == previous and normalise_query(self.query).startswith(
+        return self.same_but_query(previous) and normalise_query(self.query).startswith(
             normalise_query(previous.query)
         )
 
@@ -79,6 +86,8 @@ COLUMNS = (
 
 
 class MembersModel(QAbstractTableModel):
+    """``rows``: every member loaded; ``visible``: what the table shows, in its order."""
+
     def __init__(self, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.today = today or dt.date.today()
@@ -86,42 +95,65 @@ class MembersModel(QAbstractTableModel):
         self.visible: list[MemberRow] = []
         self.filter = MemberFilter()
         self.sort_column, self.sort_order = -1, Qt.AscendingOrder
+        self._kept: list[MemberRow] = []  # rows the filters other than the query keep, in the sort order
+        self._found: list[MemberRow] = []  # of those, the ones the query finds, still in the sort order
+        self._lines: list[tuple | None] = []  # per visible row: its texts, colour and tooltip, once painted
+        self._line_of: dict[int, tuple] = {}  # the same by member id, kept while the rows are
 
     # --- loading, filtering, sorting ------------------------------------------------------------
     def set_rows(self, rows: list[MemberRow]) -> None:
         self.rows = rows
+        self._line_of = {}
         self._apply()
 
     def set_filter(self, member_filter: MemberFilter) -> None:
-        # Typing on narrows what is shown already (and keeps its order); anything else starts over.
+        # Typing on narrows what was found already (and keeps its order); another query searches the
+        # rows the other filters kept; a change of those filters starts over.
         narrowing = member_filter.narrows(self.filter)
+        same_rows = member_filter.same_but_query(self.filter)
         self.filter = member_filter
-        self._apply(self.visible if narrowing else None)
+        self._apply(narrowing, same_rows)
 
-    def _apply(self, among: list[MemberRow] | None = None) -> None:
-        rows = self.rows if among is None else among
+    def _apply(self, narrowing: bool = False, same_rows: bool = False) -> None:
         query = normalise_query(self.filter.query)
-        if query:
-            rows = [row for row in rows if query in row.search_text]
-        for test in self.filter.predicates() if among is None else ():
-            rows = [row for row in rows if test(row)]
-        if among is not None and len(rows) == len(among):
-            return  # typing on hid nobody: the view, its scrolling and its selection stay as they are
+        if not (narrowing or same_rows):
+            kept = self.rows
+            for test in self.filter.predicates():
+                kept = [row for row in kept if test(row)]
+            self._kept = self._sorted(kept)
+        self._found = find(self._found if narrowing else self._kept, query)
+        shown = rank(self._found, query)
+        if narrowing and shown == self.visible:
+            return  # typing on changed nothing shown: the view, its scrolling and its selection stay as they are
         self.beginResetModel()
-        self.visible = rows if rows is not self.rows else list(rows)
-        if among is None:
-            self._sort_visible()
+        self._show(shown)
         self.endResetModel()
 
-    def _sort_visible(self) -> None:
-        if self.sort_column >= 0:
-            key = COLUMNS[self.sort_column][2]
-            self.visible.sort(key=lambda r: key(r, self.today), reverse=self.sort_order == Qt.DescendingOrder)
+    def _show(self, rows: list[MemberRow]) -> None:
+        self.visible = rows
+        self._lines = [None] * len(rows)
+
+    def _sorted(self, rows: list[MemberRow]) -> list[MemberRow]:
+        if self.sort_column < 0:
+            return list(rows)
+        key = COLUMNS[self.sort_column][2]
+        return sorted(rows, key=lambda r: key(r, self.today), reverse=self.sort_order == Qt.DescendingOrder)
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sort by a column; while searching, the best matches stay first and each tier is sorted."""
         self.sort_column, self.sort_order = column, order
         self.layoutAboutToBeChanged.emit()
-        self._sort_visible()
+        moved = [(index, self.visible[index.row()].id) for index in self.persistentIndexList()
+                 if index.row() < len(self.visible)]
+        query = normalise_query(self.filter.query)
+        self._kept = self._sorted(self._kept)
+        self._found = find(self._kept, query)
+        self._show(rank(self._found, query))
+        rows = {row.id: i for i, row in enumerate(self.visible)}
+        self.changePersistentIndexList(
+            [index for index, _ in moved],
+            [self.index(rows[member_id], index.column()) if member_id in rows else QModelIndex()
+             for index, member_id in moved])
         self.layoutChanged.emit()
 
     def member_id(self, row: int) -> int:
@@ -132,6 +164,24 @@ class MembersModel(QAbstractTableModel):
             if row.id == member_id:
                 return i
         return None
+
+    def widest_texts(self, column: int, among: int = 5) -> list[str]:
+        """The longest texts of a column over every row loaded (by characters), to size the column."""
+        display = COLUMNS[column][1]
+        texts = {str(display(row, self.today)) for row in self.rows}
+        return heapq.nlargest(among, texts, key=len)
+
+    def _line(self, row: int) -> tuple:
+        member = self.visible[row]
+        line = self._line_of.get(member.id)
+        if line is None:
+            colour = ARCHIVED_COLOUR if member.archived else (
+                WARNING_COLOUR if member.status in (MemberStatus.SUSPENDED, MemberStatus.LOST_CONTACT) else None)
+            texts = tuple("" if value is None else str(value)
+                          for value in (display(member, self.today) for _, display, _ in COLUMNS))
+            line = self._line_of[member.id] = (*texts, colour, "已归档" if member.archived else None)
+        self._lines[row] = line
+        return line
 
     # --- Qt model interface ---------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -146,21 +196,18 @@ class MembersModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=_DISPLAY):
-        role = int(role)
+        # The delegate asks for about seven roles per painted cell: the display role and the roles
+        # this model never answers cost one comparison or one set look-up each.
         if role == _DISPLAY:
-            value = COLUMNS[index.column()][1](self.visible[index.row()], self.today)
-            return "" if value is None else str(value)
-        if role == _FOREGROUND:
-            row = self.visible[index.row()]
-            if row.archived:
-                return ARCHIVED_COLOUR
-            if row.status in (MemberStatus.SUSPENDED, MemberStatus.LOST_CONTACT):
-                return WARNING_COLOUR
+            row = index.row()
+            return (self._lines[row] or self._line(row))[index.column()]
+        if role not in _ANSWERED:
             return None
+        row = index.row()
+        if role == _FOREGROUND:
+            return (self._lines[row] or self._line(row))[-2]
+        if role == _TOOLTIP:
+            return (self._lines[row] or self._line(row))[-1]
         if role == SORT_ROLE:
-            return COLUMNS[index.column()][2](self.visible[index.row()], self.today)
-        if role == ID_ROLE:
-            return self.visible[index.row()].id
-        if role == _TOOLTIP and self.visible[index.row()].archived:
-            return "已归档"
-        return None
+            return COLUMNS[index.column()][2](self.visible[row], self.today)
+        return self.visible[row].id
