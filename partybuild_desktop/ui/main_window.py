@@ -263,12 +263,10 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _suggested_export_path(definition, village, options) -> Path:
-        """The one place that names an export file: on the Desktop (or in Documents), 村名 + 表名 + 年度."""
+        """Where the save dialog starts: the Desktop (or Documents), with the catalogue's file name."""
         from partybuild_desktop.ui.dialogs import default_export_folder
 
-        year = f"{options.year}年度" if options.year else ""
-        name = "".join("-" if ch in '\\/:*?"<>|' else ch for ch in f"{village.name}{definition.title}{year}")
-        return default_export_folder() / f"{name}.{definition.formats[0]}"
+        return default_export_folder() / definition.suggested_name(village, options)
 
     def _export_for_members(self, name: str, member_ids: list[int]) -> None:
         from partybuild_desktop.services.exports import find

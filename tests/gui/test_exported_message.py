@@ -67,7 +67,14 @@ def test_the_window_suggests_village_table_and_year_on_the_desktop(qtbot, sample
     window.attach(AppContext(sample_store, data_folder))
     window.export(find("notice-board"))
     qtbot.waitUntil(lambda: any(t[0] == "exported" for t in dialogs.told), timeout=30000)
-    assert asked == [desktop / "东湖村网格公示牌（A3横向，每个网格一页）.pdf"]
+    assert asked == [desktop / "东湖村网格公示牌（A3）.pdf"]
     kind, title, path, notes = dialogs.told[-1]
     assert (kind, title, Path(path)) == ("exported", "导出完成", desktop / "公示牌.pdf") and Path(path).exists()
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args: (2025, True))
+    dialogs.told.clear()
+    window.export(find("points-board"))
+    qtbot.waitUntil(lambda: any(t[0] == "exported" for t in dialogs.told), timeout=30000)
+    assert asked[-1].parent == desktop and asked[-1].name.startswith("东湖村") and "2025年" in asked[-1].name
     window.context.store.dispose()
