@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="某村本季度的报表此前已收到时，用这次的替换（原报表保留为已替换的记录）；不加则不导入这一份")
     township.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
     township.add_argument("packages", nargs="+", metavar="报表包", help="报表包（文件夹或 .zip），可以有多个")
+    _add_member_commands(commands)
     return parser
 
 
@@ -562,9 +563,46 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def _add_member_commands(commands) -> None:
+    member = commands.add_parser("member", help="党员：删除录错的党员")
+    member_commands = member.add_subparsers(dest="member_command", metavar="COMMAND", required=True,
+                                            parser_class=ChineseArgumentParser)
+    delete = member_commands.add_parser("delete", help="删除录错的党员及其状态记录（已有纪实、联系农户、走访等记录的不能删除）")
+    delete.add_argument("who", metavar="姓名或身份证号", help="党员的姓名，或 18 位公民身份证号（同名时用身份证号）")
+
+
+def cmd_member(args) -> int:
+    """member delete: exit 0 when the member was deleted, 2 when not found, ambiguous or still referred to."""
+    from partybuild_desktop.domain.id_number import mask
+    from partybuild_desktop.services import audit, members
+    from partybuild_desktop.services.changes import Change
+
+    store = _open_store(args)
+    village = _current_village(store)
+    with store.session() as session:
+        found = members.find_by_name_or_id_number(session, village.id, args.who)
+        if not found:
+            raise CliError(f"{village.name}没有姓名或身份证号为“{args.who}”的党员，没有删除任何人。")
+        if len(found) > 1:
+            listed = "\n".join(f"  {m.name}　{mask(m.id_number) or '（无身份证号）'}{'　（已归档）' if m.archived else ''}"
+                               for m in found)
+            raise CliError(f"有 {len(found)} 名党员叫“{args.who}”，没有删除任何人。请改用身份证号指明是哪一位：\n{listed}")
+        member = found[0]
+        try:
+            members.delete_member(session, member.id)
+        except members.MemberError as error:
+            raise CliError(f"{error}没有删除任何人。") from error
+        audit.record(session, f"删除党员“{member.name}”（命令行）", Change.MEMBERS, source="cli")
+    number = f"（身份证号 {mask(member.id_number)}）" if member.id_number else ""
+    print(f"已删除党员“{member.name}”{number}及其状态记录。")
+    return EXIT_OK
+
+
 COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
             "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points, "rules": cmd_rules,
             "export-return": cmd_export_return, "consolidate": cmd_consolidate}
+
+COMMANDS["member"] = cmd_member
 
 
 # Commands that only read; every other one takes the data file's lock first, as the window does.
