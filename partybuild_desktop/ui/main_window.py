@@ -135,7 +135,11 @@ class MainWindow(QMainWindow):
     def _show_page(self, index: int) -> None:
         page = self.tabs.widget(index)
         if isinstance(page, LazyTab) and page.content is None:
-            self._restore_splitters(page.build())
+            from partybuild_desktop.ui.widgets import make_tables_copyable
+
+            content = page.build()
+            make_tables_copyable(content)
+            self._restore_splitters(content)
 
     @property
     def overview_tab(self):
@@ -444,11 +448,17 @@ class MainWindow(QMainWindow):
             state = self.settings.value(f"splitters/{splitter.objectName()}")
             if state is not None:
                 splitter.restoreState(state)
+        from partybuild_desktop.ui.widgets import restore_headers
+
+        restore_headers(self.settings, within or self)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         for splitter in self._splitters():
             self.settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        from partybuild_desktop.ui.widgets import save_headers
+
+        save_headers(self.settings, self)
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

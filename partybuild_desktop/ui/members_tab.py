@@ -32,8 +32,11 @@ from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.members_model import MemberFilter, MembersModel
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.record_book import RecordBookPanel
+from partybuild_desktop.ui.widgets import RESTORED, choose_columns, make_copyable, remember_header
 
 BOOK_DELAY_MS = 200  # after the last keystroke, the record book shows the selected member
+COLUMN_PADDING = 28  # the cell's margins and the header's sort arrow
+MAX_COLUMN_WIDTH = 320
 
 
 class MembersTable(QTableView):
@@ -112,7 +115,7 @@ class MembersTab(WatchesChanges, QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -121,6 +124,10 @@ class MembersTab(WatchesChanges, QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)  # one line per cell: much cheaper to paint, and a list reads better
+        make_copyable(self.table)
+        choose_columns(self.table, always_shown=(0,))
+        remember_header(self.table)
+        self._columns_sized = False
 
         self.book = RecordBookPanel(context, dialogs, today=self.today)
         self.splitter = QSplitter(Qt.Horizontal)
@@ -188,10 +195,25 @@ class MembersTab(WatchesChanges, QWidget):
             combo.setCurrentIndex(max(combo.findData(chosen), 0))
             combo.blockSignals(False)
         self.model.set_rows(rows)
+        self._size_columns()
         self.apply_filter()
         if keep_member is not None:
             self.select_member(keep_member)
         self.book.refresh()
+
+    def _size_columns(self) -> None:
+        """Once, with the first members: each column as wide as its longest text (ID numbers whole),
+        unless the clerk's own widths were put back from the last session."""
+        header = self.table.horizontalHeader()
+        if self._columns_sized or header.property(RESTORED) or not self.model.rows:
+            return
+        self._columns_sized = True
+        text_width = self.table.fontMetrics().horizontalAdvance
+        header_width = header.fontMetrics().horizontalAdvance
+        for column in range(self.model.columnCount()):
+            widest = max([text_width(t) for t in self.model.widest_texts(column)]
+                         + [header_width(self.model.headerData(column, Qt.Horizontal))])
+            header.resizeSection(column, min(widest + COLUMN_PADDING, MAX_COLUMN_WIDTH))
 
     def current_filter(self) -> MemberFilter:
         category, status = self.category.currentData(), self.status.currentData()
@@ -246,9 +268,13 @@ class MembersTab(WatchesChanges, QWidget):
             )
             self.table.scrollTo(self.model.index(row, 0))
 
+    def selected_member_ids(self) -> list[int]:
+        """Every selected member, top to bottom as shown."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.member_id(row) for row in rows if row < len(self.model.visible)]
+
     def _selected_ids(self) -> list[int]:
-        member_id = self.selected_member_id()
-        return [member_id] if member_id is not None else []
+        return self.selected_member_ids()
 
     def _print(self, name: str, member_ids: list[int]) -> None:
         if not member_ids:

@@ -1,14 +1,17 @@
 """Small building blocks the tabs share: a read-only table filled from rows (or from an official table's
-definition), a form dialog, date fields."""
+definition), a form dialog, date fields; copying any table's rows for Excel or WPS; a header whose
+columns the clerk chooses, moves and sizes, remembered between sessions."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,8 +22,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QListWidget,
     QListWidgetItem,
+    QMenu,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTreeView,
     QWidget,
 )
 
@@ -46,6 +52,7 @@ class RowsTable(QTableWidget):
         if stretch is not None:
             self.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.Stretch)
         self.objects: list = []
+        make_copyable(self)
 
     def fill(self, objects: Iterable, cells, highlight=lambda obj: False) -> None:
         """``cells(obj)`` gives the row's texts; ``highlight(obj)`` marks a row that needs attention."""
@@ -160,3 +167,185 @@ class FormDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.setWindowModality(Qt.WindowModal)
+
+
+# ---------------------------------------------------------------------------------------- copying
+
+COPY_ACTION = "copyRows"
+_LONG_NUMBER = re.compile(r"0\d+|\d{12,}")  # Excel would drop the leading zero or round the digits
+
+
+def make_copyable(view: QAbstractItemView) -> QAction:
+    """Ctrl+C and a right-click 复制 on ``view`` put its selected rows, with the header line, on the
+    clipboard as tab-separated text and as an HTML table, so they paste into Excel or WPS as cells.
+    Any table or tree: QTableView, QTableWidget, QTreeWidget. Calling it again changes nothing."""
+    action = view.findChild(QAction, COPY_ACTION)
+    if action is not None:
+        return action
+    action = QAction("复制", view)
+    action.setObjectName(COPY_ACTION)
+    action.setShortcut(QKeySequence.Copy)  # shown in the menu; the key itself is taken below
+    action.setShortcutContext(Qt.WidgetShortcut)
+    action.triggered.connect(lambda: copy_rows(view))
+    view.addAction(action)
+    if view.contextMenuPolicy() == Qt.DefaultContextMenu:
+        view.setContextMenuPolicy(Qt.ActionsContextMenu)
+    # The view itself answers Ctrl+C by copying only its current cell: the key is taken from it first.
+    view.installEventFilter(_CopyKey(view))
+    return action
+
+
+class _CopyKey(QObject):
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind in (QEvent.ShortcutOverride, QEvent.KeyPress) and event.matches(QKeySequence.Copy):
+            if kind == QEvent.KeyPress:
+                copy_rows(watched)
+            event.accept()
+            return True
+        return False
+
+
+def copy_rows(view: QAbstractItemView) -> str:
+    """Put the view's selected rows on the clipboard; returns the text (empty when nothing is selected)."""
+    lines = selected_lines(view)
+    if len(lines) < 2:
+        return ""
+    text = tab_separated(lines)
+    data = QMimeData()
+    data.setText(text)
+    data.setHtml(html_table(lines))
+    QGuiApplication.clipboard().setMimeData(data)
+    return text
+
+
+def selected_lines(view: QAbstractItemView) -> list[list[str]]:
+    """The header line, then each selected row as shown: columns in their on-screen order, hidden ones
+    left out. A view that selects single cells gives only the columns something is selected in."""
+    model, selection = view.model(), view.selectionModel()
+    if model is None or selection is None:
+        return []
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+    columns = [header.logicalIndex(v) for v in range(header.count())]
+    columns = [c for c in columns if not header.isSectionHidden(c)]
+    indexes = [i for i in selection.selectedIndexes() if i.isValid()]
+    if not indexes:
+        return []
+    if view.selectionBehavior() != QAbstractItemView.SelectRows:
+        chosen = {i.column() for i in indexes}
+        columns = [c for c in columns if c in chosen]
+    lines = [[_text(model.headerData(c, Qt.Horizontal, Qt.DisplayRole)) for c in columns]]
+    for parent, row in _rows_in_order(model, indexes):
+        lines.append([_text(model.index(row, c, parent).data(Qt.DisplayRole)) for c in columns])
+    return lines
+
+
+def _rows_in_order(model, indexes) -> list[tuple[QModelIndex, int]]:
+    """The rows the indexes lie in, once each, top to bottom (a tree's rows in the order it shows them)."""
+    if all(not i.parent().isValid() for i in indexes):
+        return [(QModelIndex(), row) for row in sorted({i.row() for i in indexes})]
+    wanted = {QPersistentModelIndex(i.siblingAtColumn(0)) for i in indexes}
+    found: list[tuple[QModelIndex, int]] = []
+
+    def walk(parent: QModelIndex) -> None:
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            if QPersistentModelIndex(index) in wanted:
+                found.append((parent, row))
+            if model.hasChildren(index):
+                walk(index)
+
+    walk(QModelIndex())
+    return found
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    """A cell as Excel writes it to the clipboard: quoted, quotes doubled, when it holds a tab, a line
+    break or a quote; otherwise as it is."""
+    if any(ch in text for ch in '\t\n\r"'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def tab_separated(lines: list[list[str]]) -> str:
+    return "".join("\t".join(_cell(cell) for cell in line) + "\n" for line in lines)
+
+
+def html_table(lines: list[list[str]]) -> str:
+    """The same cells as an HTML table; numbers that must stay text (ID numbers, numbers with a leading
+    zero) are marked as text for Excel and WPS, and line breaks stay inside their cell."""
+
+    def cell(tag: str, text: str) -> str:
+        style = ' style="mso-number-format:\'\\@\'"' if _LONG_NUMBER.fullmatch(text) else ""
+        body = html.escape(text).replace("\n", '<br style="mso-data-placement:same-cell">')
+        return f"<{tag}{style}>{body}</{tag}>"
+
+    head = "".join(cell("th", text) for text in lines[0])
+    body = "".join("<tr>" + "".join(cell("td", text) for text in line) + "</tr>" for line in lines[1:])
+    return f'<html><head><meta charset="utf-8"></head><body><table><tr>{head}</tr>{body}</table></body></html>'
+
+
+def make_tables_copyable(root: QWidget) -> None:
+    """Every table and tree inside ``root`` copies its rows (see make_copyable)."""
+    for view in root.findChildren(QTableView) + root.findChildren(QTreeView):
+        make_copyable(view)
+
+
+# ---------------------------------------------------------------------------------------- columns
+
+REMEMBERED = "rememberState"  # a header with this property keeps its columns between sessions
+RESTORED = "stateRestored"  # set once a saved state was put back
+
+
+def choose_columns(view: QTableView, always_shown: Sequence[int] = (0,)) -> None:
+    """A right-click menu on the view's header to show or hide each column; columns can be dragged to
+    another place. ``always_shown`` columns cannot be hidden."""
+    header = view.horizontalHeader()
+    header.setSectionsMovable(True)
+    header.setContextMenuPolicy(Qt.CustomContextMenu)
+    header.customContextMenuRequested.connect(lambda pos: column_menu(view, always_shown).exec(header.mapToGlobal(pos)))
+
+
+def column_menu(view: QTableView, always_shown: Sequence[int] = (0,)) -> QMenu:
+    header, model = view.horizontalHeader(), view.model()
+    menu = QMenu("显示的列", view)
+    for visual in range(header.count()):
+        column = header.logicalIndex(visual)
+        action = menu.addAction(_text(model.headerData(column, Qt.Horizontal, Qt.DisplayRole)))
+        action.setCheckable(True)
+        action.setChecked(not header.isSectionHidden(column))
+        action.setEnabled(column not in always_shown)
+        action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+    return menu
+
+
+def remember_header(view: QAbstractItemView) -> None:
+    """Keep the column order, widths, hidden columns and sort of ``view`` in the window's settings,
+    under the view's object name (see save_headers / restore_headers)."""
+    if not view.objectName():
+        raise ValueError("a view whose header is remembered needs an object name")
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+    header.setProperty(REMEMBERED, True)
+
+
+def _remembered(root: QWidget):
+    for header in root.findChildren(QHeaderView):
+        view = header.parent()
+        if header.property(REMEMBERED) and header.orientation() == Qt.Horizontal and view is not None:
+            yield f"headers/{view.objectName()}", header
+
+
+def save_headers(settings: QSettings, root: QWidget) -> None:
+    for key, header in _remembered(root):
+        settings.setValue(key, header.saveState())
+
+
+def restore_headers(settings: QSettings, root: QWidget) -> None:
+    for key, header in _remembered(root):
+        state = settings.value(key)
+        if state is not None and header.restoreState(state):
+            header.setProperty(RESTORED, True)
