@@ -221,10 +221,16 @@ def _records(session: Session, village_id: int, current_only: bool = False) -> l
     order = {post: i for i, post in enumerate(CommitteePost)}
     rows = [PostRecord(h.id, h.post, h.member_id, h.name, h.started_on, h.ended_on, h.term_id, term_start)
             for h, term_start in session.execute(query)]
-    # Current holders first, then the most recent; within a day in the order of the posts.
+    # Current holders first in the order of the posts, then past ones, the most recent first.
     far = dt.date.max
-    rows.sort(key=lambda r: (r.ended_on is not None, far - (r.ended_on or far), far - (r.started_on or dt.date.min),
-                             order[r.post], r.id))
+
+    def key(r: PostRecord):
+        started = far - (r.started_on or dt.date.min)
+        if r.current:
+            return (0, order[r.post], started, r.id)
+        return (1, far - r.ended_on, started, order[r.post], r.id)
+
+    rows.sort(key=key)
     return rows
 
 
