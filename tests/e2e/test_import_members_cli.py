@@ -8,9 +8,7 @@ import openpyxl
 import pytest
 
 from partybuild_desktop import paths
-from partybuild_desktop.domain.vocabulary import BranchType
-from partybuild_desktop.services.village import create_village
-from tests.helpers import cli, make_id, new_store, wrong_check_digit
+from tests.helpers import cli, make_id, new_store, village, wrong_check_digit
 
 NEXT_YEAR = dt.date.today().year + 1
 
@@ -29,7 +27,7 @@ def folder(tmp_path):
     data = tmp_path / "data"
     store = new_store(data)
     with store.session() as session:
-        create_village(session, "白马镇", "东湖村", BranchType.BRANCH, "王书记")
+        village(session, "东湖村", township="白马镇")
     store.dispose()
     return data
 

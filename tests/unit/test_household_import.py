@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from partybuild_desktop.domain.vocabulary import BranchType, CareFlag, GridLevel
+from partybuild_desktop.domain.vocabulary import CareFlag, GridLevel
 from partybuild_desktop.importers import preview as shared
 from partybuild_desktop.importers.error_workbook import write_error_workbook
 from partybuild_desktop.importers.household_fields import group_key, household_identity, parse_care_types, parse_size
@@ -14,9 +14,9 @@ from partybuild_desktop.services import household_import, member_import
 from partybuild_desktop.services.household_import import IMPORT, REFUSED, UPDATE, WARN, apply_import, preview_import
 from partybuild_desktop.services.households import HouseholdForm, load_household, save_household
 from partybuild_desktop.services.members import MemberForm, save_member
-from partybuild_desktop.services.village import create_village
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Grid, Household, Member
+from tests import helpers
 from tests.unit.test_member_import import workbook
 
 HEADERS = ["序号", "户　主", "组别", "家庭住址", "联系电话", "人口", "所属网格", "联户党员",
@@ -53,7 +53,7 @@ def messy_list(path):
 def village(store):
     """A village with a grid and two members who can liaise."""
     with store.session() as session:
-        village_id = create_village(session, "白马镇", "东湖村", BranchType.BRANCH, "王书记").id
+        village_id = helpers.village(session, "东湖村", township="白马镇")
         session.add(Grid(village_id=village_id, level=GridLevel.GROUP, name="第一网格"))
         save_member(session, village_id, MemberForm(name="张三"))
         save_member(session, village_id, MemberForm(name="李四"))
@@ -416,7 +416,7 @@ def test_apply_is_all_or_nothing(store, village, tmp_path, monkeypatch):
 
 def test_a_preview_of_another_village_is_not_applied(store, village, tmp_path):
     with store.session() as session:
-        other = create_village(session, "白马镇", "西湖村", BranchType.BRANCH, "李书记").id
+        other = helpers.village(session, "西湖村", township="白马镇", secretary="李书记")
         result = preview_import(session, village, workbook(tmp_path / "a.xlsx", [["户主姓名", "住址"], ["王大", "x"]]))
         with pytest.raises(ValueError):
             apply_import(session, other, result)

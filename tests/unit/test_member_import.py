@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from partybuild_desktop.domain.id_number import check_char, mask
 from partybuild_desktop.domain.vocabulary import (
-    BranchType,
     Education,
     Gender,
     GridLevel,
@@ -30,9 +29,10 @@ from partybuild_desktop.services.member_import import (
     preview_import,
 )
 from partybuild_desktop.services.members import MemberForm, check_form, save_member
-from partybuild_desktop.services.village import create_village, current_village
+from partybuild_desktop.services.village import current_village
 from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGroup
 
+from .. import helpers
 from ..conftest import SAMPLE_TODAY
 from ..helpers import make_id_for, new_store, wrong_check_digit
 
@@ -100,8 +100,7 @@ def workbook(path, rows):
 @pytest.fixture
 def village(store):
     with store.session() as session:
-        info = create_village(session, "白马镇", "东湖村", BranchType.BRANCH, "王书记")
-    return info.id
+        return helpers.village(session, "东湖村", township="白马镇")
 
 
 def preview(store, village_id, path, update=False, today=None):
@@ -387,7 +386,7 @@ def test_update_with_a_different_name_warns(store, village, tmp_path):
 
 def test_a_number_of_another_village_is_refused_even_with_update(store, village, tmp_path):
     with store.session() as session:
-        other = create_village(session, "白马镇", "西湖村", BranchType.BRANCH, "李书记").id
+        other = helpers.village(session, "西湖村", township="白马镇", secretary="李书记")
     save(store, other, name="张三", id_number=ID_ZHANG)
     path = workbook(tmp_path / "u.xlsx", [["姓名", "身份证号"], ["张三", ID_ZHANG]])
     row = preview(store, village, path, update=True).rows[0]
@@ -528,7 +527,7 @@ def test_round_trip_export_then_import_into_an_empty_village(sample_store, tmp_p
     fresh = new_store(fresh_folder)
     try:
         with fresh.session() as session:
-            target = create_village(session, "白马镇", "新村", BranchType.BRANCH, "张书记").id
+            target = helpers.village(session, "新村", township="白马镇", secretary="张书记")
         result, outcome = import_file(fresh, target, path)
         assert result.refused == [], [r.refusals for r in result.refused]
         assert outcome.imported == len(expected)

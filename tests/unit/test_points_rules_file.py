@@ -7,9 +7,8 @@ from dataclasses import replace
 import pytest
 
 from partybuild_desktop.domain.points import FORMAT_NAME, RuleFileError
-from partybuild_desktop.domain.vocabulary import BranchType
 from partybuild_desktop.services import point_rules
-from partybuild_desktop.services.village import create_village
+from tests.helpers import village
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -17,8 +16,8 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def two_villages(store):
     with store.session() as session:
-        first = create_village(session, "城南镇", "甲村", BranchType.BRANCH, "王书记").id
-        second = create_village(session, "城南镇", "乙村", BranchType.BRANCH, "李书记").id
+        first = village(session, "甲村")
+        second = village(session, "乙村", secretary="李书记")
         yield session, first, second
 
 

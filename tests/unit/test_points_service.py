@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from partybuild_desktop.domain.points import Category, CountUnit, RuleItem, RuleSet, Scope, UnitLevel
 from partybuild_desktop.domain.vocabulary import (
-    BranchType,
     GridLevel,
     MemberCategory,
     ProxyKind,
@@ -17,7 +16,6 @@ from partybuild_desktop.domain.vocabulary import (
     RecordEntryType as T,
 )
 from partybuild_desktop.services import point_rules, points
-from partybuild_desktop.services.village import create_village
 from partybuild_desktop.store.models import (
     Grid,
     GridBranch,
@@ -28,6 +26,7 @@ from partybuild_desktop.store.models import (
     RecordEntry,
     Visit,
 )
+from tests import helpers
 
 TODAY = dt.date(2026, 11, 23)
 CATS = (Category("grid_service", "网格服务"), Category("life", "组织生活"), Category("study", "政治学习"),
@@ -56,7 +55,7 @@ class Village:
 
     def __init__(self, session, name="测试村"):
         self.session = session
-        self.id = create_village(session, "城南镇", name, BranchType.BRANCH, "王书记").id
+        self.id = helpers.village(session, name)
         self.branches = [GridBranch(village_id=self.id, name=f"第{i}网格党支部") for i in (1, 2)]
         session.add_all(self.branches)
         session.flush()
