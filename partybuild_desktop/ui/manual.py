@@ -3,6 +3,7 @@ beside it and a find box. One window, kept open beside the main window while the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,12 @@ def manual_text() -> str:
     return manual_path().read_text(encoding="utf-8")
 
 
+def for_display(markdown: str) -> str:
+    """Markdown turns a line break inside a paragraph into a space, which Chinese text does not have:
+    an indented continuation line is joined to the line before it."""
+    return re.sub(r"\n[ ]{2,}(?=\S)", "", markdown)
+
+
 def sections(markdown: str) -> list[str]:
     """The section headings (``## …``), in order."""
     return [line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")]
@@ -46,7 +53,7 @@ class ManualDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("manualText")
         self.browser.setOpenLinks(False)
-        self.browser.setMarkdown(text)
+        self.browser.setMarkdown(for_display(text))
         self.contents = QListWidget()
         self.contents.setObjectName("manualContents")
         self.contents.addItems(sections(text))

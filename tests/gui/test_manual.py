@@ -85,3 +85,12 @@ def test_help_opens_the_manual_and_its_sections_and_find_work(qtbot, sample_stor
     dialog.find_box.setText("没有这句话")
     assert not dialog.find_next() and dialog.not_found.text() == "没有找到"
     window.context.store.dispose()
+
+
+def test_a_wrapped_line_of_chinese_is_joined_without_a_space(qtbot):
+    from partybuild_desktop.ui.manual import for_display
+
+    assert for_display("- 原任人员连同\n  任职日期保留\n- 下一项") == "- 原任人员连同任职日期保留\n- 下一项"
+    dialog = ManualDialog()
+    qtbot.addWidget(dialog)
+    assert "原任人员连同任职日期" in dialog.browser.toPlainText()
