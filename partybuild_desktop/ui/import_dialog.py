@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.widgets import make_copyable
 
 STATUS_LABELS = {"import": "新增", "update": "更新", "warn": "导入，有提示", "refused": "拒绝"}
 STATUS_COLOURS = {"warn": QColor("#fff3cd"), "refused": QColor("#fde2e2")}
@@ -57,6 +58,7 @@ class ImportDialog(QDialog):
         self.update_existing = QCheckBox(kind.update_text)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("importPreview")
+        make_copyable(self.table)
         self.table.setHorizontalHeaderLabels(["行号", kind.name_header, "身份证号", "处理", "原因"])
         self.table.setColumnHidden(2, kind.id_key is None)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)

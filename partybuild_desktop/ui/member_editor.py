@@ -50,6 +50,7 @@ from partybuild_desktop.services.photos import PhotoError, crop_for_card
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.dialogs import UserDialogs
 from partybuild_desktop.ui.forms import load_form
+from partybuild_desktop.ui.widgets import make_copyable
 
 CATEGORY_PAGES = (MemberCategory.EMPLOYED, MemberCategory.FARMER, MemberCategory.MIGRANT, MemberCategory.ELDERLY)
 TEXT_FIELDS = (
@@ -143,6 +144,7 @@ class MemberEditor(QDialog):
         self.w("correct_event").clicked.connect(self.correct_event)
         self.w("remove_event").clicked.connect(self.remove_event)
         self.w("events").itemSelectionChanged.connect(self._enable_event_buttons)
+        make_copyable(self.w("events"))
         self.w("is_hub_household").toggled.connect(lambda on: self.w("hub").setEnabled(not on))
         buttons: QDialogButtonBox = self.w("buttons")
         buttons.accepted.connect(self.save)

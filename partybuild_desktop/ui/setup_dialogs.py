@@ -41,7 +41,7 @@ from partybuild_desktop.services import village as village_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.organisation import HUBS, KIND_LABEL, MODEL_POSTS, GridBranchForm, PartyGroupForm
 from partybuild_desktop.services.village import PostChoice, PostRecordForm, VillageForm
-from partybuild_desktop.ui.widgets import RowsTable
+from partybuild_desktop.ui.widgets import RowsTable, make_copyable
 
 NO_DATE = QDate(1900, 1, 1)  # shown as “未填写”: a date edit cannot be empty
 MEMBER_ROLE = Qt.UserRole
@@ -156,6 +156,7 @@ class MemberChecklist(QWidget):
         self.list.setHeaderLabels(["姓名", "党小组"])
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
+        make_copyable(self.list)
         labels = _labels(choices)
         checked = set(checked)
         for c in sorted(choices, key=lambda c: c.id not in checked):

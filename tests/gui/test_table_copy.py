@@ -146,3 +146,14 @@ def test_every_table_in_the_window_copies(qtbot, sample_store, data_folder):
     missing = [v.objectName() or type(v).__name__ for v in views
                if not any(a.objectName() == COPY_ACTION for a in v.actions())]
     assert missing == []
+
+
+def test_the_member_editors_events_copy(qtbot, sample_store, data_folder):
+    from partybuild_desktop.ui.member_editor import MemberEditor
+
+    tab = MembersTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
+    qtbot.addWidget(tab)
+    editor = MemberEditor(AppContext(sample_store, data_folder), tab.model.visible[0].id, ScriptedDialogs(), today=TODAY)
+    qtbot.addWidget(editor)
+    events = editor.w("events")
+    assert any(a.objectName() == COPY_ACTION for a in events.actions())
