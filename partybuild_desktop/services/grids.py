@@ -61,8 +61,10 @@ class GridNode:
     grid_branch: str  # the grid branch's name, "" when none
     staff: tuple[StaffRow, ...]  # 网格长 first, then 网格员, in the order added
     children: tuple["GridNode", ...]
-    member_count: int  # members whose grid is this one (not counting child grids)
-    household_count: int  # households whose grid is this one (not counting child grids)
+    member_count: int  # active members of this grid and of every grid under it
+    household_count: int  # households of this grid and of every grid under it
+    own_member_count: int = 0  # those whose grid is this one itself
+    own_household_count: int = 0
 
     @property
     def leader(self) -> StaffRow | None:
@@ -165,11 +167,16 @@ def grid_tree(session: Session, village_id: int) -> list[GridNode]:
     known = {g.id for g in grids}
 
     def build(g) -> GridNode:
+        # A grid counts what lies in the grids under it too: a 村级 grid's figures are the village's.
         staff = sorted(staff_by_grid.get(g.id, []), key=lambda s: (s.role is not GridRole.LEADER, s.id))
+        below = tuple(build(c) for c in children.get(g.id, []))
+        own_members, own_households = members.get(g.id, 0), households.get(g.id, 0)
         return GridNode(
             id=g.id, parent_id=g.parent_id, level=g.level, name=g.name, area=g.area, grid_branch_id=g.grid_branch_id,
-            grid_branch=g[6] or "", staff=tuple(staff), children=tuple(build(c) for c in children.get(g.id, [])),
-            member_count=members.get(g.id, 0), household_count=households.get(g.id, 0),
+            grid_branch=g[6] or "", staff=tuple(staff), children=below,
+            member_count=own_members + sum(c.member_count for c in below),
+            household_count=own_households + sum(c.household_count for c in below),
+            own_member_count=own_members, own_household_count=own_households,
         )
 
     roots = [g for g in grids if g.parent_id is None or g.parent_id not in known]
