@@ -110,9 +110,12 @@ def must_visit_overdue(session: Session, village_id: int, as_of: dt.date) -> lis
         never = sum(1 for row in rows if row.last_visit is None)
         serious = any(row.days_since is not None and row.days_since > 2 * days for row in rows)
         who = f"{liaison}联系的" if liaison else "没有联系党员的"
-        text = f"{who} {len(rows)} 户必访户超过 {days} 天没有走访：{_names([row.head_name for row in rows])}"
-        if never:
-            text += f"（其中 {never} 户还没有走访记录）" if never < len(rows) else "（都还没有走访记录）"
+        names = _names([row.head_name for row in rows])
+        if never == len(rows):
+            text = f"{who} {len(rows)} 户必访户还没有走访记录：{names}"
+        else:
+            text = f"{who} {len(rows)} 户必访户超过 {days} 天没有走访：{names}"
+            text += f"（其中 {never} 户还没有走访记录）" if never else ""
         text += "。请安排上门走访，并在民情日记中登记。" if liaison else "。请为这些农户指定联系党员并安排走访。"
         alerts.append(Alert("must_visit_overdue", SERIOUS if serious else NOTICE, liaison,
                             min(dues) if dues else None, text, "grids/visits"))

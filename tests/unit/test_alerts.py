@@ -66,7 +66,9 @@ def test_must_visit_households_overdue_one_alert_per_liaison_member(prepared):
     # 李红: one never visited, one visited 114 days ago (more than twice the interval): serious.
     assert by_member["李红"].level == SERIOUS and by_member["李红"].due == dt.date(2026, 8, 31)
     assert "2 户" in by_member["李红"].message and "其中 1 户还没有走访记录" in by_member["李红"].message
-    assert by_member[None].due is None and "请为这些农户指定联系党员" in by_member[None].message
+    assert by_member[None].due is None and by_member[None].level == NOTICE
+    assert by_member[None].message == ("没有联系党员的 1 户必访户还没有走访记录：户主1组20。"
+                                       "请为这些农户指定联系党员并安排走访。")
     assert {a.target for a in found} == {"grids/visits"}
     assert never  # the household exists; its alert is 李红's
 
