@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partybuild_desktop.domain.liaison import summary as liaison_summary
 from partybuild_desktop.domain.vocabulary import CareFlag, GridLevel, GridRole, ProxyKind
 from partybuild_desktop.services import grids as grid_service
 from partybuild_desktop.services import households as household_service
@@ -389,8 +390,8 @@ class GridsTab(WatchesChanges, QWidget):
             check = liaison_service.check_liaison(session, self.village_id)
         self.liaison_problems.fill(check.problems, lambda p: (p.subject, p.where, "" if p.count is None else p.count,
                                                               p.expected, p.issue, p.advice))
-        self.liaison_summary.setText(f"共检查 {check.checked} 项，超出范围 {len(check.problems)} 项。"
-                                     "也可从“导出 → 包挂联系关系检查表”打印。")
+        self.liaison_summary.setText(liaison_summary(check.checked, check.problems)
+                                     + "也可从“导出 → 包挂联系关系检查表…”打印。")
 
     def do_suggest(self, villager_group: str | None, include_assigned: bool = False):
         if not villager_group:
