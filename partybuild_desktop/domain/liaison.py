@@ -110,15 +110,15 @@ _ISSUES = {
 }
 _ADVICE = {
     LiaisonRule.COMMITTEE_BRANCHES: (
-        "请为其指定包挂的网格党支部（每人1—2个）。",
-        "请把多出的{over}个网格党支部改由其他班子成员包挂。",
+        "请在“设置 → 网格党支部…”中为其指定包挂的网格党支部（每人1—2个）。",
+        "请在“设置 → 网格党支部…”中把多出的{over}个网格党支部改由其他班子成员包挂。",
     ),
     LiaisonRule.BRANCH_GROUPS: (
-        "请为其指定包挂的党小组（每人1—2个）。",
-        "请把多出的{over}个党小组改由其他网格支部委员包挂。",
+        "请在“设置 → 党小组…”中为其指定包挂的党小组（每人1—2个）。",
+        "请在“设置 → 党小组…”中把多出的{over}个党小组改由其他网格支部委员包挂。",
     ),
     LiaisonRule.LEADER_HUBS: (
-        "请在本党小组再确定{short}户党员中心户或党员示范岗。",
+        "请在本党小组再确定{short}户党员中心户或党员示范岗（“设置 → 中心户…”或“设置 → 党员示范岗…”）。",
         "请把党小组分设，或把多出的{over}户中心户（示范岗）调整到其他党小组。",
     ),
     LiaisonRule.HUB_MEMBERS: (
@@ -126,11 +126,23 @@ _ADVICE = {
         "请把多出的{over}名党员改挂到本组其他中心户，或再确定一户中心户。",
     ),
     LiaisonRule.MEMBER_HOUSEHOLDS: (
-        "请再为其安排{short}户（可用“自动分配联系户”）。",
-        "请把多出的{over}户交给联系不足{low}户的党员（可用“自动分配联系户”）。",
+        "请再为其安排{short}户（在“网格 → 包挂联系”页选村民小组，点“建议分配”，核对后点“按建议分配”；或在“农户”页选中农户，点“指定联系党员…”）。",
+        "请把多出的{over}户交给联系不足{low}户的党员（在“网格 → 包挂联系”页选村民小组，点“建议分配”，核对后点“按建议分配”）。",
     ),
     LiaisonRule.HUB_COVERAGE: ("", ""),
 }
+
+
+def summary(checked: dict[LiaisonRule, int], problems: list[LiaisonProblem]) -> str:
+    """The check's counts as a sentence: ``共检查 30 项，其中 2 项超出范围，见下表。分项：党员联系农户 20 项（2 项超出）、…``"""
+    total = sum(checked.values())
+    if not total:
+        return "还没有可检查的包挂关系：请先在“设置”中建立网格党支部和党小组，并为农户指定联系党员。"
+    outside = {rule: sum(1 for p in problems if p.rule is rule) for rule in LiaisonRule}
+    parts = [f"{rule.label} {checked[rule]} 项" + (f"（{outside[rule]} 项超出）" if outside[rule] else "")
+             for rule in LiaisonRule if checked.get(rule)]
+    verdict = f"其中 {len(problems)} 项超出范围，见下表" if problems else "全部符合规定"
+    return f"共检查 {total} 项，{verdict}。分项：{'、'.join(parts)}。"
 
 
 def hubs_needed(households: int) -> tuple[int, int]:
@@ -156,8 +168,8 @@ def coverage_problem(villager_group: str, where: str, households: int, hubs: int
         issue = f"共{households}户，没有党员中心户"
     else:
         issue = f"共{households}户，党员中心户{hubs}户，平均每{households / hubs:.0f}户一户"
-    advice = (f"请在本组再确定党员中心户，使总数达到{wanted}。" if hubs < low
-              else f"本组中心户偏多，可保留{wanted}，其余改为普通联户党员。")
+    advice = (f"请在本组再确定党员中心户（“设置 → 中心户…”），使总数达到{wanted}。" if hubs < low
+              else f"本组中心户偏多，可保留{wanted}，其余在“设置 → 中心户…”中取消。")
     distance = low - hubs if hubs < low else hubs - high
     return LiaisonProblem(LiaisonRule.HUB_COVERAGE, "coverage", "villager_group", villager_group, villager_group, where,
                           hubs, f"每10—15户一户（{wanted}）", issue, advice, distance)

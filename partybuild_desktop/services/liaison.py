@@ -177,7 +177,7 @@ def _check(s: _Snapshot) -> LiaisonCheck:
             if not contact.is_committee_member:
                 other(rule, "not_committee", "member", contact.id, contact.name, b.name,
                       "包挂网格党支部，但不是村党组织班子成员",
-                      "请改由班子成员包挂；如已当选，请在党员信息中勾选“班子成员”。")
+                      "请改由班子成员包挂；如已当选，请在党员信息中勾选“本人是村党组织班子成员”。")
     committee = [m for m in members.values() if _active(m) and m.is_committee_member]
     short_of_branches = len(s.branches) < len(committee)
     for m in committee + [members[i] for i in branches_of if not members[i].is_committee_member]:
@@ -280,7 +280,8 @@ def _check(s: _Snapshot) -> LiaisonCheck:
         if count and (not _active(m) or m.lost_contact or m.membership_state is not MembershipState.NORMAL):
             checked[rule] += 1
             other(rule, "gone", "member", m.id, m.name, where_of(m), f"{_gone(m)}，仍登记联系{count}户",
-                  "请把这些农户改由本组在家党员联系（可用“自动分配联系户”）。", count)
+                  "请把这些农户改由本组在家党员联系（在“网格 → 包挂联系”页选村民小组，勾选“重新分配本组全部农户”，"
+                  "点“建议分配”，核对后点“按建议分配”）。", count)
             continue
         if not count and not can_liaise(m):
             continue  # not expected to, and does not
@@ -291,7 +292,7 @@ def _check(s: _Snapshot) -> LiaisonCheck:
     for group, n in sorted(s.unassigned_in_group.items(), key=lambda item: natural_key(item[0])):
         label = group or "未填村民小组"
         other(rule, "missing", "villager_group", group, label, s.village_name, f"{n}户没有联系党员",
-              "请为这些农户确定联系党员（可用“自动分配联系户”）。", n)
+              "请为这些农户确定联系党员（在“网格 → 包挂联系”页选村民小组，点“建议分配”，核对后点“按建议分配”）。", n)
 
     # 6. One hub household per 10–15 households, per villager group.
     rule = LiaisonRule.HUB_COVERAGE
@@ -372,7 +373,7 @@ def assign_branch_contact(session: Session, grid_branch_id: int, member_id: int)
     member = _member(session, member_id, branch.village_id, "包挂网格党支部的班子成员")
     if not member.is_committee_member:
         raise LiaisonError(f"“{member.name}”不是村党组织班子成员，不能包挂网格党支部。"
-                           "如已当选，请先在党员信息中勾选“班子成员”。")
+                           "如已当选，请先在党员信息中勾选“本人是村党组织班子成员”。")
     return _link(session, branch, "committee_contact_id", member.id)
 
 
