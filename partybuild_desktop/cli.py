@@ -565,8 +565,7 @@ def cmd_rules(args) -> int:
 
 def _add_member_commands(commands) -> None:
     member = commands.add_parser("member", help="党员：删除录错的党员")
-    member_commands = member.add_subparsers(dest="member_command", metavar="COMMAND", required=True,
-                                            parser_class=ChineseArgumentParser)
+    member_commands = member.add_subparsers(dest="member_command", required=True)
     delete = member_commands.add_parser("delete", help="删除录错的党员及其状态记录（已有纪实、联系农户、走访等记录的不能删除）")
     delete.add_argument("who", metavar="姓名或身份证号", help="党员的姓名，或 18 位公民身份证号（同名时用身份证号）")
 
