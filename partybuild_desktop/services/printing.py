@@ -39,6 +39,23 @@ def report_pdf_for_printing(store: Store, village_id: int | None, name: str,
         raise
 
 
+def save_copy(pdf: Path, target: Path) -> ExportResult:
+    """Keep the previewed PDF as a file of the clerk's (written and checked as every export is)."""
+    from partybuild_desktop.fileio import atomic_write
+
+    target = Path(target)
+    if not target.parent.is_dir():
+        raise ExportError(f"文件夹“{target.parent}”不存在，请先建好文件夹或换一个位置。")
+    try:
+        with open(pdf, "rb") as source:
+            digest = atomic_write(target, lambda out: shutil.copyfileobj(source, out))
+    except PermissionError as error:
+        raise ExportError(f"无法写入“{target}”：文件可能正在别的程序中打开，请关闭后重试。（{error}）") from error
+    except OSError as error:
+        raise ExportError(f"写入“{target}”失败：{error}。请检查 U 盘是否插好、空间是否足够。") from error
+    return ExportResult(target, digest)
+
+
 def discard(pdf: Path) -> None:
     """Remove a PDF made for printing, with its temporary folder."""
     pdf = Path(pdf)

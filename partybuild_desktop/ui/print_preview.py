@@ -30,7 +30,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from partybuild_desktop.services.printing import PagePixels, PdfPages, discard, printable, report_pdf_for_printing
+from partybuild_desktop.services.exports import ExportError
+from partybuild_desktop.services.printing import (
+    PagePixels,
+    PdfPages,
+    discard,
+    printable,
+    report_pdf_for_printing,
+    save_copy,
+)
+from partybuild_desktop.ui.dialogs import default_export_folder
 
 # 300 dpi is sharp for text on any office printer; a 600 dpi A3 page would take ~280 MB of memory.
 MAX_PRINT_DPI = 300
@@ -137,9 +146,11 @@ def print_pages(pages: PdfPages, printer: QPrinter, current: int = 0, progress=N
 class PrintPreviewDialog(QDialog):
     """The PDF's pages (thumbnails, and the chosen page large) with 打印… to send them to a printer."""
 
-    def __init__(self, pdf: Path, title: str, dialogs, operations=None, parent=None, on_close=None):
+    def __init__(self, pdf: Path, title: str, dialogs, operations=None, parent=None, on_close=None,
+                 file_name: str | None = None):
         super().__init__(parent)
         self.pdf, self.title, self.dialogs, self.operations = Path(pdf), title, dialogs, operations
+        self.file_name = file_name or f"{title}.pdf"  # what 另存为 PDF… offers
         self.on_close = on_close  # e.g. remove the temporary PDF
         self.pages = PdfPages(self.pdf)
         self.setWindowTitle(f"打印预览 — {title}")
@@ -171,10 +182,13 @@ class PrintPreviewDialog(QDialog):
         self.print_button = QPushButton("打印…")
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.choose_printer_and_print)
+        self.save_button = QPushButton("另存为 PDF…")
+        self.save_button.clicked.connect(self.save_as)
         close = QPushButton("关闭")
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -235,6 +249,19 @@ class PrintPreviewDialog(QDialog):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self._show_later.start()
+
+    def save_as(self) -> None:
+        target = self.dialogs.save_file(f"另存{self.title}", default_export_folder() / self.file_name, "PDF 文件 (*.pdf)")
+        if target is None:
+            return
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        try:
+            saved = save_copy(self.pdf, target)
+        except ExportError as error:
+            self.dialogs.error("保存失败", str(error))
+            return
+        self.dialogs.exported("保存完成", saved.path)
 
     # --- printing -------------------------------------------------------------------------------
     def choose_printer_and_print(self) -> None:
@@ -332,15 +359,17 @@ class ChoosePrintoutDialog(QDialog):
         return definition, self.year.value() if definition.uses_year else None
 
 
-def print_report(parent, context, dialogs, definitions, name: str | None = None) -> None:
-    """打印… from the window: choose the printout, have the export write its PDF to a temporary file
-    (off the GUI thread), then show it in the print preview; the file goes when the preview closes."""
+def print_report(parent, context, dialogs, definitions, name: str | None = None,
+                 member_ids: list[int] | None = None) -> None:
+    """打印… from the window: choose the printout (only ``name`` when given; ``member_ids``: only these
+    members), have the export write its PDF to a temporary file off the GUI thread, then show it in the
+    print preview; the file goes when the preview closes."""
     from partybuild_desktop.services.exports import ExportOptions
 
-    chooser = ChoosePrintoutDialog(definitions, parent)
     if name is not None:
-        chooser.select(name)
-    elif chooser.definitions:
+        definitions = [d for d in definitions if d.name == name]
+    chooser = ChoosePrintoutDialog(definitions, parent)
+    if chooser.definitions:
         chooser.select(next((d.name for d in chooser.definitions if d.name == "notice-board"),
                             chooser.definitions[0].name))
     if chooser.exec() != QDialog.Accepted or chooser.chosen() is None:
@@ -348,10 +377,12 @@ def print_report(parent, context, dialogs, definitions, name: str | None = None)
     definition, year = chooser.chosen()
     village = context.village()
     store, operations = context.store, context.operations
+    options = ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
 
     def show(result) -> None:
         preview = PrintPreviewDialog(result.path, definition.title, dialogs, operations, parent,
-                                     on_close=lambda: discard(result.path))
+                                     on_close=lambda: discard(result.path),
+                                     file_name=definition.suggested_name(village, options, "pdf"))
         preview.setAttribute(Qt.WA_DeleteOnClose)
         if result.warnings:
             preview.status.setText(preview.status.text() + "".join(f"\n提示：{w}" for w in result.warnings))
@@ -359,5 +390,5 @@ def print_report(parent, context, dialogs, definitions, name: str | None = None)
 
     operations.query_in_background(
         f"打印{definition.title}",
-        lambda progress: report_pdf_for_printing(store, village.id, definition.name, ExportOptions(year=year)),
+        lambda progress: report_pdf_for_printing(store, village.id, definition.name, options),
         dialogs=dialogs, parent=parent, on_success=show, cancellable=False, label=f"正在生成{definition.title}…")
