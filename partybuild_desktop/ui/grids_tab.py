@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +38,7 @@ from partybuild_desktop.services import liaison as liaison_service
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import proxy_services, visits
 from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.widgets import FormDialog, RowsTable, combo, date_edit
 
@@ -463,19 +466,8 @@ class GridsTab(WatchesChanges, QWidget):
         return [(f"{h.head_name}（{h.villager_group or ''}）", h.id) for h in rows]
 
     def ask_add_visit(self) -> None:
-        member = combo(self.member_choices)
-        household = combo(self._household_choices(member.currentData()))
-        member.currentIndexChanged.connect(lambda: (household.clear(), [household.addItem(label, data) for label, data in
-                                                                        self._household_choices(member.currentData())]))
-        date, matter = date_edit(self.today), QPlainTextEdit()
-        action, follow_up, feedback = QLineEdit(), QLineEdit(), QLineEdit()
-        dialog = FormDialog("民情日记", [("日期", date), ("走访党员", member), ("走访农户", household),
-                                        ("民情事项", matter), ("办理情况", action), ("跟踪落实", follow_up),
-                                        ("群众反馈", feedback)], self)
-        if dialog.exec():
-            self.do_add_visit(visits.VisitForm(date.date().toPython(), member.currentData(), household.currentData(),
-                                               matter.toPlainText(), action.text() or None, follow_up.text() or None,
-                                               feedback.text() or None))
+        VisitDialog(self, self.member_choices, self._household_choices, self.today,
+                    save=lambda form: self.do_add_visit(form) is not None).exec()
 
     def do_add_visit(self, form):
         return self._change("记录走访", lambda s: visits.add_visit(s, self.village_id, form, today=self.today),
@@ -515,22 +507,8 @@ class GridsTab(WatchesChanges, QWidget):
                                                       o.days_overdue, o.reason))
 
     def ask_register_proxy(self) -> None:
-        kind = combo([(k.label, k.value) for k in ProxyKind])
-        household = combo(self._household_choices(), blank="（不是本村登记的农户）")
-        applicant, matter = QLineEdit(), QPlainTextEdit()
-        received, promised = date_edit(self.today), date_edit(self.today + dt.timedelta(days=7))
-        handler = combo(self.member_choices, blank="（未定）")
-        reason = QLineEdit()
-        reason.setPlaceholderText("不予办理时必填，写明依据")
-        dialog = FormDialog("事项代办", [("类型", kind), ("申办农户", household), ("申办人", applicant), ("事项", matter),
-                                        ("受理日期", received), ("承诺办结日期（承诺件）", promised), ("代办员", handler),
-                                        ("不予办理的理由", reason)], self)
-        if dialog.exec():
-            chosen = ProxyKind(kind.currentData())
-            self.do_register_proxy(proxy_services.ProxyForm(
-                chosen, household.currentData(), applicant.text(), matter.toPlainText(), received.date().toPython(),
-                promised.date().toPython() if chosen is ProxyKind.PROMISED else None, None, handler.currentData(),
-                reason.text() or None))
+        ProxyDialog(self, self._household_choices(), self.member_choices, self.today,
+                    save=lambda form: self.do_register_proxy(form) is not None).exec()
 
     def do_register_proxy(self, form):
         return self._change("登记代办事项", lambda s: proxy_services.register_proxy(s, self.village_id, form, today=self.today),
@@ -540,3 +518,86 @@ class GridsTab(WatchesChanges, QWidget):
         return self._change("办结代办事项", lambda s: proxy_services.complete_proxy(s, proxy_id, completed, today=self.today),
                             Change.HOUSEHOLDS | Change.RECORDS)
 
+
+class VisitDialog(CheckedDialog):
+    """民情日记: one visit. OK hands the visit to ``save(form)`` (the write through the operation runner,
+    True when saved); when it is refused the dialog stays open with everything as typed."""
+
+    def __init__(self, parent, member_choices, household_choices, today: dt.date, save):
+        super().__init__(parent)
+        self.setWindowTitle("民情日记")
+        self.setMinimumWidth(460)
+        self.save, self.household_choices = save, household_choices
+        self.member = combo(member_choices)
+        self.member.setObjectName("visitMember")
+        self.household = combo(household_choices(self.member.currentData()))
+        self.household.setObjectName("visitHousehold")
+        self.member.currentIndexChanged.connect(self._member_changed)
+        self.date = date_edit(today)
+        self.date.setMaximumDate(today)  # a visit that has happened
+        self.matter = QPlainTextEdit()
+        self.matter.setObjectName("visitMatter")
+        self.action, self.follow_up, self.feedback = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QFormLayout(self)
+        for label, widget in (("日期", self.date), ("走访党员", self.member), ("走访农户", self.household),
+                              ("民情事项", self.matter), ("办理情况", self.action), ("跟踪落实", self.follow_up),
+                              ("群众反馈", self.feedback)):
+            form.addRow(label, widget)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _member_changed(self) -> None:
+        self.household.clear()
+        for label, data in self.household_choices(self.member.currentData()):
+            self.household.addItem(label, data)
+
+    def form(self) -> visits.VisitForm:
+        return visits.VisitForm(self.date.date().toPython(), self.member.currentData(), self.household.currentData(),
+                                self.matter.toPlainText(), self.action.text() or None, self.follow_up.text() or None,
+                                self.feedback.text() or None)
+
+    def check(self) -> bool:
+        return self.save(self.form())
+
+
+class ProxyDialog(CheckedDialog):
+    """事项代办: one matter registered. OK hands it to ``save(form)``; refused, the dialog stays open as typed."""
+
+    def __init__(self, parent, household_choices, member_choices, today: dt.date, save):
+        super().__init__(parent)
+        self.setWindowTitle("事项代办")
+        self.setMinimumWidth(460)
+        self.save = save
+        self.kind = combo([(k.label, k.value) for k in ProxyKind])
+        self.kind.setObjectName("proxyKind")
+        self.household = combo(household_choices, blank="（不是本村登记的农户）")
+        self.applicant, self.matter = QLineEdit(), QPlainTextEdit()
+        self.matter.setObjectName("proxyMatter")
+        self.received, self.promised = date_edit(today), date_edit(today + dt.timedelta(days=7))
+        self.received.setMaximumDate(today)  # received: a day that has come
+        self.handler = combo(member_choices, blank="（未定）")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("不予办理时必填，写明依据")
+        form = QFormLayout(self)
+        for label, widget in (("类型", self.kind), ("申办农户", self.household), ("申办人", self.applicant),
+                              ("事项", self.matter), ("受理日期", self.received), ("承诺办结日期（承诺件）", self.promised),
+                              ("代办员", self.handler), ("不予办理的理由", self.reason)):
+            form.addRow(label, widget)
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def form(self) -> proxy_services.ProxyForm:
+        chosen = ProxyKind(self.kind.currentData())
+        return proxy_services.ProxyForm(
+            chosen, self.household.currentData(), self.applicant.text(), self.matter.toPlainText(),
+            self.received.date().toPython(), self.promised.date().toPython() if chosen is ProxyKind.PROMISED else None,
+            None, self.handler.currentData(), self.reason.text() or None)
+
+    def check(self) -> bool:
+        return self.save(self.form())

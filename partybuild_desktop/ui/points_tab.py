@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -29,9 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partybuild_desktop.domain.dates import format_cn, parse_date
 from partybuild_desktop.domain.points import CountUnit, RuleItem, Scope
+from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import point_rules, points
 from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 
 WARNING_BACKGROUND = QColor("#fde2e2")
@@ -198,9 +203,11 @@ class PointsTab(WatchesChanges, QWidget):
         if not manual:
             self.dialogs.error("加分/减分", "本年度的积分办法中没有“按登记”计分的项目，请先在积分办法中添加。")
             return
-        dialog = AwardDialog(manual, self.board, self.today, self)
-        if dialog.exec():
-            self._change("登记加分/减分", lambda s: points.add_award(s, self.village_id, today=self.today, **dialog.values()))
+        with self.context.store.session() as session:
+            members = member_service.list_members(session, self.village_id, include_archived=False)
+        village_id, today = self.village_id, self.today
+        AwardDialog(manual, self.board, today, self, members=members, save=lambda values: self._change(
+            "登记加分/减分", lambda s: points.add_award(s, village_id, today=today, **values))).exec()
 
     def close_year(self) -> None:
         year = self.year.currentData()
@@ -323,40 +330,90 @@ class RuleEditor(QDialog):
                        warning_line=self.warning.value(), items=tuple(items))
 
 
-class AwardDialog(QDialog):
-    """A manual award or deduction: for whom, under which item, when, why and who entered it."""
+class AwardDialog(CheckedDialog):
+    """A manual award or deduction: for whom, under which item, when, why and who entered it.
 
-    def __init__(self, items, board, today: dt.date, parent=None):
+    The member is found with the members tab's search (name, pinyin or initials, ID number, phone);
+    a grid or grid branch by its name. Nobody is chosen at the start. OK checks what was typed and hands
+    the values to ``save(values)`` (the write through the operation runner, True when saved); when
+    anything is refused the dialog stays open as typed."""
+
+    def __init__(self, items, board, today: dt.date, parent=None, *, members=(), save=None):
         super().__init__(parent)
         self.setWindowTitle("加分/减分")
+        self.today, self.save = today, save
         self.item = QComboBox()
         for item in items:
             self.item.addItem(f"{item.name}（{_number(item.points)} 分/次）", item.code)
-        self.who = QComboBox()
-        for standing in board.members:
-            self.who.addItem(f"{standing.name}（{standing.unit_name}）", ("member_id", standing.member_id))
-        for unit in board.units:
-            self.who.addItem(f"{board.unit_label}：{unit.name}", (f"{board.rules.unit_level.value}_id", unit.unit_id))
+        units = {standing.member_id: standing.unit_name for standing in board.members}
+        # Members on this year's board, with the search text the members list uses.
+        self.members = [(row, units[row.id]) for row in members if row.id in units]
+        self.units = [(f"{board.unit_label}：{unit.name}", unit.name.lower(),
+                       (f"{board.rules.unit_level.value}_id", unit.unit_id)) for unit in board.units]
+        self.search = QLineEdit()
+        self.search.setObjectName("awardSearch")
+        self.search.setPlaceholderText("搜索：姓名、拼音或首字母（如 zs）、身份证号、电话，或网格名称")
+        self.search.setClearButtonEnabled(True)
+        self.who = QListWidget()
+        self.who.setObjectName("awardWho")
+        self.who.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.search.textChanged.connect(self._find)
         self.date = QLineEdit(today.isoformat())
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("如：民主评议为优秀；某月某日通报")
         self.entered_by = QLineEdit()
         form = QFormLayout(self)
         form.addRow("项目", self.item)
-        form.addRow("对象", self.who)
+        form.addRow("对象", self.search)
+        form.addRow("", self.who)
         form.addRow("日期", self.date)
         form.addRow("理由", self.reason)
         form.addRow("登记人", self.entered_by)
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._find()
+
+    def _find(self) -> None:
+        """The members the search finds, best first (as in the members list), then the matching grids."""
+        chosen = self.target()
+        query = member_service.normalise_query(self.search.text())
+        rows = [row for row, _ in self.members]
+        found = member_service.rank(member_service.find(rows, query), query)
+        unit_of = dict((row.id, unit) for row, unit in self.members)
+        self.who.clear()
+        for row in found:
+            self._add(f"{row.name}（{unit_of[row.id]}）" if unit_of[row.id] else row.name, ("member_id", row.id), chosen)
+        for label, name, target in self.units:
+            if not query or query in name:
+                self._add(label, target, chosen)
+
+    def _add(self, label: str, target, chosen) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.UserRole, target)
+        self.who.addItem(item)
+        if target == chosen:
+            item.setSelected(True)
+
+    def target(self) -> tuple[str, int] | None:
+        selected = self.who.selectedItems()
+        return tuple(selected[0].data(Qt.UserRole)) if selected else None
 
     def values(self) -> dict:
-        key, target = self.who.currentData()
-        try:
-            date = dt.date.fromisoformat(self.date.text().strip())
-        except ValueError:
-            raise points.PointsError(f"日期“{self.date.text()}”看不懂，请写成 2026-11-23 的样子。") from None
-        return {"item_code": self.item.currentData(), "date": date, "reason": self.reason.text(),
-                "entered_by": self.entered_by.text(), key: target}
+        target = self.target()
+        if target is None:
+            raise points.PointsError("请在“对象”中搜索并选中一名党员或一个网格（支部）。")
+        parsed = parse_date(self.date.text(), today=self.today)
+        if not parsed.ok:
+            raise points.PointsError(f"日期：{parsed.message}")
+        if parsed.value > self.today:
+            raise points.PointsError(f"日期 {format_cn(parsed.value)} 晚于今天，请核对。")
+        key, target_id = target
+        return {"item_code": self.item.currentData(), "date": parsed.value, "reason": self.reason.text(),
+                "entered_by": self.entered_by.text(), key: target_id}
+
+    def check(self) -> bool | None:
+        values = self.values()
+        return self.save(values) if self.save is not None else None

@@ -71,15 +71,18 @@ def test_changing_the_rules_changes_the_board_but_not_a_closed_year(qtbot, tab, 
 
 def test_a_manual_award_shows_in_the_trace(qtbot, tab, monkeypatch):
     target = tab.board.members[-1]
-    monkeypatch.setattr(points_ui.AwardDialog, "exec", lambda self: 1)
 
-    def values(self):
-        index = next(i for i in range(self.item.count()) if "优秀" in self.item.itemText(i))
-        self.item.setCurrentIndex(index)
-        return {"item_code": self.item.currentData(), "date": dt.date(2026, 11, 20), "reason": "民主评议为优秀",
-                "entered_by": "文书", "member_id": target.member_id}
+    def fill_and_save(self):
+        self.item.setCurrentIndex(next(i for i in range(self.item.count()) if "优秀" in self.item.itemText(i)))
+        self.search.setText(target.name)
+        self.who.item(0).setSelected(True)
+        self.date.setText("2026-11-20")
+        self.reason.setText("民主评议为优秀")
+        self.entered_by.setText("文书")
+        self.accept()
+        return self.result()
 
-    monkeypatch.setattr(points_ui.AwardDialog, "values", values)
+    monkeypatch.setattr(points_ui.AwardDialog, "exec", fill_and_save)
     tab.add_award()
     row = next(i for i, m in enumerate(tab.board.members) if m.member_id == target.member_id)
     assert tab.board.members[row].score > target.score
