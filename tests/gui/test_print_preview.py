@@ -129,3 +129,64 @@ def test_print_from_the_window_previews_the_notice_board_and_cleans_up(qtbot, sa
     preview.close()
     assert not pdf.exists()
     window.context.store.dispose()
+
+
+def test_the_members_tabs_print_previews_the_cards_of_the_members_listed_and_saves_a_copy(
+        qtbot, sample_store, data_folder, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from partybuild_desktop.ui.context import AppContext
+    from partybuild_desktop.ui.main_window import MainWindow
+    from partybuild_desktop.ui.print_preview import ChoosePrintoutDialog
+
+    saved = tmp_path / "信息卡.pdf"
+    dialogs = ScriptedDialogs(save=saved)
+    window = MainWindow(data_folder, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(AppContext(sample_store, data_folder))
+    members = window.members_tab
+    listed = members.visible_member_ids()[:3]  # as the tab hands over the members it lists
+    offered = []
+    monkeypatch.setattr(ChoosePrintoutDialog, "exec",
+                        lambda chooser: offered.extend(d.name for d in chooser.definitions) or QDialog.Accepted)
+    members._print("cards", listed)
+    qtbot.waitUntil(lambda: any(isinstance(w, PrintPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=30000)
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog) and w.isVisible())
+    assert offered == ["cards"]
+    text = "".join(page.extract_text() for page in PdfReader(preview.pdf).pages)
+    with sample_store.session() as session:
+        from partybuild_desktop.store.models import Member
+
+        names = [m.name for m in session.query(Member).filter(Member.id.in_(listed))]
+    assert names and all(name in text for name in names)
+    everyone = printing.report_pdf_for_printing(sample_store, None, "cards")
+    assert len(PdfReader(preview.pdf).pages) < len(PdfReader(everyone.path).pages)  # only those listed
+    printing.discard(everyone.path)
+    preview.save_as()
+    assert saved.read_bytes() == preview.pdf.read_bytes()
+    assert dialogs.told[-1][:3] == ("exported", "保存完成", str(saved))
+    preview.close()
+    window.context.store.dispose()
+
+
+def test_printing_through_the_runner_runs_off_the_gui_thread(qtbot, sample_store, data_folder, notice_board, tmp_path):
+    from partybuild_desktop.ui.context import AppContext
+
+    pages = len(PdfReader(notice_board).pages)
+    context = AppContext(sample_store, data_folder)
+    dialogs = ScriptedDialogs()
+    dialog = PrintPreviewDialog(notice_board, "网格公示牌", dialogs, context.operations)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    out = tmp_path / "后台打印.pdf"
+    printer = _pdf_printer(out)
+    dialog.print_to(printer)
+    assert dialog._printing  # the job is on a worker; the preview waits for it
+    dialog.reject()
+    assert dialog.isVisible()  # not closed under the printer's feet
+    qtbot.waitUntil(lambda: "已把" in dialog.status.text(), timeout=60000)
+    assert len(PdfReader(out).pages) == pages and dialogs.told == []
+    dialog.reject()
+    assert not dialog.isVisible()
