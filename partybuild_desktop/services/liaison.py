@@ -38,7 +38,7 @@ from partybuild_desktop.domain.liaison import (
 from partybuild_desktop.domain.vocabulary import MemberCategory, MembershipState
 from partybuild_desktop.services.households import natural_key
 from partybuild_desktop.services.village import village_row
-from partybuild_desktop.store.models import GridBranch, Household, Member, PartyGroup, Village
+from partybuild_desktop.store.models import GridBranch, GridBranchMember, Household, Member, PartyGroup, Village
 
 NAMES_IN_A_PROBLEM = 12  # members named in one line before "等N名"
 
@@ -77,6 +77,7 @@ class _Snapshot:
     households_of: Counter  # member id -> households liaised
     households_in_group: Counter  # villager group -> households
     unassigned_in_group: Counter  # villager group -> households without a (current) liaison member
+    branch_committee: set = field(default_factory=set)  # 网格支部委员 listed under a grid branch
 
 
 def _snapshot(session: Session, village_id: int) -> _Snapshot:
@@ -108,7 +109,11 @@ def _snapshot(session: Session, village_id: int) -> _Snapshot:
         holder = members.get(liaison)
         if holder is None or holder.archived:
             unassigned_in_group[group or ""] += n
-    return _Snapshot(village.name, members, groups, branches, households_of, households_in_group, unassigned_in_group)
+    branch_committee = set(session.scalars(
+        select(GridBranchMember.member_id).join(GridBranch, GridBranch.id == GridBranchMember.grid_branch_id)
+        .where(GridBranch.village_id == village_id)))
+    return _Snapshot(village.name, members, groups, branches, households_of, households_in_group, unassigned_in_group,
+                     branch_committee)
 
 
 def _active(member) -> bool:
@@ -206,8 +211,10 @@ def _check(s: _Snapshot) -> LiaisonCheck:
                   "请改由其他网格支部委员包挂。")
         else:
             groups_of[contact.id].append(g)
-    secretaries = {b.secretary_id for b in s.branches if _active(members.get(b.secretary_id))}
-    for member_id in sorted(set(groups_of) | secretaries):
+    # Every grid branch's secretary and committee member is expected to liaise with 1–2 party groups.
+    committee = {b.secretary_id for b in s.branches} | s.branch_committee
+    committee = {m for m in committee if _active(members.get(m))}
+    for member_id in sorted(set(groups_of) | committee):
         checked[rule] += 1
         m = members[member_id]
         found = count_problem(rule, "member", m.id, m.name, where_of(m), len(groups_of.get(member_id, [])))

@@ -306,3 +306,21 @@ def test_the_points_board_records_the_operator(store):
         audit.set_operator(session, "赵文书")
         assert point_rules.save_rules(session, v, 2026, point_rules.default_rules(2026)).updated_by == "赵文书"
         assert point_rules.close_year(session, v, 2025, today=TODAY).closed_by == "赵文书"
+
+
+def test_grid_branch_committee_members_are_held_to_their_party_groups(store):
+    from partybuild_desktop.domain.liaison import LiaisonRule
+    from partybuild_desktop.services.liaison import check_liaison
+
+    def flagged(session, v):
+        return {p.subject for p in check_liaison(session, v).problems if p.rule is LiaisonRule.BRANCH_GROUPS
+                and p.subject_kind == "member"}
+
+    with store.session() as session:
+        v = village(session)
+        committee = member(session, v, "支部委员丙")
+        branch = organisation.save_grid_branch(session, v, GridBranchForm("第一网格党支部", committee_ids=(committee,)))
+        assert "支部委员丙" in flagged(session, v)  # on the committee, liaising with no party group
+        organisation.save_party_group(session, v, PartyGroupForm("第1党小组", grid_branch_id=branch,
+                                                                 branch_contact_id=committee))
+        assert "支部委员丙" not in flagged(session, v)
