@@ -40,8 +40,10 @@ from partybuild_desktop.domain.vocabulary import (
     member_status,
 )
 from partybuild_desktop.store.models import (
+    CommitteePostHolder,
     Grid,
     GridBranch,
+    GridBranchMember,
     GridStaff,
     Household,
     Member,
@@ -532,6 +534,13 @@ def references(session: Session, member_id: int) -> list[str]:
     branches = or_(GridBranch.secretary_id == member_id, GridBranch.committee_contact_id == member_id)
     if count(GridBranch, branches):
         found.append("担任网格党支部书记或联系人" + names(select(GridBranch.name).where(branches)))
+    posts = session.scalars(select(CommitteePostHolder.post).where(
+        CommitteePostHolder.member_id == member_id, CommitteePostHolder.ended_on.is_(None))).all()
+    if posts:
+        found.append("现任村党组织" + "、".join(post.label for post in posts))
+    if count(GridBranchMember, GridBranchMember.member_id == member_id):
+        found.append("担任网格支部委员" + names(select(GridBranch.name).join(
+            GridBranchMember, GridBranchMember.grid_branch_id == GridBranch.id).where(GridBranchMember.member_id == member_id)))
     staff = count(GridStaff, GridStaff.member_id == member_id)
     if staff:
         found.append("担任网格长或网格员" + names(

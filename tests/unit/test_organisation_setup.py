@@ -324,3 +324,27 @@ def test_grid_branch_committee_members_are_held_to_their_party_groups(store):
         organisation.save_party_group(session, v, PartyGroupForm("第1党小组", grid_branch_id=branch,
                                                                  branch_contact_id=committee))
         assert "支部委员丙" not in flagged(session, v)
+
+
+def test_a_member_on_the_committee_is_not_deleted_but_a_past_holder_keeps_the_name(store):
+    from partybuild_desktop.services import members
+
+    with store.session() as session:
+        v = village(session)
+        secretary, committee, former = (member(session, v, n) for n in ("现任书记", "网格委员", "前任委员"))
+        form = form_of(session, v, changed_on=dt.date(2020, 1, 1))
+        form.posts[CommitteePost.SECRETARY] = PostChoice(secretary)
+        form.posts[CommitteePost.PUBLICITY] = PostChoice(former)
+        save_village_details(session, v, form, TODAY)
+        form = form_of(session, v, changed_on=dt.date(2024, 1, 1))
+        form.posts[CommitteePost.PUBLICITY] = PostChoice()
+        save_village_details(session, v, form, TODAY)
+        organisation.save_grid_branch(session, v, GridBranchForm("第一网格党支部", committee_ids=(committee,)))
+        with pytest.raises(members.MemberError, match="现任村党组织书记"):
+            members.delete_member(session, secretary)
+        with pytest.raises(members.MemberError, match="担任网格支部委员（第一网格党支部）"):
+            members.delete_member(session, committee)
+        members.delete_member(session, former)
+        session.flush()
+        past = next(r for r in committee_history(session, v) if r.post is CommitteePost.PUBLICITY)
+        assert (past.name, past.member_id, past.ended_on) == ("前任委员", None, dt.date(2024, 1, 1))
