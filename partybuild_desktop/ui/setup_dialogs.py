@@ -394,6 +394,15 @@ class VillageDialog(EditorDialog):
         if details.term.ended or details.term.ending_soon or not details.term.known:
             self.term_line.setStyleSheet("color: #b00020;")
         posts_form.addRow(self.term_line)
+        current_ids = {c.id for c in choices}
+        gone = [f"{post.label}{r.name}" for post, r in details.holders.items()
+                if r.member_id is not None and r.member_id not in current_ids]
+        self.gone_line = QLabel(f"{'、'.join(gone)}已转出、去世或归档，请改选现任人员。" if gone else "")
+        self.gone_line.setObjectName("goneLine")
+        self.gone_line.setWordWrap(True)
+        self.gone_line.setStyleSheet("color: #b00020;")
+        self.gone_line.setVisible(bool(gone))
+        posts_form.addRow(self.gone_line)
 
         change = QGroupBox("班子变动")
         change_form = QFormLayout(change)

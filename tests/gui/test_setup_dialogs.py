@@ -332,3 +332,17 @@ def test_the_members_list_marks_its_selected_members(qtbot, context, sample_stor
     assert dialogs.told[0][:2] == ("confirm", "党员中心户")
     with sample_store.session() as session:
         assert all(session.get(Member, m).is_hub_household for m in chosen)
+
+
+def test_a_holder_who_has_left_is_pointed_out(qtbot, context, sample_store):
+    (member,) = some_members(sample_store, 1, committee=False)
+    dialogs = ScriptedDialogs()
+    dialog = ui.VillageDialog(context, dialogs, today=TODAY)
+    qtbot.addWidget(dialog)
+    choose(dialog.posts[CommitteePost.ORGANISATION], member.name)
+    assert ok(dialog) and dialog.gone_line.isHidden()
+    with sample_store.session() as session:
+        session.get(Member, member.id).archived = True
+    again = ui.VillageDialog(context, dialogs, today=TODAY)
+    qtbot.addWidget(again)
+    assert not again.gone_line.isHidden() and f"组织委员{member.name}已转出" in again.gone_line.text()
