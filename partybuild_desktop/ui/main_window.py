@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.members_tab import MembersTab
 
         tab = MembersTab(self.context, self.dialogs)
-        tab.print_requested.connect(self._export_for_members)
+        tab.print_requested.connect(self.print_report)
         return tab
 
     def _build_grids_tab(self):
@@ -272,11 +272,6 @@ class MainWindow(QMainWindow):
 
         return default_export_folder() / definition.suggested_name(village, options)
 
-    def _export_for_members(self, name: str, member_ids: list[int]) -> None:
-        from partybuild_desktop.services.exports import find
-
-        self.export(find(name), member_ids)
-
     # Where an alert or a set-up step sends the clerk: "members", "grids/visits", "settings/village"…
     GRID_PAGES = {"grids": 0, "households": 1, "liaison": 2, "visits": 3, "proxies": 4}
 
@@ -390,12 +385,13 @@ class MainWindow(QMainWindow):
         self.print_action.setEnabled(False)
         self.data_actions.append(self.print_action)
 
-    def print_report(self, name: str | None = None) -> None:
-        """打印…: a printout's PDF, the very file 导出 writes, in the print preview (``ui.print_preview``)."""
+    def print_report(self, name: str | None = None, member_ids: list[int] | None = None) -> None:
+        """打印…: a printout's PDF, the very file 导出 writes, in the print preview (``ui.print_preview``);
+        the members tab's 打印… asks for one printout of the members it lists or has selected."""
         from partybuild_desktop.services.exports import catalogue
         from partybuild_desktop.ui.print_preview import print_report
 
-        print_report(self, self.context, self.dialogs, catalogue(), name)
+        print_report(self, self.context, self.dialogs, catalogue(), name, member_ids)
 
     def show_manual(self) -> None:
         from partybuild_desktop.ui.manual import ManualDialog
