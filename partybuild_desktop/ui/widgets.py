@@ -228,10 +228,13 @@ def selected_lines(view: QAbstractItemView) -> list[list[str]]:
     header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
     columns = [header.logicalIndex(v) for v in range(header.count())]
     columns = [c for c in columns if not header.isSectionHidden(c)]
-    indexes = [i for i in selection.selectedIndexes() if i.isValid()]
+    whole_rows = view.selectionBehavior() == QAbstractItemView.SelectRows
+    # A whole-row selection is asked for once per row: all 20,000 members selected stay quick to copy.
+    indexes = selection.selectedRows() if whole_rows else selection.selectedIndexes()
+    indexes = [i for i in indexes if i.isValid()]
     if not indexes:
         return []
-    if view.selectionBehavior() != QAbstractItemView.SelectRows:
+    if not whole_rows:
         chosen = {i.column() for i in indexes}
         columns = [c for c in columns if c in chosen]
     lines = [[_text(model.headerData(c, Qt.Horizontal, Qt.DisplayRole)) for c in columns]]

@@ -157,3 +157,18 @@ def test_the_member_editors_events_copy(qtbot, sample_store, data_folder):
     qtbot.addWidget(editor)
     events = editor.w("events")
     assert any(a.objectName() == COPY_ACTION for a in events.actions())
+
+
+def test_rows_clicked_with_columns_hidden_and_moved_still_copy(qtbot, members_tab):
+    table = members_tab.table
+    header = table.horizontalHeader()
+    header.setSectionHidden(1, True)
+    header.moveSection(header.visualIndex(4), 0)
+    first, third = (table.visualRect(members_tab.model.index(r, 0)).center() for r in (0, 2))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=first)
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, Qt.ShiftModifier, pos=third)
+    press_copy(qtbot, table)
+    cells = clipboard_cells()
+    assert cells[0][:2] == ["状态", "姓名"] and "性别" not in cells[0]
+    assert [line[1] for line in cells[1:]] == [r.name for r in members_tab.model.visible[:3]]
+    assert members_tab.selected_member_ids() == [r.id for r in members_tab.model.visible[:3]]
