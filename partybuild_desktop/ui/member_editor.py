@@ -457,6 +457,7 @@ class StatusChangeDialog(CheckedDialog):
         super().__init__(parent)
         self.today = today or dt.date.today()
         self.setWindowTitle("改正状态记录" if event else "状态变动")
+        self.setMinimumWidth(420)
         self.check_event = check
         self.edit: HistoryEdit | None = None
         self.kind = QComboBox()

@@ -296,3 +296,17 @@ def test_delete_is_refused_while_referred_to_and_done_otherwise(tab, sample_stor
         assert session.scalar(select(func.count()).select_from(Member)) == member_count - 1
         assert session.scalars(select(MemberEvent).where(MemberEvent.member_id == mistaken)).all() == []
     assert tab.model.row_of(mistaken) is None  # the list refreshed itself from the broadcast
+
+
+def test_confirmation_shows_on_the_form_as_it_will_be_saved(editor_for, sample_store, monkeypatch):
+    member = some_member(sample_store, standing=Standing.PROBATIONARY)
+    answer_status_dialog(monkeypatch, MemberEventKind.CONFIRMED, dt.date(2026, 11, 10))
+    editor = editor_for(member.id)
+    assert editor.w("standing").currentData() == Standing.PROBATIONARY.value
+    editor.change_status()
+    assert editor.w("standing").currentData() == Standing.FULL.value and not editor.w("standing").isEnabled()
+    assert editor.w("confirmed_date").text() == "2026-11-10"
+    editor.save()
+    with sample_store.session() as session:
+        saved = session.get(Member, member.id)
+        assert (saved.standing, saved.confirmed_date) == (Standing.FULL, dt.date(2026, 11, 10))
