@@ -428,8 +428,6 @@ def management_mode_label(category: MemberCategory) -> str:
 
 # ---------------------------------------------------------------------------------------- status history
 
-EventRow = StatusEvent  # one line of the status history, as the editor shows it
-
 
 def member_events(session: Session, member_id: int) -> list[StatusEvent]:
     return [StatusEvent(e.kind, e.date, e.note, e.id) for e in session.scalars(
