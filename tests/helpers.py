@@ -11,13 +11,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import insert, select
+import openpyxl
+from pypdf import PageObject, PdfReader
+from python_calamine import CalamineWorkbook
+from sqlalchemy import insert, select, update
 
 from partybuild_desktop import paths
 from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.domain.vocabulary import BranchType, MemberCategory
+from partybuild_desktop.services.demo import generate
 from partybuild_desktop.services.village import create_village
-from partybuild_desktop.store.models import Household, Member, PartyGroup
+from partybuild_desktop.store.models import Household, Member, PartyGroup, Village
 from partybuild_desktop.store.schema import open_store
 
 # The day the sample village and most tests take as today.
@@ -109,6 +113,16 @@ def village(session, name="试验村", township="城南镇", secretary="王书�
     return create_village(session, township, name, BranchType.BRANCH, secretary).id
 
 
+def village_file(folder: Path, name: str, members: int, seed: int, township: str = "城南镇",
+                 today: dt.date = SAMPLE_TODAY):
+    """A sample village in a data file of its own (as every village has), in the given township; its store."""
+    store = new_store(folder)
+    with store.session() as session:
+        generate(session, villages=1, members=members, first_village=name, seed=seed, today=today)
+        session.execute(update(Village).values(township=township))
+    return store
+
+
 def group(session, village_id, name="第1党小组", villager_group="1组", **links) -> int:
     g = PartyGroup(village_id=village_id, name=name, villager_group=villager_group, **links)
     session.add(g)
@@ -136,3 +150,87 @@ def households(session, village_id, count, villager_group="1组", liaison=None, 
 
 def liaised(session, member_id) -> bool:
     return session.scalar(select(Household.id).where(Household.liaison_member_id == member_id).limit(1)) is not None
+
+
+# --------------------------------------------------------------------------------------------- files
+
+
+def workbook(path: Path, rows, title: str = "Sheet1") -> Path:
+    """An .xlsx with these rows on one sheet, as a clerk's plain list is."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def sheet_rows(path: Path, sheet: int | str = 0) -> list[list]:
+    """A sheet's cells (by position or name) as a second program reads them: python-calamine."""
+    book = CalamineWorkbook.from_path(str(path))
+    chosen = book.get_sheet_by_name(sheet) if isinstance(sheet, str) else book.get_sheet_by_index(sheet)
+    return chosen.to_python()
+
+
+def sheet_count(path: Path) -> int:
+    return len(CalamineWorkbook.from_path(str(path)).sheet_names)
+
+
+def table_rows(path: Path, sheet: int = 0) -> dict[str, dict[tuple, object]]:
+    """A table's lines by their first cell, each keyed by (upper header, lower header)."""
+    rows = sheet_rows(path, sheet)
+    at = next(i for i, r in enumerate(rows) if r[0] in ("单位", "序号"))
+    top, low = rows[at], rows[at + 1]
+    keys, group = [], None
+    for i in range(len(top)):
+        if low[i] == "":
+            keys.append((top[i], ""))
+            group = None
+        else:
+            group = top[i] or group
+            keys.append((group, low[i]))
+    lines = {}
+    for r in rows[at + 2:]:
+        label = str(r[0]) if r[0] != "" else str(r[1])  # the side-by-side table numbers its lines
+        if label == "" or label.startswith("注"):
+            break
+        lines[label if not isinstance(r[0], float) else str(r[1])] = dict(zip(keys, r))
+    return lines
+
+
+def numbers(line: dict) -> dict:
+    """The cells of a table line that hold numbers."""
+    return {k: v for k, v in line.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def pdf_text(path: Path, between: str = "") -> str:
+    """The text of every page, read back with pypdf."""
+    return between.join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def embedded_fonts(pdf) -> dict[str, bool]:
+    """Each font's BaseFont name -> whether its program is embedded (/FontFile2, TrueType), over a PDF file,
+    a PdfReader, or one page."""
+    if isinstance(pdf, PageObject):
+        pages = [pdf]
+    else:
+        pages = (pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)).pages
+    found = {}
+    for page in pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            found[font["/BaseFont"]] = descriptor is not None and "/FontFile2" in descriptor.get_object()
+    return found
+
+
+def assert_import_json_shape(data: dict) -> None:
+    """``import-… --json`` prints one object of this shape."""
+    assert set(data) == {"imported", "updated", "refused", "warnings"}
+    assert isinstance(data["imported"], int) and isinstance(data["updated"], int)
+    for entry in data["refused"] + data["warnings"]:
+        assert set(entry) == {"row", "code", "message"}
+        assert isinstance(entry["row"], int) and isinstance(entry["code"], str) and isinstance(entry["message"], str)

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import cli
+from tests.helpers import cli, sheet_rows
 
 
 def test_demo_then_check_then_backup(tmp_path):
@@ -100,8 +100,6 @@ def test_export_list_names_every_export(village_folder):
 
 def test_export_overview_as_xlsx_and_pdf_reads_back(village_folder, tmp_path):
     from pypdf import PdfReader
-    from python_calamine import CalamineWorkbook
-
     xlsx, pdf = tmp_path / "概况.xlsx", tmp_path / "概况.pdf"
     for out in (xlsx, pdf):
         result = cli("--data-dir", str(village_folder), "export", "overview", "--out", str(out))
@@ -109,7 +107,7 @@ def test_export_overview_as_xlsx_and_pdf_reads_back(village_folder, tmp_path):
     with sqlite3.connect(village_folder / "partybuild.sqlite3") as db:
         members = db.execute("SELECT count(*) FROM member WHERE NOT archived").fetchone()[0]
         households = db.execute("SELECT count(*) FROM household").fetchone()[0]
-    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
+    rows = sheet_rows(xlsx)
     assert rows[0][0] == "村党组织基本情况统计表"
     data = next(r for r in rows if r and r[0] == "白沙村")
     assert int(data[1]) == members and int(data[-2]) == households

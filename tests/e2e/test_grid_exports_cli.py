@@ -2,9 +2,8 @@
 
 import pytest
 from pypdf import PdfReader
-from python_calamine import CalamineWorkbook
 
-from tests.helpers import cli
+from tests.helpers import cli, sheet_rows
 
 GRID_EXPORTS = ("stats", "roster-committee", "roster-hubs", "roster-members", "liaison-check")
 
@@ -32,7 +31,7 @@ def test_attachments_as_excel_and_pdf(folder, tmp_path, name):
         assert result.returncode == 0, result.stderr
         assert f"已导出：{out}" in result.stdout
         if suffix == "xlsx":
-            title = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()[0][0]
+            title = sheet_rows(out)[0][0]
         else:
             title = PdfReader(out).pages[0].extract_text()
         assert ("包挂联系" in title) or ("统计表" in title)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from partybuild_desktop import paths
-from tests.helpers import cli
+from tests.helpers import assert_import_json_shape, cli
 
 
 def query(folder, sql, *params):
@@ -64,14 +64,6 @@ def run_json(folder, *args):
     return result, json.loads(result.stdout)  # one JSON object and nothing else
 
 
-def assert_shape(data):
-    assert set(data) == {"imported", "updated", "refused", "warnings"}
-    assert isinstance(data["imported"], int) and isinstance(data["updated"], int)
-    for entry in data["refused"] + data["warnings"]:
-        assert set(entry) == {"row", "code", "message"}
-        assert isinstance(entry["row"], int) and isinstance(entry["code"], str) and isinstance(entry["message"], str)
-
-
 def good_rows(liaison):
     return [("新户甲", "1组", "新村路1号", "13812345678", 4, liaison, "困难家庭、留守儿童"),
             ("新户乙", "2组", "新村路2号", None, "3人", None, None)]
@@ -81,7 +73,7 @@ def test_a_clean_list_is_imported_with_exit_0(folder, tmp_path, liaison):
     before = count(folder)
     result, data = run_json(folder, household_list(tmp_path / "农户.xlsx", good_rows(liaison)))
     assert result.returncode == 0, result.stderr
-    assert_shape(data)
+    assert_import_json_shape(data)
     assert (data["imported"], data["updated"], data["refused"], data["warnings"]) == (2, 0, [], [])
     assert count(folder) == before + 2
     [(phone, size, hardship, children, member)] = query(
@@ -100,7 +92,7 @@ def test_refused_rows_give_exit_3_and_the_good_rows_are_imported(folder, tmp_pat
     ])
     result, data = run_json(folder, path)
     assert result.returncode == 3, result.stderr
-    assert_shape(data)
+    assert_import_json_shape(data)
     assert (data["imported"], data["updated"]) == (2, 0)
     assert [(e["row"], e["code"]) for e in data["refused"]] == [(5, "missing_household_head"), (6, "duplicate_household")]
     assert data["refused"][0]["message"].startswith("第 5 行「户主姓名」：")

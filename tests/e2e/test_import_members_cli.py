@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from partybuild_desktop import paths
-from tests.helpers import cli, make_id, new_store, village, wrong_check_digit
+from tests.helpers import assert_import_json_shape, cli, make_id, new_store, village, wrong_check_digit
 
 NEXT_YEAR = dt.date.today().year + 1
 
@@ -60,19 +60,11 @@ def run_json(folder, *args):
     return result, data
 
 
-def assert_shape(data):
-    assert set(data) == {"imported", "updated", "refused", "warnings"}
-    assert isinstance(data["imported"], int) and isinstance(data["updated"], int)
-    for entry in data["refused"] + data["warnings"]:
-        assert set(entry) == {"row", "code", "message"}
-        assert isinstance(entry["row"], int) and isinstance(entry["code"], str) and isinstance(entry["message"], str)
-
-
 def test_a_clean_file_is_imported_with_exit_0(folder, tmp_path):
     path = roster(tmp_path / "名册.xlsx", GOOD)
     result, data = run_json(folder, path)
     assert result.returncode == 0, result.stderr
-    assert_shape(data)
+    assert_import_json_shape(data)
     assert (data["imported"], data["updated"], data["refused"]) == (2, 0, [])
     assert members(folder) == {ID_A: "张三", ID_B: "李四"}
 
@@ -90,7 +82,7 @@ def test_refused_rows_give_exit_3_and_the_good_rows_are_imported(folder, tmp_pat
     ])
     result, data = run_json(folder, path)
     assert result.returncode == 3, result.stderr
-    assert_shape(data)
+    assert_import_json_shape(data)
     assert data["imported"] == 1 and data["updated"] == 0
     assert [(e["row"], e["code"]) for e in data["refused"]] == [
         (5, "id_number_mangled_by_excel"),

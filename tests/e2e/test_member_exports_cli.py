@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
-from tests.helpers import cli
+from tests.helpers import cli, embedded_fonts, sheet_rows
 
 ID_NUMBER_RE = re.compile(r"\d{17}[\dX]")
 YEAR = 2026
@@ -33,14 +33,6 @@ def query(folder, sql, *params):
         return db.execute(sql, params).fetchall()
 
 
-def pdf_fonts_embedded(reader):
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            if "/FontFile2" not in font.get_object()["/FontDescriptor"].get_object():
-                return False
-    return True
-
-
 def test_the_new_exports_are_listed(village):
     listed = cli("--data-dir", str(village), "export", "--list").stdout
     for name in ("cards", "book", "contact-table"):
@@ -60,9 +52,9 @@ def test_cards_pdf_and_xlsx(village, tmp_path):
     assert ID_NUMBER_RE.search(text) is None
     assert all(name in text for name in names)
     assert text.count("党员分类信息卡") == 40
-    assert pdf_fonts_embedded(reader)
+    assert all(embedded_fonts(reader).values())
 
-    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("党员分类信息卡").to_python()
+    rows = sheet_rows(xlsx, "党员分类信息卡")
     values = [str(v) for row in rows for v in row if v != ""]
     assert not any(ID_NUMBER_RE.search(v) for v in values)
     assert set(names) <= set(values) and values.count("党员分类信息卡") == 40
@@ -81,7 +73,7 @@ def test_record_book_pdf_and_xlsx(village, tmp_path):
                        f"{YEAR}-01-01", f"{YEAR}-12-31"))
 
     reader = PdfReader(pdf)
-    assert pdf_fonts_embedded(reader)
+    assert all(embedded_fonts(reader).values())
     pages = [page.extract_text() for page in reader.pages]
     starts = [i for i, text in enumerate(pages) if f"党员分类管理纪实本（{YEAR}年度）" in text]
     assert len(starts) == len(members)  # each member's book starts on a new page
@@ -109,7 +101,7 @@ def test_contact_table_xlsx_and_pdf(village, tmp_path):
     counts = dict(query(village, "SELECT m.name || '#' || m.id, count(h.id) FROM member m "
                                  "LEFT JOIN household h ON h.liaison_member_id = m.id WHERE m.archived = 0 "
                                  "GROUP BY m.id ORDER BY m.party_group_id, m.id"))
-    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("党员联系表").to_python()
+    rows = sheet_rows(xlsx, "党员联系表")
     body = [r for r in rows if isinstance(r[0], float)]
     assert [(r[2], r[7]) for r in body] == [(key.split("#")[0], n) for key, n in counts.items()]
     assert next(r for r in rows if r[0] == "合计")[7] == sum(counts.values())
@@ -117,7 +109,7 @@ def test_contact_table_xlsx_and_pdf(village, tmp_path):
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
 
     reader = PdfReader(pdf)
-    assert pdf_fonts_embedded(reader)
+    assert all(embedded_fonts(reader).values())
     assert all(page.mediabox.width > page.mediabox.height for page in reader.pages)
     text = "".join(page.extract_text() for page in reader.pages)
     assert "党员联系表" in text and "本人为中心户" in text

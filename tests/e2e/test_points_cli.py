@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import cli
+from tests.helpers import cli, sheet_rows
 
 YEAR = dt.date.today().year  # the demo village's records run up to today
 
@@ -120,8 +120,6 @@ def test_importing_into_a_closed_year_is_refused(folder, tmp_path):
 
 def test_export_points_board_as_pdf_and_xlsx(folder, tmp_path):
     from pypdf import PdfReader
-    from python_calamine import CalamineWorkbook
-
     pdf, xlsx = tmp_path / "先锋榜.pdf", tmp_path / "积分明细.xlsx"
     for out in (pdf, xlsx):
         result = cli("--data-dir", str(folder), "export", "points-board", "--year", str(YEAR), "--out", str(out))
@@ -129,7 +127,7 @@ def test_export_points_board_as_pdf_and_xlsx(folder, tmp_path):
     text = PdfReader(str(pdf)).pages[0].extract_text()
     assert f"柳塘村{YEAR}年度党建先锋榜" in text
     assert not any(id_number in text for _, _, id_number in member_rows(folder))
-    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("党员积分").to_python()
+    rows = sheet_rows(xlsx, "党员积分")
     assert rows[0][0] == f"柳塘村{YEAR}年度党员积分明细表"
     assert len([r for r in rows if isinstance(r[0], (int, float)) and r[1]]) == 60
     wrong = cli("--data-dir", str(folder), "export", "points-board", "--out", str(tmp_path / "x.docx"))

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 
 from partybuild_desktop.domain.statistics import last_complete_quarter
-from tests.unit.test_returns_package import village_file
-from tests.helpers import cli
+from tests.helpers import cli, sheet_rows, village_file
 
 QUARTER = last_complete_quarter(dt.date.today())  # the demo's data runs up to today
 VILLAGES = (("东湖村", 1), ("石桥村", 2), ("柳塘村", 3))
@@ -86,7 +84,7 @@ def test_consolidate_takes_the_good_and_refuses_the_bad(villages, tmp_path):
     files = [Path(f) for f in printed["files"]]
     assert len(files) == 6 and all(f.exists() and f.parent == out for f in files)
     summary = next(f for f in files if "党员基本情况统计表" in f.name and f.suffix == ".xlsx")
-    rows = CalamineWorkbook.from_path(str(summary)).get_sheet_by_index(0).to_python()
+    rows = sheet_rows(summary)
     total = next(r for r in rows if r[0] == "合计")[1]
     own = [json.loads((Path(p) / "return.json").read_text(encoding="utf-8"))["figures"]["member_statistics"]["total"]
            for p in (packages[0], packages[2])]
@@ -137,7 +135,7 @@ def test_member_statistics_by_quarter_from_the_export_command(villages, tmp_path
     out = tmp_path / "党员统计.xlsx"
     result = cli("--data-dir", folder, "export", "member-stats", "--quarter", QUARTER.label, "--out", out)
     assert result.returncode == 0, result.stderr
-    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    rows = sheet_rows(out)
     assert rows[0][0] == "党员基本情况统计表（一）"
     start = f"{QUARTER.start.year}年{QUARTER.start.month}月1日"
     assert start in rows[1][0]

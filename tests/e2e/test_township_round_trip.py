@@ -16,9 +16,8 @@ from partybuild_desktop.services.member_statistics import member_statistics
 from partybuild_desktop.services.returns import export_return
 from partybuild_desktop.services.village import current_village
 from tests.conftest import SAMPLE_TODAY
+from tests.helpers import numbers, sheet_count, table_rows, village_file
 from tests.helpers import cli
-from tests.unit.test_returns_consolidation import numbers, sheet_count, table_rows
-from tests.unit.test_returns_package import village_file
 
 Q3 = Quarter(2026, 3)
 VILLAGES = 21

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from python_calamine import CalamineWorkbook
 
 from partybuild_desktop import app as app_module
 from partybuild_desktop.domain.statistics import Quarter
@@ -19,8 +18,8 @@ from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.main_window import MainWindow
 from partybuild_desktop.ui.township_tab import PackageImportDialog, quarter_choices
 from tests.conftest import SAMPLE_TODAY
+from tests.helpers import sheet_rows, village_file
 from tests.gui.conftest import ScriptedDialogs
-from tests.unit.test_returns_package import village_file
 
 Q3 = Quarter(2026, 3)
 VILLAGES = (("东湖村", 40, 1), ("石桥村", 30, 2))
@@ -162,7 +161,7 @@ def test_the_consolidated_tables_are_written_out(qtbot, store, data_folder, stic
     written = sorted(p.name for p in out.iterdir())
     assert len(written) == 6 and {Path(n).suffix for n in written} == {".xlsx", ".pdf"}
     villages = next(out.glob("*各村报送情况对照表.xlsx"))
-    cells = [c for row in CalamineWorkbook.from_path(str(villages)).get_sheet_by_index(0).to_python() for c in row]
+    cells = [c for row in sheet_rows(villages) for c in row]
     assert "东湖村" in cells and "石桥村" in cells and "柳塘村" in cells
 
 

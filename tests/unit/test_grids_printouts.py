@@ -9,7 +9,6 @@ from collections import Counter
 import pytest
 from PIL import Image
 from pypdf import PdfReader
-from python_calamine import CalamineWorkbook
 from reportlab.lib.pagesizes import A3, A4, landscape
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from partybuild_desktop.services.exports import ExportOptions
 from partybuild_desktop.store.models import Grid, GridBranch, Household, Member, PartyGroup, Village
 
 from tests.conftest import SAMPLE_TODAY
+from tests.helpers import embedded_fonts, pdf_text, sheet_rows
 
 ID_PATTERN = re.compile(r"\d{17}[\dXx]")
 OPTIONS = ExportOptions(today=SAMPLE_TODAY)
@@ -33,10 +33,6 @@ def export(store, tmp_path, name, suffix, options=OPTIONS):
     return path
 
 
-def sheet_rows(path):
-    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-
-
 def body_rows(path, first_header: str = "序号"):
     """The data rows: after the last header row, up to the totals row."""
     rows = sheet_rows(path)
@@ -47,24 +43,8 @@ def body_rows(path, first_header: str = "序号"):
     return rows[start + 1:end], rows[end]
 
 
-def pdf_text(path):
-    return "".join(page.extract_text() for page in PdfReader(path).pages)
-
-
 def flat(text):
     return re.sub(r"\s+", "", text)
-
-
-def font_embedding(path):
-    found = {}
-    for page in PdfReader(path).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            target = descendants[0].get_object() if descendants else font
-            descriptor = target.get("/FontDescriptor")
-            found[font["/BaseFont"]] = descriptor is not None and "/FontFile2" in descriptor.get_object()
-    return found
 
 
 def village_id(session):
@@ -97,7 +77,7 @@ def test_roster_of_members_reads_back_as_the_database_holds_it(sample_store, tmp
         assert flat(f"{r[2]}{r[3]}") in text
         assert flat(r[7]) in text  # each member's households, whole, in the PDF too
     assert "党员包挂联系花名册" in text and "填报单位：" in text and "（盖章）" in text
-    assert all(font_embedding(pdf).values())
+    assert all(embedded_fonts(pdf).values())
 
 
 def test_roster_of_hubs_reads_back(sample_store, tmp_path):
@@ -176,7 +156,7 @@ def test_statistics_table_counts_what_the_database_holds(sample_store, tmp_path)
     pdf = export(sample_store, tmp_path, "stats", "pdf", ExportOptions(today=SAMPLE_TODAY, year=2026))
     text = pdf_text(pdf)
     assert "统计时段：2026年1月1日至2026年12月31日" in text and "第 1 页，共 1 页" in text
-    assert all(font_embedding(pdf).values())
+    assert all(embedded_fonts(pdf).values())
 
 
 def test_liaison_check_export_lists_every_problem(sample_store, tmp_path):
@@ -232,7 +212,7 @@ def test_notice_board_one_a3_page_per_grid_with_names_phones_duties_and_no_id_nu
     assert "网格长" in text and "职责：" in text and with_photo in text
     images = sum(len(page["/Resources"].get("/XObject", {})) for page in reader.pages)
     assert images >= 1
-    assert all(font_embedding(path).values())
+    assert all(embedded_fonts(path).values())
     one = export(sample_store, tmp_path, "notice-board-a4", "pdf", ExportOptions(today=SAMPLE_TODAY, grid="第2网格"))
     pages = PdfReader(one).pages
     assert len(pages) == 1 and [round(float(x)) for x in pages[0].mediabox[2:]] == [round(x) for x in landscape(A4)]
@@ -255,7 +235,7 @@ def test_contact_cards_eight_to_a_page_with_who_to_call_and_no_id_numbers(sample
     squeezed = flat(text)
     assert all(flat(head) in squeezed for head in heads)
     assert all(phone in squeezed for phone in phones)
-    assert all(font_embedding(path).values())
+    assert all(embedded_fonts(path).values())
 
 
 def test_self_drawn_pages_are_pdf_only(tmp_path):

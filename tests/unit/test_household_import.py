@@ -17,7 +17,7 @@ from partybuild_desktop.services.members import MemberForm, save_member
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Grid, Household, Member
 from tests import helpers
-from tests.unit.test_member_import import workbook
+from tests.helpers import workbook
 
 HEADERS = ["序号", "户　主", "组别", "家庭住址", "联系电话", "人口", "所属网格", "联户党员",
            "困难家庭", "孤寡空巢老人", "留守儿童", "失业", "特殊人群", "备注"]

@@ -4,7 +4,6 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from partybuild_desktop.domain.id_number import check_char, mask
@@ -34,7 +33,7 @@ from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGrou
 
 from .. import helpers
 from ..conftest import SAMPLE_TODAY
-from ..helpers import make_id_for, new_store, wrong_check_digit
+from ..helpers import make_id_for, new_store, sheet_rows, workbook, wrong_check_digit
 
 TODAY = dt.date.today()
 NEXT_YEAR = TODAY.year + 1
@@ -85,14 +84,6 @@ def messy_roster(path):
     ws.append([])  # 18
     ws.append(["合计", "13人"])  # 19
     ws.append(["填表人：李文书", None, None, "审核人：王书记"])  # 20
-    wb.save(path)
-    return path
-
-
-def workbook(path, rows):
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
     wb.save(path)
     return path
 
@@ -517,7 +508,7 @@ def test_round_trip_export_then_import_into_an_empty_village(sample_store, tmp_p
     assert len(expected) >= 100
 
     # ID numbers and phone numbers are text cells, as another program reads them.
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    rows = sheet_rows(path)
     header = rows[2]
     numbers = [r[header.index("公民身份号码")] for r in rows[3:] if r[1]]
     assert numbers and all(isinstance(n, str) and len(n) == 18 for n in numbers)

@@ -37,6 +37,7 @@ from partybuild_desktop.services.member_records import (
     record_books,
 )
 from partybuild_desktop.services.village import current_village
+from tests.helpers import sheet_rows
 
 DAY = dt.date(2026, 11, 23)
 UNIT = "中共东湖村总支部委员会"
@@ -430,7 +431,7 @@ def test_contact_table_household_counts_equal_the_database(sample_store, village
         counts = dict(conn.execute("SELECT liaison_member_id, count(*) FROM household GROUP BY liaison_member_id"))
         names = dict(conn.execute("SELECT id, name FROM member"))
         hubs = dict(conn.execute("SELECT m.id, h.name FROM member m LEFT JOIN member h ON h.id = m.hub_id"))
-    table = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("党员联系表").to_python()
+    table = sheet_rows(xlsx, "党员联系表")
     header = next(i for i, r in enumerate(table) if r[0] == "序号")
     body = [r for r in table[header + 2:] if isinstance(r[0], float)]
     assert len(body) == len(rows)
@@ -454,6 +455,6 @@ def test_table_subtitle_is_written_by_both_writers(tmp_path):
     report = Report("s", [Table(spec, [("x",)])])
     write_xlsx(report, tmp_path / "s.xlsx")
     write_pdf(report, tmp_path / "s.pdf")
-    rows = CalamineWorkbook.from_path(str(tmp_path / "s.xlsx")).get_sheet_by_name("表").to_python()
+    rows = sheet_rows(tmp_path / "s.xlsx", "表")
     assert rows[:3] == [["表"], ["姓名：张三"], ["A"]]
     assert "姓名：张三" in PdfReader(tmp_path / "s.pdf").pages[0].extract_text()

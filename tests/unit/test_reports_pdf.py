@@ -15,6 +15,7 @@ from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.reports import fonts, pdf_writer
 from partybuild_desktop.reports.pdf_writer import NO_LINE_END, NO_LINE_START, break_lines, write_pdf
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+from tests.helpers import embedded_fonts
 
 ID_NUMBER = "32048219850612301" + check_char("32048219850612301")
 LONG_ADDRESS = "青山镇红旗村第三村民小组（原红星大队）幸福路128号，靠近村委会东侧，“老供销社”旧址。"
@@ -70,16 +71,6 @@ def page_lines(page):
 
     page.extract_text(visitor_text=visit)
     return lines
-
-
-def embedded_fonts(page):
-    """BaseFont name -> whether its program is embedded (/FontFile2 for TrueType)."""
-    result = {}
-    for font in page["/Resources"]["/Font"].values():
-        font = font.get_object()
-        descriptor = font.get("/FontDescriptor")
-        result[font["/BaseFont"]] = descriptor is not None and "/FontFile2" in descriptor.get_object()
-    return result
 
 
 def test_text_reads_back_and_every_font_is_an_embedded_subset(tmp_path):

@@ -12,6 +12,7 @@ from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.reports import xlsx_writer
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, display_width
 from partybuild_desktop.reports.xlsx_writer import sheet_name, write_xlsx
+from tests.helpers import sheet_rows
 
 ID_NUMBER = "32048219850612301" + check_char("32048219850612301")
 LONG_ADDRESS = "青山镇红旗村第三村民小组（原红星大队）幸福路128号，靠近村委会东侧，“老供销社”旧址。"
@@ -206,7 +207,7 @@ def test_control_characters_from_pasted_text_are_dropped(tmp_path):
     spec = TableSpec(title="t", columns=[Column("姓名", "name")])
     path = tmp_path / "c.xlsx"
     write_xlsx(Report("c", [Table(spec, [("张\x0b三",)])]), path)
-    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[2] == ["张三"]
+    assert sheet_rows(path)[2] == ["张三"]
 
 
 def test_file_names_are_safe_for_windows():

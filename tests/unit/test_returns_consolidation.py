@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 
 from partybuild_desktop.domain.statistics import FIELDS, Quarter
@@ -27,7 +26,7 @@ from partybuild_desktop.services.returns import ATTACHMENT1_KEYS, export_return,
 from partybuild_desktop.services.village import program_mode
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage
 from tests.conftest import SAMPLE_TODAY
-from tests.unit.test_returns_package import village_file
+from tests.helpers import numbers, sheet_count, table_rows, village_file
 
 Q3 = Quarter(2026, 3)
 VILLAGES = (("东湖村", 70, 1), ("石桥村", 45, 2), ("柳塘村", 55, 3), ("杨庄村", 40, 4))
@@ -72,36 +71,6 @@ def stored(store) -> tuple[int, int, int]:
     with store.session() as session:
         return tuple(session.scalar(select(func.count()).select_from(model))
                      for model in (ReceivedVillage, ReceivedReturn, ReceivedFigure))
-
-
-def table_rows(path: Path, sheet: int = 0) -> dict[str, dict[tuple, object]]:
-    """A table's lines by their first cell, each keyed by (upper header, lower header)."""
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(sheet).to_python()
-    at = next(i for i, r in enumerate(rows) if r[0] in ("单位", "序号"))
-    top, low = rows[at], rows[at + 1]
-    keys, group = [], None
-    for i in range(len(top)):
-        if low[i] == "":
-            keys.append((top[i], ""))
-            group = None
-        else:
-            group = top[i] or group
-            keys.append((group, low[i]))
-    lines = {}
-    for r in rows[at + 2:]:
-        label = str(r[0]) if r[0] != "" else str(r[1])  # the side-by-side table numbers its lines
-        if label == "" or label.startswith("注"):
-            break
-        lines[label if not isinstance(r[0], float) else str(r[1])] = dict(zip(keys, r))
-    return lines
-
-
-def numbers(line: dict) -> dict:
-    return {k: v for k, v in line.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-
-
-def sheet_count(path: Path) -> int:
-    return len(CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
 def test_four_villages_add_up_table_by_table(store, packages, tmp_path):

@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from partybuild_desktop import __version__
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.services import returns
-from partybuild_desktop.services.demo import generate
 from partybuild_desktop.services.member_statistics import member_statistics
 from partybuild_desktop.services.returns import (
     PackageProblem,
@@ -26,22 +25,11 @@ from partybuild_desktop.services.returns import (
 )
 from partybuild_desktop.store.models import Member, Village
 from partybuild_desktop.store.schema import HEAD_REVISION
-from tests.conftest import SAMPLE_TODAY
-from tests.helpers import new_store
+from tests.helpers import SAMPLE_TODAY
 
 Q3 = Quarter(2026, 3)
 NAME = "城南镇-东湖村-2026Q3"
 ATTACHMENTS = ("stats", "roster-committee", "roster-hubs", "roster-members", "member-stats")
-
-
-def village_file(folder: Path, name: str, members: int, seed: int, township: str = "城南镇",
-                 today: dt.date = SAMPLE_TODAY):
-    """A sample village in a data file of its own (as every village has), in the given township."""
-    store = new_store(folder)
-    with store.session() as session:
-        generate(session, villages=1, members=members, first_village=name, seed=seed, today=today)
-        session.execute(update(Village).values(township=township))
-    return store
 
 
 @pytest.fixture

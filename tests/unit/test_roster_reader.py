@@ -24,7 +24,7 @@ from partybuild_desktop.importers.roster import (
     read_roster,
     read_sheet_rows,
 )
-from tests.helpers import make_id, make_id_for
+from tests.helpers import make_id, make_id_for, workbook
 
 THIS_YEAR = dt.date.today().year
 
@@ -209,16 +209,6 @@ def test_accepted_and_refused_lists(messy):
     assert [r.row_number for r in messy.refused_rows] == [7, 10, 11]
     assert len(messy.accepted_rows) == 5
     assert messy.headers[:3] == ["序号", "姓名", "性别"]
-
-
-def workbook(path, rows, title="Sheet1"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
 
 
 DATE_CELLS = [
