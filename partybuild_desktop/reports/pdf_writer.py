@@ -46,9 +46,23 @@ from reportlab.platypus import TableStyle
 from .. import APP_NAME
 from ..fileio import atomic_write
 from . import fonts
-from .spec import DrawnPages, Form, FormCell, FormSet, Report, Section, Table, display_text, pack_pages
+from .spec import (
+    SHORT_TEXT_WIDTH,
+    DrawnPages,
+    Form,
+    FormCell,
+    FormSet,
+    Report,
+    Section,
+    Table,
+    display_text,
+    display_width,
+    pack_pages,
+)
 
 BODY_SIZE = 10.5  # 五号
+SMALL_HEADER_SIZE = 9  # 小五: the header of a table with many narrow columns
+FIT_SLACK = 0.5  # points a column keeps beyond the text it must hold on one line (rounding in the layout)
 TITLE_SIZE = 16
 FOOTER_SIZE = 9
 LEADING = 1.3  # line height as a multiple of the font size
@@ -315,6 +329,54 @@ class _Writer:
         doc.build(story, canvasmaker=_NumberedCanvas)
 
     def _section(self, table: Table, frame_width: float) -> list[Flowable]:
+        """A table; a banded one (too wide for a page) as one run of pages per band of columns, each
+        with the title and the repeated columns, the notes and signature after the last."""
+        if not table.banded:
+            return self._table(table, frame_width, *self._fitted_widths(table, frame_width))
+        natural = self._natural_widths(table)
+        bands = table.column_bands(natural, frame_width)
+        story: list[Flowable] = []
+        for number, band in enumerate(bands):
+            part = table.band(band)
+            if number:
+                story.append(PageBreak())
+            last = number == len(bands) - 1
+            story += self._table(part, frame_width, *self._fitted_widths(part, frame_width), end=last)
+        return story
+
+    def _needs(self, table: Table, header_lines: int, header_size: float = BODY_SIZE) -> list[float]:
+        """The least width of each column: its short cells (农民党员, 第1党小组) on one line, and its
+        header in at most ``header_lines`` lines of two characters or more."""
+        body, heading = fonts.body_font(), fonts.heading_font()
+        rows = table.value_rows()
+        needs = []
+        for i, column in enumerate(table.spec.columns):
+            texts = {display_text(r[i], column) for r in rows}
+            short = max((stringWidth(t, body, BODY_SIZE) for t in texts
+                         if t and "\n" not in t and display_width(t) <= SHORT_TEXT_WIDTH), default=0.0)
+            header = _header_width(column.header, heading, header_lines, header_size)
+            needs.append(max(short, header) + 2 * CELL_PAD_X + FIT_SLACK)
+        return needs
+
+    def _natural_widths(self, table: Table) -> list[float]:
+        """Column widths at full size (a Chinese character of the body is two units), for banding."""
+        needs = self._needs(table, 2)
+        return [max(need, w * BODY_SIZE / 2 + 2 * CELL_PAD_X) for need, w in zip(needs, table.column_widths())]
+
+    def _fitted_widths(self, table: Table, frame_width: float) -> tuple[list[float], float]:
+        """The spec's widths spread over the frame, each column given at least what it needs, and the
+        header's font size: headers in two lines at the body's size if the page has room for that,
+        else in 小五 (9 pt), in two lines or else three; the spec's proportions when even that does
+        not fit. A header is never stacked one character a line while the page has room."""
+        widths = table.column_widths()
+        for size, lines in ((BODY_SIZE, 2), (SMALL_HEADER_SIZE, 2), (SMALL_HEADER_SIZE, 3)):
+            fitted = fit_widths(widths, self._needs(table, lines, size), frame_width)
+            if fitted is not None:
+                return fitted, size
+        return [frame_width * w / sum(widths) for w in widths], BODY_SIZE
+
+    def _table(self, table: Table, frame_width: float, col_widths: list[float], header_size: float = BODY_SIZE,
+               end: bool = True) -> list[Flowable]:
         spec = table.spec
         title = spec.title
         heading, body = fonts.heading_font(), fonts.body_font()
@@ -338,8 +400,6 @@ class _Writer:
             )
             story.append(line)
 
-        widths = table.column_widths()
-        col_widths = [frame_width * w / sum(widths) for w in widths]
         n_header = spec.header_row_count
         data: list[list] = [[""] * len(spec.columns) for _ in range(n_header)]
         commands = [
@@ -352,7 +412,7 @@ class _Writer:
             ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
         ]
         for cell in spec.header_cells():
-            data[cell.row][cell.col] = self._cell(cell.text, heading, "center", f"「{title}」的表头")
+            data[cell.row][cell.col] = self._cell(cell.text, heading, "center", f"「{title}」的表头", header_size)
             if cell.row_span > 1 or cell.col_span > 1:
                 last = (cell.col + cell.col_span - 1, cell.row + cell.row_span - 1)
                 commands.append(("SPAN", (cell.col, cell.row), last))
@@ -376,6 +436,8 @@ class _Writer:
                 commands.append(("SPAN", (0, len(data) - 1), (span - 1, len(data) - 1)))
 
         story.append(PdfTable(data, colWidths=col_widths, repeatRows=n_header, style=TableStyle(commands)))
+        if not end:
+            return story
 
         if spec.notes:
             story.append(Spacer(1, 2 * mm))
@@ -489,8 +551,8 @@ class _Writer:
         layout.images.append(FormImage(reader, x + (w - draw_w) / 2, y + (h - draw_h) / 2, draw_w, draw_h))
         return True
 
-    def _cell(self, text: str, font_name: str, align: str, where: str) -> _CellText:
-        return _CellText(text, self._font_for(text, font_name, where), BODY_SIZE, align)
+    def _cell(self, text: str, font_name: str, align: str, where: str, size: float = BODY_SIZE) -> _CellText:
+        return _CellText(text, self._font_for(text, font_name, where), size, align)
 
     def _paragraph(self, text: str, font_name: str, size: float, align: str, width: float,
                    where: str) -> Paragraph:
@@ -544,6 +606,39 @@ class _Writer:
                 leading=size * LEADING, alignment=_ALIGN[align], wordWrap="CJK",
             )
         return self._styles[key]
+
+
+def fit_widths(widths: list[float], needs: list[float], total: float) -> list[float] | None:
+    """``widths`` scaled to add up to ``total``, each at least its ``needs``: a column below its need is
+    set to it and the others share what is left in their proportions. None when the needs alone are
+    more than ``total``."""
+    if sum(needs) > total:
+        return None
+    fixed: set[int] = set()
+    result = [total * w / sum(widths) for w in widths]
+    while True:
+        short = [i for i in range(len(widths)) if i not in fixed and result[i] < needs[i]]
+        if not short:
+            return result
+        fixed.update(short)
+        free = [i for i in range(len(widths)) if i not in fixed]
+        left = total - sum(needs[i] for i in fixed)
+        share = sum(widths[i] for i in free)
+        for i in fixed:
+            result[i] = needs[i]
+        for i in free:
+            result[i] = left * widths[i] / share
+
+
+def _header_width(text: str, font: str, lines: int, size: float = BODY_SIZE) -> float:
+    """The width a header needs to print in ``lines`` lines of about equal length (at least two
+    characters each), e.g. 网格党支部 in two lines: 网格党 / 支部."""
+    longest = max(text.split("\n"), key=len, default="")
+    if not longest:
+        return 0.0
+    per_line = max(2, -(-len(longest) // lines))
+    pieces = [longest[i: i + per_line] for i in range(0, len(longest), per_line)]
+    return max(stringWidth(piece, font, size) for piece in pieces)
 
 
 def _page_size(section: Section) -> tuple[float, float]:

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Union
 
 from partybuild_desktop.domain.dates import format_cn as format_cn_date  # 2026年11月23日, for the tables
@@ -48,6 +48,10 @@ MIN_AUTO_WIDTH = 6
 MAX_AUTO_WIDTH = 40
 HEADER_FIT_LIMIT = 16  # longer headers wrap instead of widening the column
 WIDTH_PADDING = 2
+# A cell this wide or narrower (农民党员, 第1党小组) never wraps: a column set narrower is widened to it,
+# plus the one unit a cell's margins take.
+SHORT_TEXT_WIDTH = 12
+SHORT_TEXT_PADDING = 1
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class Column:
     group: str | None = None  # upper header text shared with neighbouring columns of the same group
     decimals: int | None = None  # number columns: fixed decimal places, e.g. 1 for study hours (money: kind)
     total: bool = True  # number and money columns: added up in the totals row (not for 序号 or 年龄)
+    new_page: bool = False  # printing: this column starts a new page across (after the repeated columns)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -101,6 +106,12 @@ class TableSpec:
     totals_label: str | None = None  # e.g. "合计": adds a row summing the number columns
     sheet_name: str | None = None  # xlsx sheet name; defaults to the title
     subtitle: str | None = None  # a centred line under the title, e.g. whose record the table is
+    # A table too wide for one page across prints in bands of columns, each on pages of its own, with the
+    # first ``repeat_columns`` (序号, 姓名) repeated on every band so each page says whose row it is.
+    repeat_columns: int = 0
+    # The xlsx prints at this fixed scale (percent) instead of shrinking to one page wide, so the print
+    # keeps its size (10.5 pt × 90 % ≈ 9.5 pt) and the bands' page breaks hold.
+    print_scale: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -197,13 +208,48 @@ class Table:
         totals[0] = self.spec.totals_label
         return totals
 
+    @property
+    def banded(self) -> bool:
+        return self.spec.repeat_columns > 0 or any(c.new_page for c in self.spec.columns)
+
+    def column_bands(self, widths: Sequence[float], page_width: float) -> list[list[int]]:
+        """The columns of each band printed across (indexes, the repeated ones first in every band):
+        a band ends before a ``new_page`` column, or when the next column would not fit ``page_width``
+        (in the same unit as ``widths``). One band for a table that is not ``banded``."""
+        everything = list(range(len(self.spec.columns)))
+        if not self.banded:
+            return [everything]
+        repeated = everything[: self.spec.repeat_columns]
+        room = page_width - sum(widths[i] for i in repeated)
+        bands: list[list[int]] = []
+        current: list[int] = []
+        used = 0.0
+        for i in everything[len(repeated):]:
+            if current and (self.spec.columns[i].new_page or used + widths[i] > room):
+                bands.append(current)
+                current, used = [], 0.0
+            current.append(i)
+            used += widths[i]
+        if current:
+            bands.append(current)
+        return [repeated + band for band in bands] or [repeated]
+
+    def band(self, indexes: Sequence[int]) -> "Table":
+        """The same table with only these columns (for one band of a wide table)."""
+        columns = tuple(self.spec.columns[i] for i in indexes)
+        spec = replace(self.spec, columns=columns, totals_label=self.spec.totals_label
+                       if any(c.summed for c in columns) else None)
+        return Table(spec, [[row[i] for i in indexes] for row in self.value_rows()])
+
     def column_widths(self) -> list[float]:
         """Widths in spreadsheet character units; the PDF uses them as proportions."""
         rows = self.value_rows()
         widths = []
         for i, column in enumerate(self.spec.columns):
             if column.width is not None:
-                widths.append(float(column.width))
+                short = max((w for w in (display_width(display_text(r[i], column)) for r in rows)
+                             if w <= SHORT_TEXT_WIDTH), default=0)
+                widths.append(float(max(column.width, short + SHORT_TEXT_PADDING if short else 0)))
                 continue
             content = max((display_width(display_text(r[i], column)) for r in rows), default=0)
             header = min(display_width(column.header), HEADER_FIT_LIMIT)

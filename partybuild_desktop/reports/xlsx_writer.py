@@ -47,6 +47,7 @@ PIXELS_PER_WIDTH_UNIT = 7
 WIDEST_PIXELS_PER_WIDTH_UNIT = 9.3
 POINTS_PER_PIXEL = 0.75
 PAGE_HEIGHT_SLACK = 0.97  # row heights are rounded to whole pixels; keep a little room on each page
+PAGE_WIDTH_SLACK = 0.95  # so are column widths, one by one: a band of columns keeps this much room
 CAPTION_ROW_HEIGHT = 20
 PHOTO_INSET = 4  # pixels between a photo and its box
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -108,27 +109,36 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
     widths = table.column_widths()
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+    bands = table.column_bands(widths, _page_width_units(spec))
+    # Title, unit line, notes and signature span the first page across, where they are read.
+    head_cols = bands[0][-1] + 1 if table.banded else n_cols
+    head_width = sum(widths[:head_cols])
 
     row = 1
-    _merged(ws, row, 1, row, n_cols, spec.title, _title_font, _CENTRE_WRAPPED)
+    _merged(ws, row, 1, row, head_cols, spec.title, _title_font, _CENTRE_WRAPPED)
     # The title font is larger, so the row holds fewer title characters than body characters.
-    title_lines = _wrapped_line_count(spec.title, sum(widths) * BODY_SIZE / TITLE_SIZE)
+    title_lines = _wrapped_line_count(spec.title, head_width * BODY_SIZE / TITLE_SIZE)
     ws.row_dimensions[row].height = TITLE_ROW_HEIGHT * title_lines
     row += 1
 
     if spec.subtitle:
-        _merged(ws, row, 1, row, n_cols, spec.subtitle, _body_font, _CENTRE_WRAPPED)
-        _set_height(ws, row, _wrapped_line_count(spec.subtitle, sum(widths)))
+        _merged(ws, row, 1, row, head_cols, spec.subtitle, _body_font, _CENTRE_WRAPPED)
+        _set_height(ws, row, _wrapped_line_count(spec.subtitle, head_width))
         row += 1
 
     if spec.unit_text or spec.date_text:
-        if n_cols == 1:
+        if table.banded:
+            # One centred line: the repeated columns print the left end of rows 1–2 on every band,
+            # where a left-aligned unit would show cut off.
+            text = "　　　　".join(t for t in (spec.unit_text, spec.date_text) if t)
+            _merged(ws, row, 1, row, head_cols, text, _body_font, _CENTRE_WRAPPED)
+        elif head_cols == 1:
             text = "　　".join(t for t in (spec.unit_text, spec.date_text) if t)
             _merged(ws, row, 1, row, 1, text, _body_font, _LEFT)
         else:
-            middle = math.ceil(n_cols / 2)
+            middle = math.ceil(head_cols / 2)
             _merged(ws, row, 1, row, middle, spec.unit_text, _body_font, _LEFT)
-            _merged(ws, row, middle + 1, row, n_cols, spec.date_text, _body_font, _RIGHT)
+            _merged(ws, row, middle + 1, row, head_cols, spec.date_text, _body_font, _RIGHT)
         row += 1
 
     header_top = row
@@ -179,24 +189,41 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
         row += 1
 
     for note in spec.notes:
-        _merged(ws, row, 1, row, n_cols, note, _body_font, _NOTE)
-        _set_height(ws, row, _wrapped_line_count(note, sum(widths)))
+        _merged(ws, row, 1, row, head_cols, note, _body_font, _NOTE)
+        _set_height(ws, row, _wrapped_line_count(note, head_width))
         row += 1
     if spec.signature:
         row += 1  # a blank line to sign in
-        _merged(ws, row, 1, row, n_cols, spec.signature, _body_font, _RIGHT)
+        _merged(ws, row, 1, row, head_cols, spec.signature, _body_font, _RIGHT)
         _set_height(ws, row, 2)
         row += 1
 
-    _page_setup(ws, table, last_row=row - 1)
+    _page_setup(ws, table, bands, last_row=row - 1)
 
 
-def _page_setup(ws: Worksheet, table: Table, last_row: int) -> None:
+def _page_width_units(spec) -> float:
+    """How many width units one page holds across at the table's print scale, as the widest-drawing
+    spreadsheet program draws them (so a band fits in Excel, WPS and LibreOffice alike)."""
+    width, _ = printable_points(spec.paper, spec.orientation)
+    scale = (spec.print_scale or 100) / 100
+    return width * PAGE_WIDTH_SLACK / (WIDEST_PIXELS_PER_WIDTH_UNIT * POINTS_PER_PIXEL * scale)
+
+
+def _page_setup(ws: Worksheet, table: Table, bands: list[list[int]], last_row: int) -> None:
     spec = table.spec
     _paper_and_margins(ws, spec.paper, spec.orientation)
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    if spec.print_scale:
+        # Manual page breaks hold only at a fixed scale (Excel ignores them under "fit to page").
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = spec.print_scale
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    if spec.repeat_columns:
+        ws.print_title_cols = f"A:{get_column_letter(spec.repeat_columns)}"
+    for band in bands[:-1]:
+        ws.col_breaks.append(Break(id=band[-1] + 1))  # the break goes after the column it names
     ws.print_area = f"A1:{get_column_letter(len(spec.columns))}{last_row}"
 
 
