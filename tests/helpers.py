@@ -227,6 +227,15 @@ def embedded_fonts(pdf) -> dict[str, bool]:
     return found
 
 
+def by_row(result) -> dict:
+    """An import preview's (or a roster reading's) rows by their row number in the sheet."""
+    return {row.row_number: row for row in result.rows}
+
+
+def codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
 def assert_import_json_shape(data: dict) -> None:
     """``import-… --json`` prints one object of this shape."""
     assert set(data) == {"imported", "updated", "refused", "warnings"}

@@ -17,7 +17,7 @@ from partybuild_desktop.services.members import MemberForm, save_member
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.store.models import Grid, Household, Member
 from tests import helpers
-from tests.helpers import workbook
+from tests.helpers import by_row, codes, workbook
 
 HEADERS = ["序号", "户　主", "组别", "家庭住址", "联系电话", "人口", "所属网格", "联户党员",
            "困难家庭", "孤寡空巢老人", "留守儿童", "失业", "特殊人群", "备注"]
@@ -78,14 +78,6 @@ def import_file(store, village_id, path, update=False):
         result = preview_import(session, village_id, path, update=update)
         outcome = apply_import(session, village_id, result)
     return result, outcome
-
-
-def by_row(result):
-    return {row.row_number: row for row in result.rows}
-
-
-def codes(problems):
-    return [p.code for p in problems]
 
 
 def household_count(store):

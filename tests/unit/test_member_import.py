@@ -33,7 +33,7 @@ from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGrou
 
 from .. import helpers
 from ..conftest import SAMPLE_TODAY
-from ..helpers import make_id_for, new_store, sheet_rows, workbook, wrong_check_digit
+from ..helpers import by_row, codes, make_id_for, new_store, sheet_rows, workbook, wrong_check_digit
 
 TODAY = dt.date.today()
 NEXT_YEAR = TODAY.year + 1
@@ -104,14 +104,6 @@ def import_file(store, village_id, path, update=False):
         result = preview_import(session, village_id, path, update=update)
         outcome = apply_import(session, village_id, result)
     return result, outcome
-
-
-def by_row(result):
-    return {row.row_number: row for row in result.rows}
-
-
-def codes(problems):
-    return [p.code for p in problems]
 
 
 def member_count(store):

@@ -24,7 +24,7 @@ from partybuild_desktop.importers.roster import (
     read_roster,
     read_sheet_rows,
 )
-from tests.helpers import make_id, make_id_for, workbook
+from tests.helpers import by_row, make_id, make_id_for, workbook
 
 THIS_YEAR = dt.date.today().year
 
@@ -76,10 +76,6 @@ def messy_members_workbook(path):
 @pytest.fixture
 def messy(tmp_path):
     return read_member_roster(messy_members_workbook(tmp_path / "党员名册.xlsx"))
-
-
-def by_row(reading):
-    return {row.row_number: row for row in reading.rows}
 
 
 def codes(problems):
