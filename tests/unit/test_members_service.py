@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.vocabulary import (
     Gender,
     MemberCategory,
@@ -19,13 +18,10 @@ from partybuild_desktop.services import members as svc
 from partybuild_desktop.services.village import create_village
 from partybuild_desktop.domain.vocabulary import BranchType
 from partybuild_desktop.store.models import Household, Member, MemberEvent
+from tests.helpers import make_id
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def make_id(birth="19800515", serial="013"):
-    first17 = f"320482{birth}{serial}"
-    return first17 + id_number.check_char(first17)
+ID_NUMBER = make_id("19800515", "013")  # a man (odd serial) born 1980-05-15
 
 
 @pytest.fixture
@@ -40,9 +36,9 @@ def save(store, village, **fields):
 
 
 def test_form_check_fills_from_the_id_number_and_flags_conflicts():
-    checked = svc.check_form(svc.MemberForm(name="张三", id_number=make_id().lower()), TODAY)
+    checked = svc.check_form(svc.MemberForm(name="张三", id_number=ID_NUMBER.lower()), TODAY)
     assert checked.ok and checked.form.birth_date == dt.date(1980, 5, 15) and checked.form.gender is Gender.MALE
-    conflict = svc.check_form(svc.MemberForm(name="张三", id_number=make_id(), gender=Gender.FEMALE,
+    conflict = svc.check_form(svc.MemberForm(name="张三", id_number=ID_NUMBER, gender=Gender.FEMALE,
                                              birth_date=dt.date(1980, 5, 16)), TODAY)
     assert conflict.ok and {"gender", "birth_date"} <= set(conflict.warnings)
 
@@ -51,7 +47,7 @@ def test_form_check_fills_from_the_id_number_and_flags_conflicts():
     "fields, field",
     [
         (dict(name=""), "name"),
-        (dict(name="张三", id_number=make_id()[:-1] + "0" if make_id()[-1] != "0" else make_id()[:-1] + "1"), "id_number"),
+        (dict(name="张三", id_number=ID_NUMBER[:-1] + "0" if ID_NUMBER[-1] != "0" else ID_NUMBER[:-1] + "1"), "id_number"),
         (dict(name="张三", mobile="12345"), "mobile"),
         (dict(name="张三", joined_date=dt.date(2027, 1, 1)), "joined_date"),
         (dict(name="张三", joined_date=dt.date(2000, 1, 1), confirmed_date=dt.date(1999, 1, 1)), "confirmed_date"),
@@ -64,7 +60,7 @@ def test_form_check_refuses_bad_fields_with_chinese_messages(fields, field):
 
 
 def test_save_creates_then_updates_and_keeps_id_numbers_unique(store, village):
-    member_id = save(store, village, name="李 四", id_number=make_id(), joined_date=dt.date(2001, 7, 1),
+    member_id = save(store, village, name="李 四", id_number=ID_NUMBER, joined_date=dt.date(2001, 7, 1),
                      confirmed_date=dt.date(2002, 7, 1), category=MemberCategory.EMPLOYED, employer="镇卫生院")
     with store.session() as session:
         form = svc.load_form(session, member_id)
@@ -76,7 +72,7 @@ def test_save_creates_then_updates_and_keeps_id_numbers_unique(store, village):
         svc.save_member(session, village.id, form, member_id, today=TODAY)
         assert svc.member_events(session, member_id)[-1].kind is MemberEventKind.CATEGORY_CHANGED
     with pytest.raises(svc.MemberError, match="已属于党员“李四”"):
-        save(store, village, name="王五", id_number=make_id())
+        save(store, village, name="王五", id_number=ID_NUMBER)
 
 
 def test_status_changes_apply_and_are_recorded(store, village):
