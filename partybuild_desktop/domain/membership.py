@@ -200,9 +200,9 @@ def current_state(card: MemberState, history: Sequence[StatusEvent]) -> MemberSt
 def state_after_edit(card: MemberState, history: Sequence[StatusEvent], edit: HistoryEdit,
                      today: dt.date) -> MemberState:
     """The member's state once ``edit`` is made to their stored ``history``: every new or corrected
-    entry is checked, then the state is worked out again from the history as it will be. A removed or
-    corrected entry counts for where its part starts, so removing a mistaken 去世 puts the member back
-    on the register."""
+    entry is checked, then the state is worked out again from the history as it will be. A removed
+    entry still counts for where its part starts, so removing a mistaken 去世 puts the member back on
+    the register."""
     if not edit:
         return current_state(card, history)
     stored = {event.id: event for event in history}
@@ -214,7 +214,9 @@ def state_after_edit(card: MemberState, history: Sequence[StatusEvent], edit: Hi
     checked = HistoryEdit(tuple(check_entry(e, today) for e in edit.added),
                           tuple(check_entry(e, today) for e in edit.corrected), frozenset(edit.removed))
     after = checked.apply(history)
-    start = _start(card, [*history, *checked.added, *checked.corrected])
+    # Where each part starts follows from what was stored (removed and corrected entries included); a
+    # part with nothing stored starts as the card says, so a new 恢复联系 needs a member out of contact.
+    start = _start(card, [*history, *checked.corrected])
     return state_from_events(start, after)
 
 

@@ -497,6 +497,12 @@ def save_member_edit(session: Session, village_id: int, form: MemberForm, member
     today = today or dt.date.today()
     if member_id is None and history:
         raise MemberError("新党员请先保存，再登记状态变动。")
+    if history:
+        # 人员类别 and 转正日期 follow the status records once there are any: the form's are not used.
+        stored = member_events(session, member_id)
+        if membership.standing_follows_history([*stored, *history.added, *history.corrected]):
+            member = _member(session, member_id)
+            form = replace(form, standing=member.standing, confirmed_date=member.confirmed_date)
     saved = save_members(session, village_id, [(form, member_id)], today)[0]
     if history:
         _apply_history_edit(session, _member(session, saved), history, today)

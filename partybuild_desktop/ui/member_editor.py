@@ -295,15 +295,17 @@ class MemberEditor(QDialog):
         if self.member_id is None:
             self.w("status_summary").setText("保存新党员后，可在这里登记转正、失联、转出等状态变动。")
 
-    def _card(self) -> MemberState:
-        """The card's state, with 人员类别 and 转正日期 as shown when they do not follow the history."""
+    def _card(self, edit: HistoryEdit) -> MemberState:
+        """The card's state, with 人员类别 and 转正日期 as typed while no status record decides them."""
         card = self.status.card
+        if membership.standing_follows_history([*self.status.history, *edit.added, *edit.corrected]):
+            return card
         form, _ = self.read_form()
         return replace(card, standing=form.standing or card.standing, confirmed_date=form.confirmed_date)
 
     def state_with(self, edit: HistoryEdit) -> MemberState:
         """The member's state if ``edit`` were saved; refused (MembershipError) when it makes no sense."""
-        return membership.state_after_edit(self._card(), self.status.history, edit, self.today)
+        return membership.state_after_edit(self._card(edit), self.status.history, edit, self.today)
 
     def history_rows(self) -> list[StatusEvent]:
         return self.edit.apply(self.status.history) if self.status else []

@@ -124,3 +124,15 @@ def test_the_current_state_counts_an_extension_and_says_itself_in_chinese():
     assert describe(state) == "预备党员（已延长预备期）"
     gone = MemberState(archived=True, departure=Kind.TRANSFERRED_OUT, archive_reason="转往县城关镇党委")
     assert describe(gone) == "正式党员；组织关系已转出（转往县城关镇党委），已归档"
+
+
+def test_a_new_change_starts_from_the_card_when_nothing_about_it_is_stored():
+    with pytest.raises(MembershipError, match="并未失去联系"):
+        state_after_edit(MemberState(), [], HistoryEdit(added=(event(Kind.CONTACT_RESTORED, 6),)), TODAY)
+    with pytest.raises(MembershipError, match="已是正式党员"):
+        state_after_edit(MemberState(), [], HistoryEdit(added=(event(Kind.CONFIRMED, 6),)), TODAY)
+    # A change dated before what is stored is checked where it falls in the history.
+    history = [event(Kind.LOST_CONTACT, 5, id=1)]
+    card = state_from_events(MemberState(), history)
+    with pytest.raises(MembershipError, match="并未失去联系"):
+        state_after_edit(card, history, HistoryEdit(added=(event(Kind.CONTACT_RESTORED, 3),)), TODAY)
