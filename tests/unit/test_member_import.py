@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from partybuild_desktop.domain.id_number import check_char, mask
+from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.domain.vocabulary import (
     Education,
     Gender,
@@ -33,7 +33,7 @@ from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGrou
 
 from .. import helpers
 from ..conftest import SAMPLE_TODAY
-from ..helpers import by_row, codes, make_id_for, new_store, sheet_rows, workbook, wrong_check_digit
+from ..helpers import by_row, codes, make_id, make_id_for, new_store, sheet_rows, workbook, wrong_check_digit
 
 TODAY = dt.date.today()
 NEXT_YEAR = TODAY.year + 1
@@ -52,7 +52,7 @@ ID_CHEN = make_id_for("19550505", digit_only=True)
 ID_CHU = make_id_for("19720202", digit_only=True)
 # A first-generation number (born 1965-03-12); the register keeps its 18-digit form.
 ID_ZHAO_15 = "320482650312127"
-ID_ZHAO_18 = "32048219650312127" + check_char("32048219650312127")
+ID_ZHAO_18 = make_id("19650312", "127")
 
 HEADERS = ["序号", "姓　名", "性别", "公民身份号码", "出生年月", "党员类别", "入党时间", "手机号码", "党小组", "网格", "备注"]
 

@@ -11,13 +11,12 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.reports import fonts, pdf_writer
 from partybuild_desktop.reports.pdf_writer import NO_LINE_END, NO_LINE_START, break_lines, write_pdf
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
-from tests.helpers import embedded_fonts
+from tests.helpers import embedded_fonts, make_id
 
-ID_NUMBER = "32048219850612301" + check_char("32048219850612301")
+ID_NUMBER = make_id("19850612", "301")
 LONG_ADDRESS = "青山镇红旗村第三村民小组（原红星大队）幸福路128号，靠近村委会东侧，“老供销社”旧址。"
 SIGNATURE = "书记签字：__________　　（盖章）"
 VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"

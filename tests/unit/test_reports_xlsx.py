@@ -8,13 +8,12 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from partybuild_desktop.domain.id_number import check_char
 from partybuild_desktop.reports import xlsx_writer
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, display_width
 from partybuild_desktop.reports.xlsx_writer import sheet_name, write_xlsx
-from tests.helpers import sheet_rows
+from tests.helpers import make_id, sheet_rows
 
-ID_NUMBER = "32048219850612301" + check_char("32048219850612301")
+ID_NUMBER = make_id("19850612", "301")
 LONG_ADDRESS = "青山镇红旗村第三村民小组（原红星大队）幸福路128号，靠近村委会东侧，“老供销社”旧址。"
 SIGNATURE = "书记签字：__________　　（盖章）"
 
