@@ -344,8 +344,8 @@ class MemberEditor(QDialog):
         hub = self.w("is_hub_household")
         if state.archived:
             hub.setChecked(False)
-            hub.setToolTip("已离开的党员不再是中心户")
         hub.setEnabled(not state.archived)
+        hub.setToolTip("已离开的党员不再是中心户" if state.archived else "")
         self.w("change_status").setEnabled(bool(membership.allowed_changes(state)))
         pending = "（含未保存的变动）" if self.edit else ""
         self.w("status_summary").setText(f"现在：{membership.describe(state)}{pending}")
