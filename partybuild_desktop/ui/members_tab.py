@@ -84,7 +84,7 @@ class MembersTab(WatchesChanges, QWidget):
         self.add_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
         self.open_button.setToolTip("回车")
-        self.delete_button = QPushButton("删除")
+        self.delete_button = QPushButton("删除党员")
         self.delete_button.setToolTip("删除录错的党员（已有纪实、联系农户等记录的不能删除；党员离开请用“状态变动”）")
         self.print_button = QPushButton("打印…")
         self.print_button.setToolTip("为列表中显示的党员打印信息卡或纪实本（先用搜索和筛选选好人）")
