@@ -40,6 +40,7 @@ from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 
 WARNING_BACKGROUND = QColor("#fde2e2")
+MAX_LISTED = 100  # members listed at once in the award dialog; typing narrows the rest
 PERIODS = (("全年", None), ("第一季度", 1), ("第二季度", 2), ("第三季度", 3), ("第四季度", 4))
 
 
@@ -384,8 +385,12 @@ class AwardDialog(CheckedDialog):
         found = member_service.rank(member_service.find(rows, query), query)
         unit_of = dict((row.id, unit) for row, unit in self.members)
         self.who.clear()
-        for row in found:
+        for row in found[:MAX_LISTED]:
             self._add(f"{row.name}（{unit_of[row.id]}）" if unit_of[row.id] else row.name, ("member_id", row.id), chosen)
+        if len(found) > MAX_LISTED:
+            more = QListWidgetItem(f"……还有 {len(found) - MAX_LISTED} 名，请再输入几个字")
+            more.setFlags(Qt.NoItemFlags)
+            self.who.addItem(more)
         for label, name, target in self.units:
             if not query or query in name:
                 self._add(label, target, chosen)

@@ -60,6 +60,9 @@ def test_the_award_dialog_starts_empty_and_finds_members_by_pinyin(points_tab, s
     points_tab.add_award()
     dialog = seen[0]
     assert dialog.target() is None and dialog.who.selectedItems() == []  # nobody chosen at the start
+    on_board = len(points_tab.board.members)
+    assert on_board > points_ui.MAX_LISTED  # the sample lists only the first ones, and says how many more
+    assert f"还有 {on_board - points_ui.MAX_LISTED} 名" in listed(dialog)[points_ui.MAX_LISTED]
     dialog.search.setText(initials(target.name)[0])
     names = listed(dialog)
     assert any(text.startswith(target.name) for text in names)
