@@ -1,5 +1,6 @@
 """Members search: one keystroke in the real members tab of a 20,000-member village (target: median
-≤ 16 ms, including the table's repaint), against a bare substring scan over the same 20,000 strings."""
+≤ 8 ms, including the ranking of what was found and the table's repaint), against a bare substring scan
+over the same 20,000 strings."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from common import ROOT, WORK, Figure
 
 MEMBERS = 20_000
+TARGET_MS = 8
 
 
 def _data_set() -> Path:
@@ -74,7 +76,7 @@ def bench(folder: Path, repeat: int) -> list[Figure]:
     store.dispose()
     return [
         Figure(f"搜索一次按键（党员标签页，{len(rows)} 名党员，含重绘，中位数）", median_keystroke, median_scan, "ms",
-               "≤ 16 ms", median_keystroke <= 16),
+               f"≤ {TARGET_MS} ms", median_keystroke <= TARGET_MS),
         Figure("搜索一次按键（第 95 百分位）", statistics.quantiles(keystrokes, n=20)[-1] * 1000, None, "ms",
                "（参考）", True),
         Figure(f"打开党员标签页（{len(rows)} 名党员）", open_time, None, "s", "（参考）", True),

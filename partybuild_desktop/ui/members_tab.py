@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
-from partybuild_desktop.ui.members_model import MemberFilter, MembersModel
+from partybuild_desktop.ui.members_model import MemberFilter, MembersDelegate, MembersModel
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.record_book import RecordBookPanel
 from partybuild_desktop.ui.widgets import RESTORED, choose_columns, make_copyable, remember_header
@@ -112,6 +112,7 @@ class MembersTab(WatchesChanges, QWidget):
         self.table = MembersTable()
         self.table.setObjectName("membersTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(MembersDelegate(self.model, self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -124,6 +125,9 @@ class MembersTab(WatchesChanges, QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)  # one line per cell: much cheaper to paint, and a list reads better
+        # The scroll bar stays, however few members a search finds: the columns do not jump as the clerk
+        # types, and the table is not laid out and painted again on every keystroke.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         make_copyable(self.table)
         choose_columns(self.table, always_shown=(0,))
         remember_header(self.table)
