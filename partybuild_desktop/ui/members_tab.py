@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,11 @@ class MembersTable(QTableView):
             self.typed.emit(text)
             return
         super().keyPressEvent(event)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.PaletteChange and isinstance(self.itemDelegate(), MembersDelegate):
+            self.itemDelegate().palette_changed(self.palette())
 
 
 class MembersTab(WatchesChanges, QWidget):
