@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
@@ -214,7 +214,6 @@ class MembersModel(QAbstractTableModel):
         return self.visible[row].id
 
 
-_SELECTED = QStyle.StateFlag.State_Selected
 _ALIGN = int(Qt.AlignLeft | Qt.AlignVCenter)
 _MARGIN = 4  # pixels of space left and right of a cell's text
 
@@ -226,7 +225,7 @@ class MembersDelegate(QStyledItemDelegate):
 
     def __init__(self, model: MembersModel, view):
         super().__init__(view)
-        self.model = model
+        self.model, self.view = model, view
         self.palette_changed(view.palette())
 
     def palette_changed(self, palette: QPalette) -> None:
@@ -238,7 +237,8 @@ class MembersDelegate(QStyledItemDelegate):
         model, row = self.model, index.row()
         line = model._lines[row] or model._line(row)
         rect = option.rect
-        if option.state & _SELECTED:
+        # Asked of the selection model: reading option.state builds a Python flag object per cell.
+        if self.view.selectionModel().isSelected(index):
             painter.fillRect(rect, self.highlight)
             painter.setPen(self.highlighted_text)
         else:
