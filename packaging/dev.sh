@@ -74,10 +74,14 @@ case "$command" in
   run)
     ensure_system_packages
     ensure_venv
-    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && opens_window "$@"; then
-      ensure_system_packages xvfb xauth
-      echo "没有图形界面，在虚拟屏幕上启动（xvfb-run）。"
-      exec xvfb-run -a -s "-screen 0 1600x1000x24" "$VENV/bin/python" -m partybuild_desktop "$@"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      if opens_window "$@"; then
+        ensure_system_packages xvfb xauth
+        echo "没有图形界面，在虚拟屏幕上启动（xvfb-run）。"
+        exec xvfb-run -a -s "-screen 0 1600x1000x24" "$VENV/bin/python" -m partybuild_desktop "$@"
+      fi
+      # A headless command needs no screen; should it use Qt at all, Qt draws offscreen.
+      export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
     fi
     exec "$VENV/bin/python" -m partybuild_desktop "$@"
     ;;
