@@ -213,25 +213,21 @@ class Table:
         return self.spec.repeat_columns > 0 or any(c.new_page for c in self.spec.columns)
 
     def column_bands(self, widths: Sequence[float], page_width: float) -> list[list[int]]:
-        """The columns of each band printed across (indexes, the repeated ones first in every band):
-        a band ends before a ``new_page`` column, or when the next column would not fit ``page_width``
-        (in the same unit as ``widths``). One band for a table that is not ``banded``."""
+        """The columns of each band printed across (indexes, the repeated ones first in every band): a
+        band ends before a ``new_page`` column, or before a column that would not fit ``page_width`` (in
+        the same unit as ``widths``); a run of columns needing several pages is shared out evenly among
+        them rather than leaving a nearly empty last page. One band for a table that is not ``banded``."""
         everything = list(range(len(self.spec.columns)))
         if not self.banded:
             return [everything]
         repeated = everything[: self.spec.repeat_columns]
         room = page_width - sum(widths[i] for i in repeated)
-        bands: list[list[int]] = []
-        current: list[int] = []
-        used = 0.0
+        runs: list[list[int]] = []  # the columns between two ``new_page`` marks
         for i in everything[len(repeated):]:
-            if current and (self.spec.columns[i].new_page or used + widths[i] > room):
-                bands.append(current)
-                current, used = [], 0.0
-            current.append(i)
-            used += widths[i]
-        if current:
-            bands.append(current)
+            if not runs or self.spec.columns[i].new_page:
+                runs.append([])
+            runs[-1].append(i)
+        bands = [band for run in runs for band in _even_bands(run, widths, room)]
         return [repeated + band for band in bands] or [repeated]
 
     def band(self, indexes: Sequence[int]) -> "Table":
@@ -256,6 +252,34 @@ class Table:
             fitted = max(content, header) + WIDTH_PADDING
             widths.append(float(min(max(fitted, MIN_AUTO_WIDTH), MAX_AUTO_WIDTH)))
         return widths
+
+
+def _greedy_bands(run: list[int], widths: Sequence[float], room: float) -> list[list[int]]:
+    bands: list[list[int]] = []
+    used = 0.0
+    for i in run:
+        if not bands or used + widths[i] > room:
+            bands.append([])
+            used = 0.0
+        bands[-1].append(i)
+        used += widths[i]
+    return bands
+
+
+def _even_bands(run: list[int], widths: Sequence[float], room: float) -> list[list[int]]:
+    """As few bands as fit ``room``, each as full as the others: the narrowest room that still needs
+    no more bands than the full one (found by halving)."""
+    fewest = _greedy_bands(run, widths, room)
+    low, high = max(widths[i] for i in run), room
+    if low >= high:
+        return fewest
+    for _ in range(40):
+        middle = (low + high) / 2
+        if len(_greedy_bands(run, widths, middle)) <= len(fewest):
+            high = middle
+        else:
+            low = middle
+    return _greedy_bands(run, widths, high)
 
 
 FormCellKind = Literal["label", "value", "heading", "photo"]

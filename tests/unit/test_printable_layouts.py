@@ -174,3 +174,17 @@ def test_a_money_column_prints_fen_as_yuan_with_two_decimals(tmp_path):
         assert shown in text
     with pytest.raises(TypeError, match="整数"):
         write_report(Report("党费", [Table(spec, [{"name": "赵六", "dues": 15.5}])]), tmp_path / "b.xlsx")
+
+
+def test_column_bands_repeat_the_leading_columns_and_share_a_run_evenly():
+    columns = [Column("序号", "no", 4), Column("姓名", "name", 6)]
+    columns += [Column(f"甲{i}", f"a{i}", 10) for i in range(7)]
+    columns += [Column("乙0", "b0", 10, new_page=True), Column("乙1", "b1", 10)]
+    table = Table(TableSpec(title="宽表", columns=columns, repeat_columns=2), [])
+    widths = table.column_widths()
+    bands = table.column_bands(widths, page_width=60)  # 50 units after the repeated 10: five 甲 columns
+    assert all(band[:2] == [0, 1] for band in bands)
+    # 甲0–甲6 need two pages: 4 + 3 columns, not 5 + 2; 乙 starts a page of its own.
+    assert [band[2:] for band in bands] == [[2, 3, 4, 5], [6, 7, 8], [9, 10]]
+    plain = Table(TableSpec(title="窄表", columns=columns[:3]), [])
+    assert plain.column_bands(plain.column_widths(), 10) == [[0, 1, 2]]  # not banded: one band
