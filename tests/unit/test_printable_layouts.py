@@ -188,3 +188,18 @@ def test_column_bands_repeat_the_leading_columns_and_share_a_run_evenly():
     assert [band[2:] for band in bands] == [[2, 3, 4, 5], [6, 7, 8], [9, 10]]
     plain = Table(TableSpec(title="窄表", columns=columns[:3]), [])
     assert plain.column_bands(plain.column_widths(), 10) == [[0, 1, 2]]  # not banded: one band
+
+
+def test_attachment1_workbook_fits_a4_landscape_at_a_readable_size(tmp_path):
+    from partybuild_desktop.reports.xlsx_writer import PIXELS_PER_WIDTH_UNIT, POINTS_PER_PIXEL, printable_points
+
+    day = dt.date(2026, 11, 23)
+    row = {key: 1795 for key in grid_stats.FIGURE_KEYS}
+    row["village"] = "和平村"
+    spec = grid_stats.stats_spec("青石镇", "中共和平村党总支", day, dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    ws = openpyxl.load_workbook(write_report(Report("附件1", [Table(spec, [row])]), tmp_path / "a.xlsx").path).active
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1  # one page across, to stamp
+    width = sum(ws.column_dimensions[get_column_letter(i)].width for i in range(1, len(spec.columns) + 1))
+    scale = min(1, printable_points("A4", "landscape")[0] / (width * PIXELS_PER_WIDTH_UNIT * POINTS_PER_PIXEL))
+    body = next(ws.cell(r, 2) for r in range(1, 10) if ws.cell(r, 2).value == 1795)
+    assert body.font.size * scale >= MIN_PRINTED_SIZE  # as Excel and WPS draw the columns
