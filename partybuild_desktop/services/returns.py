@@ -43,6 +43,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.services import audit
+from partybuild_desktop.services.changes import Change
 from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
 from partybuild_desktop.fileio import atomic_write, fsync_folder
@@ -343,6 +345,7 @@ def record_exported(store: Store, village_id: int, quarter: Quarter) -> None:
         with store.session() as session:
             done = exported_quarters(session, village_id) | {quarter.label}
             set_setting(session, EXPORTED_SETTING.format(village_id=village_id), ",".join(sorted(done)))
+            audit.record(session, f"导出{quarter.title}报表包", Change.RETURNS)
     except Exception:
         log.exception("could not record that the return for %s was exported", quarter.label)
 

@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
             titles = (("township", "乡镇汇总"),)
         else:
             self.pages = {
-                "overview": LazyTab(lambda: OverviewTab(self._load_overview)),
+                "overview": LazyTab(self._build_overview_tab),
                 "members": LazyTab(self._build_members_tab),
                 "grids": LazyTab(self._build_grids_tab),
                 "points": LazyTab(self._build_points_tab),
@@ -110,6 +110,13 @@ class MainWindow(QMainWindow):
         self._show_page(self.tabs.currentIndex())
 
     # Each tab's module is imported when the tab is first shown.
+    def _build_overview_tab(self):
+        from partybuild_desktop.ui.overview_tab import OverviewTab
+
+        tab = OverviewTab(self.context)
+        tab.open_target.connect(self.open_target)
+        return tab
+
     def _build_members_tab(self):
         from partybuild_desktop.ui.members_tab import MembersTab
 
@@ -162,12 +169,6 @@ class MainWindow(QMainWindow):
         return self.pages["township"].build()
 
     # --- data -----------------------------------------------------------------------------------
-    def _load_overview(self):
-        from partybuild_desktop.services.overview import overview
-
-        with self.context.store.session() as session:
-            return overview(session, self.context.village().id)
-
     def _after_change(self, changes, initiator) -> None:
         """The window's own parts: the title names the village, the status bar the last backup."""
         if changes & (Change.VILLAGE | Change.SETTINGS):
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
     def export_return(self) -> None:
         from partybuild_desktop.ui.return_dialog import ExportReturnDialog
 
-        ExportReturnDialog(self.context.store, self.context.village().id, self.dialogs, self).exec()
+        ExportReturnDialog(self.context, self.context.village().id, self.dialogs, self).exec()
 
     def import_packages(self) -> None:
         self.tabs.setCurrentWidget(self.pages["township"])

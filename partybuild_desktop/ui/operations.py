@@ -115,6 +115,11 @@ class Operations(QObject):
                 audit.record(session, title, changes)
         return value
 
+    def announce(self, changes: Change, initiator: object = None) -> None:
+        """Broadcast a change a service has committed by itself as part of its work (the quarter a
+        return package was written for is recorded by the export)."""
+        self.changed.emit(changes, initiator)
+
     # --- long work ------------------------------------------------------------------------------
     def run_in_background(self, title: str, work: Callable[[Any, Progress], Any], changes: Change, *,
                           dialogs, parent: QWidget, on_success: Callable[[Any], None] | None = None,
@@ -168,6 +173,8 @@ class Operations(QObject):
         def finish() -> None:
             self.busy = False
             progress.reported.disconnect()
+            if cancellable:
+                dialog.canceled.disconnect()  # closing a progress dialog emits canceled()
             dialog.close()
             dialog.deleteLater()
 

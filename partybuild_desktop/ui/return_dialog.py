@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from partybuild_desktop.domain.statistics import recent_quarters
 from partybuild_desktop.services import returns
-from partybuild_desktop.ui.background import run_in_background
+from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.dialogs import default_export_folder
 from partybuild_desktop.ui.widgets import PlacesList
 
@@ -28,9 +28,9 @@ NO_STICK_BUT_FOLDER = "没有找到 U 盘，将写到下面选中的文件夹。
 
 
 class ExportReturnDialog(QDialog):
-    def __init__(self, store, village_id: int, dialogs, parent=None, today: dt.date | None = None):
+    def __init__(self, context, village_id: int, dialogs, parent=None, today: dt.date | None = None):
         super().__init__(parent)
-        self.store, self.village_id, self.dialogs = store, village_id, dialogs
+        self.context, self.village_id, self.dialogs = context, village_id, dialogs
         self.today = today or dt.date.today()
         self.result = None
         self.setWindowTitle("导出季度报表")
@@ -118,13 +118,17 @@ class ExportReturnDialog(QDialog):
         self.export_button.setEnabled(False)
         self.status.setText("正在导出，请不要拔下 U 盘…")
 
-        def work():
-            return returns.export_return(self.store, self.village_id, quarter, out_dir,
-                                         replace_existing=replace_existing, today=self.today)
+        def work(progress):
+            return returns.export_return(self.context.store, self.village_id, quarter, out_dir,
+                                         progress.report, progress.cancelled, replace_existing=replace_existing,
+                                         today=self.today)
 
-        run_in_background(self, "正在写入并核对报表包…", work, self._done, self._failed)
+        self.context.operations.query_in_background(
+            "导出季度报表", work, dialogs=self.dialogs, parent=self, on_success=self._done, on_failure=self._failed,
+            label="正在写入并核对报表包…")
 
     def _done(self, result) -> None:
+        self.context.operations.announce(Change.RETURNS, self)  # the quarter is recorded as written
         self.result = result
         self.export_button.setEnabled(True)
         self.status.setText(result.message)
@@ -132,6 +136,9 @@ class ExportReturnDialog(QDialog):
 
     def _failed(self, error: Exception) -> None:
         self.export_button.setEnabled(True)
+        if isinstance(error, returns.ReturnCancelled):
+            self.status.setText(str(error))
+            return
         if isinstance(error, returns.ReturnExists):
             self.status.setText(str(error))
             if self.dialogs.confirm("报表包已存在", f"{error}\n要替换吗？原来的报表包会改名保留。"):

@@ -5,6 +5,7 @@ import datetime as dt
 from PySide6.QtWidgets import QPushButton
 
 from partybuild_desktop.services.village import current_village
+from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.return_dialog import ExportReturnDialog
 from tests.gui.conftest import ScriptedDialogs
 
@@ -17,7 +18,7 @@ def test_export_then_replace_after_confirmation(qtbot, sample_store, tmp_path):
     dialogs = ScriptedDialogs(confirm=True, folder=stick)
     with sample_store.session() as session:
         village = current_village(session)
-    dialog = ExportReturnDialog(sample_store, village.id, dialogs, today=TODAY)
+    dialog = ExportReturnDialog(AppContext(sample_store, None), village.id, dialogs, today=TODAY)
     qtbot.addWidget(dialog)
     next(b for b in dialog.findChildren(QPushButton) if b.text() == "选择其他文件夹…").click()
     assert dialog.places.path() == stick
@@ -45,7 +46,7 @@ def test_without_a_stick_the_dialog_says_what_to_do_and_refresh_finds_it(qtbot, 
     with sample_store.session() as session:
         village = current_village(session)
     folder = tmp_path / "文件夹"
-    dialog = ExportReturnDialog(sample_store, village.id, ScriptedDialogs(folder=folder), today=TODAY)
+    dialog = ExportReturnDialog(AppContext(sample_store, None), village.id, ScriptedDialogs(folder=folder), today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     hint = dialog.no_stick
