@@ -40,6 +40,8 @@ class LazyTab(QWidget):
         if self.content is None:
             self.content = self.make()
             self.layout().addWidget(self.content)
+            if self.isVisible():
+                self.content.show()  # at once: a layout shows a new child only on the next pass of the event loop
         return self.content
 
 
@@ -97,6 +99,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
         self.setCentralWidget(self.tabs)
+        if self.isVisible():
+            self.tabs.show()  # at once, not on the next pass of the event loop
         self.loading = None
         for action in self.data_actions:
             action.setEnabled(True)
