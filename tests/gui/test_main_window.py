@@ -228,8 +228,11 @@ def test_export_menu_lists_every_export_and_writes_a_file(qtbot, window_for, sam
     assert dialogs.told[-1][1] == "导出完成" and target.exists()
 
 
-def test_cards_for_the_filtered_members_only(qtbot, window_for, sample_store, tmp_path):
+def test_cards_for_the_filtered_members_only(qtbot, window_for, sample_store, tmp_path, monkeypatch):
     from pypdf import PdfReader
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from partybuild_desktop.ui.print_preview import ChoosePrintoutDialog, PrintPreviewDialog
 
     target = tmp_path / "信息卡.pdf"
     dialogs = ScriptedDialogs(save=target)
@@ -238,9 +241,14 @@ def test_cards_for_the_filtered_members_only(qtbot, window_for, sample_store, tm
     tab.category.setCurrentIndex(tab.category.findData("elderly"))
     shown = {row.name for row in tab.model.visible}
     others = {row.name for row in tab.model.rows if row.name not in shown and not row.archived}
-    tab._print("cards", tab.visible_member_ids())
-    qtbot.waitUntil(lambda: bool(dialogs.told), timeout=20000)
-    assert dialogs.told[-1][1] == "导出完成", dialogs.told
+    monkeypatch.setattr(ChoosePrintoutDialog, "exec", lambda chooser: QDialog.Accepted)
+    tab._print("cards", tab.visible_member_ids())  # 打印… opens the print preview, which can keep the PDF
+    qtbot.waitUntil(lambda: any(isinstance(w, PrintPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=20000)
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog) and w.isVisible())
+    preview.save_as()
+    preview.close()
+    assert dialogs.told[-1][1] == "保存完成", dialogs.told
     pages = PdfReader(str(target)).pages
     text = "".join(page.extract_text() for page in pages)
     assert all(name in text for name in shown)
