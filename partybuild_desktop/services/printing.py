@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from partybuild_desktop.services.exports import ExportError, ExportOptions, Expo
 from partybuild_desktop.store.database import Store
 
 TEMP_PREFIX = "partybuild-print-"
+_LEFT_OVER_AFTER = 24 * 3600  # seconds: a print folder this old was left by a program that did not close
 _pdfium = threading.Lock()
 
 
@@ -31,6 +33,7 @@ def report_pdf_for_printing(store: Store, village_id: int | None, name: str,
     definition = find(name)
     if not printable(definition):
         raise ExportError(f"“{definition.title}”没有打印版式，只能导出为 Excel 文件后在 Excel 或 WPS 中打印。")
+    sweep_left_over()
     folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     try:
         return export(store, village_id, name, folder / f"{definition.name}.pdf", options)
@@ -54,6 +57,17 @@ def save_copy(pdf: Path, target: Path) -> ExportResult:
     except OSError as error:
         raise ExportError(f"写入“{target}”失败：{error}。请检查 U 盘是否插好、空间是否足够。") from error
     return ExportResult(target, digest)
+
+
+def sweep_left_over(now: float | None = None) -> None:
+    """Remove print folders a crashed or killed program left in the temporary folder."""
+    now = time.time() if now is None else now
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > _LEFT_OVER_AFTER:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def discard(pdf: Path) -> None:

@@ -190,3 +190,19 @@ def test_printing_through_the_runner_runs_off_the_gui_thread(qtbot, sample_store
     assert len(PdfReader(out).pages) == pages and dialogs.told == []
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_print_folders_left_by_a_crash_are_swept_away(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / f"{printing.TEMP_PREFIX}old", tmp_path / f"{printing.TEMP_PREFIX}fresh"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "notice-board.pdf").write_bytes(b"%PDF")
+    then = time.time() - 2 * 24 * 3600
+    os.utime(old, (then, then))
+    printing.sweep_left_over()
+    assert not old.exists() and fresh.exists()
