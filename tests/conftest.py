@@ -54,3 +54,14 @@ def sample_store(sample_file, data_folder):
     opened = open_store(target, paths.backup_dir(data_folder))
     yield opened
     opened.dispose()
+
+
+@pytest.fixture(autouse=True)
+def empty_clipboard_after_each_test():
+    """Qt's offscreen platform crashes at exit while the clipboard holds data (a real desktop does not),
+    so what a test copied is cleared after it."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
