@@ -463,5 +463,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
+        manual = getattr(self, "_manual_dialog", None)
+        if manual is not None:
+            manual.close()  # it stays open beside the work, but not after the window
         self.save_layout()
         super().closeEvent(event)
