@@ -100,6 +100,11 @@ def pages_to_print(printer: QPrinter, count: int, current: int = 0) -> list[int]
     return [page for page in chosen for _ in range(copies)]
 
 
+def _thumbnail_size(width_pt: float, height_pt: float) -> QSize:
+    scale = THUMBNAIL_WIDTH / max(width_pt, height_pt)
+    return QSize(round(width_pt * scale), round(height_pt * scale))
+
+
 def _fit(image_size: QSize, area: QRect) -> QRect:
     scale = min(area.width() / image_size.width(), area.height() / image_size.height())
     width, height = round(image_size.width() * scale), round(image_size.height() * scale)
@@ -161,8 +166,7 @@ class PrintPreviewDialog(QDialog):
         self.thumbnails.setWrapping(False)
         self.thumbnails.setMovement(QListView.Static)
         self.thumbnails.setIconSize(QSize(THUMBNAIL_WIDTH, THUMBNAIL_WIDTH))
-        self.thumbnails.setSpacing(6)
-        self.thumbnails.setMinimumWidth(THUMBNAIL_WIDTH + 40)
+        self.thumbnails.setMinimumWidth(THUMBNAIL_WIDTH + 48)
         self.page_view = QLabel()
         self.page_view.setObjectName("previewPage")
         self.page_view.setAlignment(Qt.AlignCenter)
@@ -195,7 +199,9 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence.Print, self, activated=self.choose_printer_and_print)
-        placeholder = QPixmap(THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 0.7))
+        first = _thumbnail_size(*self.pages.size(0)) if self.pages.count else QSize(THUMBNAIL_WIDTH, THUMBNAIL_WIDTH)
+        self.thumbnails.setGridSize(QSize(THUMBNAIL_WIDTH + 24, first.height() + 36))  # room for 第 N 页
+        placeholder = QPixmap(first)
         placeholder.fill(Qt.white)
         for index in range(self.pages.count):
             item = QListWidgetItem(QIcon(placeholder), f"第 {index + 1} 页")
@@ -226,8 +232,8 @@ class PrintPreviewDialog(QDialog):
             return
         index = self._next_thumbnail
         self._next_thumbnail += 1
-        width_pt, _height = self.pages.size(index)
-        image = to_image(self.pages.render(index, 72 * THUMBNAIL_WIDTH / width_pt))
+        width_pt, height_pt = self.pages.size(index)
+        image = to_image(self.pages.render(index, 72 * THUMBNAIL_WIDTH / max(width_pt, height_pt)))
         self.thumbnails.item(index).setIcon(QIcon(QPixmap.fromImage(image)))
 
     def thumbnails_done(self) -> bool:
