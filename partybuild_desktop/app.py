@@ -118,7 +118,31 @@ def lock_data_file(window: MainWindow) -> bool:
     atexit.register(lock.release)
     QApplication.instance().aboutToQuit.connect(lock.release)
     window.destroyed.connect(lambda *_: lock.release())
+    watch_lock(window, lock)
     return True
+
+
+def watch_lock(window, lock, interval_ms: int = 60_000) -> QTimer:
+    """Say so once if another program took the lock over (this computer slept past the lock's
+    time-out, and a copy elsewhere opened the file): both would then be changing it."""
+    from partybuild_desktop.store.lock import read_lock
+
+    timer = QTimer(window)
+    timer.setInterval(interval_ms)
+
+    def check() -> None:
+        if not lock.lost:
+            return
+        timer.stop()
+        holder, _ = read_lock(lock.path)
+        who = f"{holder.describe()}。" if holder else "另一个程序打开了它。"
+        QMessageBox.warning(window, "数据文件已被接管",
+                            f"本程序有一段时间没有确认对数据文件的占用（例如电脑休眠），其间{who}\n"
+                            "两边同时修改会互相覆盖。请在这里不再修改，关闭本程序，到那边继续工作。")
+
+    timer.timeout.connect(check)
+    timer.start()
+    return timer
 
 
 def start(window: MainWindow, on_ready=None) -> None:

@@ -57,3 +57,27 @@ def test_the_window_holds_the_lock_and_gives_it_back(qtbot, qapp, sample_store, 
     window.close()
     qapp.aboutToQuit.emit()  # what the program's end does
     assert not path.exists()
+
+
+def test_the_window_is_told_when_another_program_took_the_lock_over(qtbot, data_folder, monkeypatch):
+    import json
+    import time
+    from dataclasses import asdict
+
+    from partybuild_desktop.store.lock import DataFileLock, LockHolder
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    lock = DataFileLock.acquire(paths.data_file(data_folder), heartbeat=0.05)
+    timer = app_module.watch_lock(window, lock, interval_ms=20)
+    qtbot.wait(100)
+    assert shown == []  # still ours
+    other = LockHolder("乡镇办公室电脑", 77, "李文书", time.time(), None, "y" * 32)
+    lock.path.write_text(json.dumps(asdict(other), ensure_ascii=False), encoding="utf-8")
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown[0][0] == "数据文件已被接管" and "计算机 乡镇办公室电脑 上的 李文书" in shown[0][1]
+    assert not timer.isActive()
+    lock.release()
+    assert lock.path.exists()  # it is the other program's now
