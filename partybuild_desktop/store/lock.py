@@ -134,6 +134,8 @@ class DataFileLock:
 
     def _renew(self, interval: float) -> None:
         while not self._stop.wait(interval):
+            if read_lock(self.path) == (None, None) and self._write_again():
+                continue  # the lock file was deleted by hand: it is ours again
             if not self.still_ours():
                 self.lost = True
                 log.error("the lock %s is no longer ours", self.path)
@@ -143,6 +145,15 @@ class DataFileLock:
             except OSError as error:  # a stick or share gone for a moment; the next beat tries again
                 log.warning("could not renew the lock %s: %s", self.path, error)
 
+    def _write_again(self) -> bool:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except OSError:
+            return False
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(asdict(self.holder), f, ensure_ascii=False)
+        return True
+
     def still_ours(self) -> bool:
         holder, _ = read_lock(self.path)
         return holder is not None and holder.token == self.holder.token
@@ -150,6 +161,8 @@ class DataFileLock:
     def release(self) -> None:
         """Remove the lock if it is still ours; safe to call more than once."""
         self._stop.set()
+        if self._beat is not None and self._beat is not threading.current_thread():
+            self._beat.join(timeout=5)  # a renewal under way must not write the file again after this
         if self.owned and self.still_ours():
             try:
                 self.path.unlink()

@@ -129,3 +129,16 @@ def test_the_message_gives_the_date_when_the_lock_is_from_another_day():
 
     assert holder.describe(today=dt.date(2026, 11, 23)) == "计算机 村部电脑 上的 张文书 从 11月22日 08:05 起打开了它"
     assert holder.describe(today=dt.date(2026, 11, 22)).endswith("从 08:05 起打开了它")
+
+
+def test_a_lock_file_deleted_by_hand_is_written_again_by_its_holder(tmp_path):
+    data_file = tmp_path / "partybuild.sqlite3"
+    path = lock_path(data_file)
+    lock = DataFileLock.acquire(data_file, heartbeat=0.05)
+    path.unlink()
+    deadline = time.time() + 5
+    while not path.exists() and time.time() < deadline:
+        time.sleep(0.05)
+    assert lock.still_ours() and not lock.lost
+    lock.release()
+    assert not path.exists()
