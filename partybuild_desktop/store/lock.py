@@ -103,7 +103,11 @@ class DataFileLock:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
                 pass
-            except OSError as error:  # a read-only folder: opening the data file itself will say why
+            except OSError as error:
+                if path.exists():  # Windows: a lock being deleted by its holder refuses access a moment
+                    time.sleep(0.1)
+                    continue
+                # A read-only folder: opening the data file itself will say why.
                 log.warning("no lock file at %s: %s", path, error)
                 return cls(path, mine, owned=False)
             else:
