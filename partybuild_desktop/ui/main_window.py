@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from partybuild_desktop import APP_NAME, __version__, paths
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.dialogs import UserDialogs
+from partybuild_desktop.ui.screen_fit import fit_to_screen, keep_dialogs_on_screen
 
 if TYPE_CHECKING:
     from partybuild_desktop.ui.context import AppContext
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.data_file_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
         self._restore_geometry()
+        keep_dialogs_on_screen()
 
     def attach(self, context: AppContext) -> None:
         """Show the data of the now open data file: the village's tabs, or the township's screen. Each
@@ -424,25 +426,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 800)
-        self.fit_to_screen()
-
-    def fit_to_screen(self) -> None:
-        """Keep the window within the screen's free area (1366×768 and 1280×720 included), so the status
-        bar and the buttons at the bottom are never below the taskbar."""
-        screen = self.screen() or QApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
-        width = min(self.width(), area.width() - frame.width())
-        height = min(self.height(), area.height() - frame.height())
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        position = self.pos()
-        x = min(max(position.x(), area.left()), area.right() - width - frame.width() + 1)
-        y = min(max(position.y(), area.top()), area.bottom() - height - frame.height() + 1)
-        if (x, y) != (position.x(), position.y()):
-            self.move(x, y)
+        fit_to_screen(self)
 
     def _restore_splitters(self, within: QWidget | None = None) -> None:
         for splitter in self._splitters(within):
@@ -461,6 +445,10 @@ class MainWindow(QMainWindow):
 
         save_headers(self.settings, self)
         self.settings.sync()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        fit_to_screen(self)  # again, now that the title bar and borders are known
 
     def closeEvent(self, event) -> None:
         manual = getattr(self, "_manual_dialog", None)
