@@ -236,11 +236,16 @@ class MembersDelegate(QStyledItemDelegate):
     def paint(self, painter, option, index) -> None:
         model, row = self.model, index.row()
         line = model._lines[row] or model._line(row)
-        rect = option.rect
+        text = line[index.column()]
         # Asked of the selection model: reading option.state builds a Python flag object per cell.
         if self.view.selectionModel().isSelected(index):
+            rect = option.rect
             painter.fillRect(rect, self.highlight)
             painter.setPen(self.highlighted_text)
-        else:
+        elif text:
+            rect = option.rect
             painter.setPen(line[-2] or self.text_colour)
-        painter.drawText(rect.adjusted(_MARGIN, 0, -_MARGIN, 0), _ALIGN, line[index.column()])
+        else:
+            return  # an empty cell: the view has drawn its background already
+        if text:
+            painter.drawText(rect.adjusted(_MARGIN, 0, -_MARGIN, 0), _ALIGN, text)
