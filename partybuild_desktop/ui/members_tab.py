@@ -103,16 +103,17 @@ class MembersTab(WatchesChanges, QWidget):
         self.import_button.setToolTip("从 Excel / WPS 表格（.xlsx .xls .ods）导入党员，导入前逐行预览")
 
         filters = QHBoxLayout()
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("搜索：姓名、拼音或首字母") + 24)
         filters.addWidget(self.search, 3)
         for widget in (self.category, self.status, self.party_group, self.grid, self.include_archived):
             filters.addWidget(widget)
         filters.addStretch()
         filters.addWidget(self.count)
-        filters.addWidget(self.add_button)
-        filters.addWidget(self.open_button)
-        filters.addWidget(self.delete_button)
-        filters.addWidget(self.print_button)
-        filters.addWidget(self.import_button)
+        # Below the list, as under the record book: one row above it would not fit a 1280-pixel screen.
+        actions = QHBoxLayout()
+        for button in (self.add_button, self.open_button, self.delete_button, self.print_button, self.import_button):
+            actions.addWidget(button)
+        actions.addStretch()
 
         self.table = MembersTable()
         self.table.setObjectName("membersTable")
@@ -141,7 +142,12 @@ class MembersTab(WatchesChanges, QWidget):
         self.book = RecordBookPanel(context, dialogs, today=self.today)
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.setObjectName("membersSplitter")
-        self.splitter.addWidget(self.table)
+        listing = QWidget()
+        listing_layout = QVBoxLayout(listing)
+        listing_layout.setContentsMargins(0, 0, 0, 0)
+        listing_layout.addWidget(self.table, 1)
+        listing_layout.addLayout(actions)
+        self.splitter.addWidget(listing)
         self.splitter.addWidget(self.book)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -178,6 +184,9 @@ class MembersTab(WatchesChanges, QWidget):
     def _combo(self, name: str, everything: str, items) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(f"{name}Filter")
+        # As wide as a short name, not the longest grid's: the row must leave room for the search box.
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         combo.addItem(everything, None)
         for label, data in items:
             combo.addItem(label, data)
