@@ -6,24 +6,16 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from common import ROOT, WORK, Figure
+from common import Figure, demo_data_set
 
 MEMBERS = 3_000
 
 
 def _data_set() -> Path:
-    folder = WORK / "village3k"
-    if not (folder / "made").exists():
-        subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", str(folder), "demo",
-                        "--members", str(MEMBERS), "--seed", "30", "--entries-per-month", "0.5"],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        (folder / "made").write_text("yes")
-    return folder
+    return demo_data_set("village3k", "--members", str(MEMBERS), "--seed", "30", "--entries-per-month", "0.5")
 
 
 def bench(folder: Path, repeat: int) -> list[Figure]:

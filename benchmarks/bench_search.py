@@ -7,25 +7,17 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from common import ROOT, WORK, Figure
+from common import Figure, demo_data_set
 
 MEMBERS = 20_000
 TARGET_MS = 8
 
 
 def _data_set() -> Path:
-    folder = WORK / "search20k"
-    if not (folder / "made").exists():
-        subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", str(folder), "demo",
-                        "--members", str(MEMBERS), "--seed", "20", "--entries-per-month", "0.2"],
-                       check=True, cwd=ROOT)
-        (folder / "made").write_text("yes")
-    return folder
+    return demo_data_set("search20k", "--members", str(MEMBERS), "--seed", "20", "--entries-per-month", "0.2")
 
 
 def bench(folder: Path, repeat: int) -> list[Figure]:

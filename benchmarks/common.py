@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,3 +39,13 @@ def timed_process(args: list[str], env: dict) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+
+
+def demo_data_set(name: str, *demo_args: str) -> Path:
+    """A sample data folder made once by ``demo DEMO_ARGS…`` and kept in ``benchmarks/work/NAME``."""
+    folder = WORK / name
+    if not (folder / "made").exists():
+        subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", str(folder), "demo", *demo_args],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        (folder / "made").write_text("yes")
+    return folder

@@ -148,6 +148,17 @@ def households(session, village_id, count, villager_group="1组", liaison=None, 
     return list(session.scalars(insert(Household).returning(Household.id), rows))
 
 
+def some_member(store, **where):
+    """The newest current member whose fields equal ``where`` (e.g. ``is_hub_household=True``)."""
+    from partybuild_desktop.store.models import Member
+
+    with store.session() as session:
+        query = select(Member).where(Member.archived.is_(False))
+        for key, value in where.items():
+            query = query.where(getattr(Member, key) == value)
+        return session.scalars(query.order_by(Member.id.desc())).first()
+
+
 def liaised(session, member_id) -> bool:
     return session.scalar(select(Household.id).where(Household.liaison_member_id == member_id).limit(1)) is not None
 

@@ -17,9 +17,7 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain import id_number, membership
 from partybuild_desktop.domain.dates import format_cn
-from partybuild_desktop.domain.membership import (  # noqa: F401  (DEPARTURES, STATUS_CHANGES: for the callers)
-    DEPARTURES,
-    STATUS_CHANGES,
+from partybuild_desktop.domain.membership import (
     HistoryEdit,
     MembershipError,
     MemberState,

@@ -75,8 +75,6 @@ class MainWindow(QMainWindow):
         """Show the data of the now open data file: the village's tabs, or the township's screen. Each
         tab is built the first time it is shown, so start-up pays only for the first one. Called again
         when the file's use changes (程序用途) or a backup is restored."""
-        from partybuild_desktop.ui.overview_tab import OverviewTab
-
         if self.context is not context:
             context.operations.changed.connect(self._after_change)
         self.context = context

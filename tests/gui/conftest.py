@@ -29,3 +29,14 @@ class ScriptedDialogs:
 
     def exported(self, title, path, notes=""):
         self.told.append(("exported", title, str(path), notes))
+
+
+def shown_tab(qtbot, tab_class, store, folder, today=None, dialogs=None):
+    """A tab of the window on its own, shown, over ``store``, as its tests drive it."""
+    from partybuild_desktop.ui.context import AppContext
+    from tests.helpers import SAMPLE_TODAY
+
+    widget = tab_class(AppContext(store, folder), dialogs or ScriptedDialogs(), today=today or SAMPLE_TODAY)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget

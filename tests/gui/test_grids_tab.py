@@ -10,19 +10,15 @@ from partybuild_desktop.services import grids as grid_service
 from partybuild_desktop.services import households as household_service
 from partybuild_desktop.services import proxy_services, visits
 from partybuild_desktop.store.models import Household, RecordEntry
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.grids_tab import GridsTab
-from tests.gui.conftest import ScriptedDialogs
+from tests.gui.conftest import shown_tab
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = GridsTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, GridsTab, sample_store, data_folder, TODAY)
 
 
 def test_tree_shows_three_levels_and_staff(tab):

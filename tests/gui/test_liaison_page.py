@@ -7,19 +7,15 @@ import pytest
 from PySide6.QtWidgets import QCheckBox, QPushButton
 
 from partybuild_desktop.domain.liaison import LiaisonRule, count_problem, summary
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.grids_tab import GridsTab
-from tests.gui.conftest import ScriptedDialogs
+from tests.gui.conftest import shown_tab
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = GridsTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, GridsTab, sample_store, data_folder, TODAY)
 
 
 def test_the_counts_are_a_sentence(tab):

@@ -11,22 +11,14 @@ from sqlalchemy import func, select
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberEventKind, Standing
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.store.models import Household, Member, MemberEvent
-from partybuild_desktop.ui import member_editor
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.forms import load_form
 from partybuild_desktop.ui.member_editor import MemberEditor, StatusChangeDialog
 from partybuild_desktop.ui.members_tab import MembersTab
+from tests.helpers import some_member
 from tests.gui.conftest import ScriptedDialogs
 
 TODAY = dt.date(2026, 11, 23)
-
-
-def some_member(store, **where):
-    with store.session() as session:
-        query = select(Member).where(Member.archived.is_(False))
-        for key, value in where.items():
-            query = query.where(getattr(Member, key) == value)
-        return session.scalars(query.order_by(Member.id.desc())).first()
 
 
 def snapshot(store, member_id):

@@ -10,14 +10,15 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from partybuild_desktop.domain.pinyin import initials
-from partybuild_desktop.domain.vocabulary import Gender, MemberCategory, MemberEventKind, MemberStatus, Standing
+from partybuild_desktop.domain.vocabulary import Gender, MemberCategory, MemberStatus
 from partybuild_desktop.services import members as member_service
-from partybuild_desktop.store.models import Member, MemberEvent, RecordEntry
+from partybuild_desktop.store.models import Member, RecordEntry
 from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.member_editor import MemberEditor
 from partybuild_desktop.ui.members_tab import MembersTab
 from partybuild_desktop.ui import record_book
-from tests.gui.conftest import ScriptedDialogs
+from tests.helpers import some_member
+from tests.gui.conftest import ScriptedDialogs, shown_tab
 from tests.helpers import make_id
 
 TODAY = dt.date(2026, 11, 23)
@@ -26,22 +27,11 @@ ID_NUMBER = make_id("19800515", "013")  # a man (odd serial) born 1980-05-15
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = MembersTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, MembersTab, sample_store, data_folder, TODAY)
 
 
 def visible_names(tab):
     return [row.name for row in tab.model.visible]
-
-
-def some_member(store, **where):
-    with store.session() as session:
-        query = select(Member).where(Member.archived.is_(False))
-        for key, value in where.items():
-            query = query.where(getattr(Member, key) == value)
-        return session.scalars(query.order_by(Member.id.desc())).first()
 
 
 def test_search_by_initials_full_pinyin_id_part_and_phone(qtbot, tab, sample_store):

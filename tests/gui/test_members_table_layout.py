@@ -11,17 +11,14 @@ from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.main_window import MainWindow
 from partybuild_desktop.ui.members_tab import MembersTab
 from partybuild_desktop.ui.widgets import column_menu, remember_header, restore_headers, save_headers
-from tests.gui.conftest import ScriptedDialogs
+from tests.gui.conftest import ScriptedDialogs, shown_tab
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = MembersTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, MembersTab, sample_store, data_folder, TODAY)
 
 
 def column(tab, title):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import update
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtGui import QColor, QPalette
 
 from partybuild_desktop.store.models import Member

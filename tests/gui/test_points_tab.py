@@ -7,19 +7,15 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from partybuild_desktop.services import point_rules
 from partybuild_desktop.ui import points_tab as points_ui
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.points_tab import PointsTab, RuleEditor
-from tests.gui.conftest import ScriptedDialogs
+from tests.gui.conftest import shown_tab
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = PointsTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, PointsTab, sample_store, data_folder, TODAY)
 
 
 def score_of_row(tab, row):

@@ -4,26 +4,31 @@ open with what was typed."""
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import func, select
 
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import visits
 from partybuild_desktop.store.models import Household, RecordEntry
 from partybuild_desktop.ui import record_book
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.members_tab import MembersTab
-from tests.gui.conftest import ScriptedDialogs
+from tests.gui.conftest import shown_tab
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
 def tab(qtbot, sample_store, data_folder):
-    widget = MembersTab(AppContext(sample_store, data_folder), ScriptedDialogs(), today=TODAY)
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+    return shown_tab(qtbot, MembersTab, sample_store, data_folder, TODAY)
+
+
+@pytest.fixture(autouse=True)
+def close_entry_dialogs():
+    """The tests leave a refused entry dialog open on purpose; it goes with the test."""
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, record_book.EntryDialog):
+            widget.done(QDialog.DialogCode.Rejected)
 
 
 def entries(store):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from partybuild_desktop.domain.vocabulary import CareFlag, GridLevel, GridRole
-from partybuild_desktop.services import grids, households
+from partybuild_desktop.services import grids, households, organisation
 from partybuild_desktop.services.grids import GridError, StaffForm
 from partybuild_desktop.services.households import HouseholdError, HouseholdForm
 from partybuild_desktop.store.models import GridBranch, GridStaff, Member, Visit
@@ -14,7 +14,7 @@ from tests.helpers import SAMPLE_TODAY as TODAY, group, member, village
 
 def three_levels(session, v):
     top = grids.create_grid(session, v, GridLevel.VILLAGE, "全村网格", area="试验村全域")
-    branch = grids.create_grid_branch(session, v, "第一网格党支部")
+    branch = organisation.save_grid_branch(session, v, organisation.GridBranchForm("第一网格党支部"))
     middle = grids.create_grid(session, v, GridLevel.GROUP, "第1网格", parent_id=top, area="1组",
                                grid_branch_id=branch)
     bottom = grids.create_grid(session, v, GridLevel.HOUSEHOLD, "张家中心户网格", parent_id=middle)
