@@ -86,21 +86,42 @@ def open_data_file(folder):
 
 def first_run(store, parent=None) -> bool:
     """Ask for the village (or the township) or load the sample; False when the clerk cancels."""
+    from partybuild_desktop.ui.context import AppContext
     from partybuild_desktop.ui.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(parent)
+    operations = AppContext(store, None).operations
     while wizard.exec():
-        try:
-            from partybuild_desktop.services import audit
-            from partybuild_desktop.services.changes import Change
-
-            with store.session() as session:
-                wizard.apply(session)
-                audit.record(session, "建立台账（首次启动）", Change.EVERYTHING)
+        if _set_up(operations, wizard):
             return True
-        except ValueError as error:
-            QMessageBox.warning(wizard, "请补充", str(error))
     return False
+
+
+def _set_up(operations, wizard) -> bool:
+    """Write the wizard's choice through the operation runner, off the GUI thread (a sample village of
+    some thousand members takes a while), and wait for it; a refusal is shown and the wizard reopens."""
+    from PySide6.QtCore import QEventLoop
+
+    from partybuild_desktop.services.changes import Change
+    from partybuild_desktop.ui.dialogs import UserDialogs
+    from partybuild_desktop.ui.operations import explain
+
+    work = wizard.setup_work()
+    loop, done = QEventLoop(), []
+
+    def succeeded(_value) -> None:
+        done.append(True)
+        loop.quit()
+
+    def failed(error) -> None:
+        loop.quit()
+        QMessageBox.warning(wizard, "请补充", explain(error))
+
+    operations.run_in_background("建立台账（首次启动）", lambda session, progress: work(session), Change.EVERYTHING,
+                                 dialogs=UserDialogs(wizard), parent=wizard, on_success=succeeded, on_failure=failed,
+                                 cancellable=False, label="正在建立台账…")
+    loop.exec()
+    return bool(done)
 
 
 def lock_data_file(window: MainWindow) -> bool:

@@ -156,8 +156,9 @@ class FirstRunWizard(QWizard):
         self.setPage(self.TOWNSHIP_PAGE, self.township_page)
         self.resize(560, 420)
 
-    def apply(self, session) -> None:
-        """Do what the clerk chose in the data file; ValueError (in Chinese) when something is missing."""
+    def setup_work(self):
+        """What the clerk chose, as ``work(session)`` over plain values read from the pages now (the work
+        itself may run off the GUI thread); it raises a ValueError in Chinese when something is missing."""
         from partybuild_desktop.services.consolidation import setup_township
         from partybuild_desktop.services.demo import generate
         from partybuild_desktop.services.village import VILLAGE_MODE, create_village, set_program_mode
@@ -165,13 +166,15 @@ class FirstRunWizard(QWizard):
         choice = self.choice_page.choice.checkedId()
         if choice == TOWNSHIP:
             fields = self.township_page.fields
-            setup_township(session, fields.township.text(), fields.village_names())
-            return
-        if choice == SAMPLE_VILLAGE:
-            generate(session, **self.sample_fields())
-        else:
-            create_village(session, **self.village_fields())
-        set_program_mode(session, VILLAGE_MODE)
+            township, villages = fields.township.text(), fields.village_names()
+            return lambda session: setup_township(session, township, villages)
+        values = self.sample_fields() if choice == SAMPLE_VILLAGE else self.village_fields()
+        make = generate if choice == SAMPLE_VILLAGE else create_village
+
+        def work(session) -> None:
+            make(session, **values)
+            set_program_mode(session, VILLAGE_MODE)
+        return work
 
     def village_fields(self) -> dict:
         page = self.village_page

@@ -163,6 +163,9 @@ def test_first_run_wizard_creates_the_village(qtbot, store, monkeypatch):
 
 
 def test_first_run_wizard_can_load_the_sample(qtbot, store, monkeypatch):
+    from sqlalchemy import select
+
+    from partybuild_desktop.store.models import AuditEntry
     from partybuild_desktop.services.overview import overview as load
     from partybuild_desktop.services.village import current_village
     from partybuild_desktop.ui.first_run import FirstRunWizard
@@ -182,6 +185,8 @@ def test_first_run_wizard_can_load_the_sample(qtbot, store, monkeypatch):
         village = current_village(session)
         assert village.name == "样板村"
         assert 35 <= load(session, village.id).members_active <= 45
+        (entry,) = session.scalars(select(AuditEntry)).all()  # written off the GUI thread, through the runner
+        assert entry.action == "建立台账（首次启动）"
 
 
 def test_the_window_appears_first_and_the_data_follows(qtbot, sample_store, data_folder):
