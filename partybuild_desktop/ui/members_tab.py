@@ -83,8 +83,9 @@ class MembersTab(WatchesChanges, QWidget):
         self.grid = self._combo("grid", "全部网格", [])
         self.include_archived = QCheckBox("含已归档")
         self.count = QLabel()
-        # A fixed width: a count whose width changed on every keystroke would re-lay out the whole tab.
-        self.count.setFixedWidth(self.count.fontMetrics().horizontalAdvance("显示 88888 / 88888 人") + 8)
+        # A fixed size: a label whose size hint may change re-lays out the whole tab on every keystroke.
+        self.count.setFixedSize(self.count.fontMetrics().horizontalAdvance("显示 88888 / 88888 人") + 8,
+                                self.count.fontMetrics().height() + 4)
         self.add_button = QPushButton("新增党员")
         self.add_button.setToolTip("Ctrl+N")
         self.open_button = QPushButton("打开")
