@@ -94,7 +94,7 @@ class Operations(QObject):
     def __init__(self, context, parent: QObject | None = None):
         super().__init__(parent)
         self.context = context
-        self.busy = False  # a background operation is running: the window refuses a second one
+        self.busy = False  # a background operation is running; a second one waits for the clerk to retry
 
     # --- quick changes --------------------------------------------------------------------------
     def run(self, title: str, work: Callable[[Any], Any], changes: Change, *, dialogs,
@@ -148,6 +148,9 @@ class Operations(QObject):
 
     def _background(self, title, work, changes, dialogs, parent, on_success, on_failure, cancellable, label,
                     initiator) -> None:
+        if self.busy:
+            dialogs.info(title, "另一项工作还在进行，请等它完成后再试。")
+            return
         progress = Progress()
         dialog = QProgressDialog(label or f"正在{title}…", "取消" if cancellable else None, 0, 0, parent)
         dialog.setWindowTitle(title)

@@ -177,3 +177,23 @@ def test_the_operator_is_named_within_bounds(store):
         assert audit.set_operator(session, "  李 文书 ") == "李 文书"
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(Setting).where(Setting.key == audit.OPERATOR)) == 1
+
+
+def test_a_second_background_operation_waits_for_the_first(qtbot, store):
+    context, dialogs = AppContext(store, None), ScriptedDialogs()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release, done = threading.Event(), []
+
+    def slow(session, progress):
+        release.wait(10)
+        return "第一项"
+
+    context.operations.run_in_background("导入", slow, Change.MEMBERS, dialogs=dialogs, parent=parent,
+                                         on_success=done.append)
+    context.operations.run_in_background("汇总", lambda s, p: "第二项", Change.RETURNS, dialogs=dialogs, parent=parent,
+                                         on_success=done.append)
+    assert dialogs.told == [("info", "汇总", "另一项工作还在进行，请等它完成后再试。")]
+    release.set()
+    qtbot.waitUntil(lambda: done == ["第一项"], timeout=10000)
+    assert not context.operations.busy
