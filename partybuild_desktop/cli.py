@@ -40,6 +40,7 @@ class ImportCommand:
     file_word: str
     update_help: str
     unit: str  # 名, 户: what a written row counts as
+    changes: str = "members"  # the areas an import touches, as in services.changes
 
 
 IMPORTS = {
@@ -47,7 +48,8 @@ IMPORTS = {
                                     "花名册", "身份证号已在名册中的党员，用表中有的各列更新", "名"),
     "import-households": ImportCommand("partybuild_desktop.services.household_import",
                                        "从 Excel/WPS 农户名单导入农户（户主、村民小组、必访对象等）", "农户名单",
-                                       "户主姓名、村民小组、住址都与台账相同的农户，用表中有的各列更新", "户"),
+                                       "户主姓名、村民小组、住址都与台账相同的农户，用表中有的各列更新", "户",
+                                       "households,grids"),
 }
 
 
@@ -394,8 +396,12 @@ def cmd_consolidate(args) -> int:
 
     quarter = _quarter(args.quarter)
     store = _open_store(args)
+    from partybuild_desktop.services.audit import AuditedStore
+    from partybuild_desktop.services.changes import Change
+
+    audited = AuditedStore(store, f"汇总{quarter.title}报表包（命令行）", Change.RETURNS | Change.SETTINGS, source="cli")
     try:
-        result = consolidate(store, quarter, args.packages, replace=True if args.replace else None,
+        result = consolidate(audited, quarter, args.packages, replace=True if args.replace else None,
                              out_dir=Path(args.out))
     except ConsolidationError as error:
         raise CliError(str(error)) from error
@@ -450,6 +456,12 @@ def _import_rows(args, kind: ImportCommand) -> int:
                 write_error_workbook(preview, report)  # before writing the rows: a failure leaves both undone
                 wrote_report = True
             outcome = None if args.dry_run else service.apply_import(session, village.id, preview)
+            if outcome is not None:
+                from partybuild_desktop.services import audit
+                from partybuild_desktop.services.changes import Change
+
+                audit.record(session, f"导入{kind.file_word}（命令行）", Change.from_names(kind.changes.split(",")),
+                             source="cli")
     except RosterUnreadable as error:
         raise CliError(error.message) from error
     except OSError as error:
@@ -553,6 +565,10 @@ def cmd_rules(args) -> int:
                 print(f"已导出{village.name}{year}年度积分办法：{path}")
             else:
                 record = point_rules.import_rules(session, village.id, path, year=args.year)
+                from partybuild_desktop.services import audit
+                from partybuild_desktop.services.changes import Change
+
+                audit.record(session, "导入积分办法（命令行）", Change.POINTS, source="cli")
                 rules = record.rules
                 print(f"已导入《{rules.name}》到{village.name}{record.year}年度：{len(rules.categories)} 个类别，"
                       f"{len(rules.items)} 个积分项目。")

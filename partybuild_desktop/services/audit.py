@@ -58,12 +58,13 @@ def recent(session: Session, limit: int = 200) -> list[AuditLine]:
 
 
 class AuditedStore:
-    """The store as seen by a service that opens its own transaction (township consolidation): every
+    """The store as seen by a service that opens its own transaction (township consolidation): the first
     session it opens commits with the operation's audit row, unless ``skip()`` says the work was
-    cancelled and rolled back."""
+    cancelled and rolled back; later sessions (reading what was stored) are left as they are."""
 
-    def __init__(self, store, action: str, changes: Change, skip=lambda: False):
-        self._store, self._action, self._changes, self._skip = store, action, changes, skip
+    def __init__(self, store, action: str, changes: Change, skip=lambda: False, source: str = "window"):
+        self._store, self._action, self._changes, self._skip, self._source = store, action, changes, skip, source
+        self._recorded = False
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -71,6 +72,7 @@ class AuditedStore:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._store.session() as session:
+            first, self._recorded = not self._recorded, True
             yield session
-            if not self._skip():
-                record(session, self._action, self._changes)
+            if first and not self._skip():
+                record(session, self._action, self._changes, self._source)

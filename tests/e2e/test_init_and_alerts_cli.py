@@ -98,6 +98,10 @@ def test_init_then_import_members_with_no_demo_data(tmp_path):
     assert db_rows(folder, "SELECT name, id_number FROM member ORDER BY id") == [
         ("张三", ids[0]), ("李秀英", ids[1]), ("王小明", ids[2])]
     assert sorted(db_rows(folder, "SELECT name FROM party_group")) == [("第一党小组",), ("第二党小组",)]
+    assert db_rows(folder, "SELECT action, changes, source FROM audit_entry ORDER BY id")[-1] == (
+        "导入花名册（命令行）", "members", "cli")
+    assert cli("--data-dir", folder, "import-members", roster, "--dry-run").returncode == 3  # all known now
+    assert len(db_rows(folder, "SELECT id FROM audit_entry")) == 2, "a dry run writes no audit row"
 
 
 def test_demo_twice_says_a_second_village_was_added(tmp_path):

@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,9 @@ def test_consolidate_takes_the_good_and_refuses_the_bad(villages, tmp_path):
     own = [json.loads((Path(p) / "return.json").read_text(encoding="utf-8"))["figures"]["member_statistics"]["total"]
            for p in (packages[0], packages[2])]
     assert total == sum(own)
+    with sqlite3.connect(township / "partybuild.sqlite3") as db:
+        assert db.execute("SELECT action, changes, source FROM audit_entry").fetchall() == [
+            (f"汇总{QUARTER.title}报表包（命令行）", "returns,settings", "cli")], "one row, though two sessions opened"
 
     # The missing village, sent now, completes the quarter: nothing is missing any more.
     done = cli("--data-dir", township, "consolidate", "--quarter", QUARTER.label, "--out", out, "--json", packages[1])
