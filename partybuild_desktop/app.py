@@ -104,7 +104,7 @@ def _set_up(operations, wizard) -> bool:
 
     from partybuild_desktop.services.changes import Change
     from partybuild_desktop.ui.dialogs import UserDialogs
-    from partybuild_desktop.ui.operations import explain
+    from partybuild_desktop.ui.operations import FAULT, explain
 
     work = wizard.setup_work()
     loop, done = QEventLoop(), []
@@ -115,7 +115,8 @@ def _set_up(operations, wizard) -> bool:
 
     def failed(error) -> None:
         loop.quit()
-        QMessageBox.warning(wizard, "请补充", explain(error))
+        message = explain(error)
+        QMessageBox.warning(wizard, "建立台账" if message == FAULT else "请补充", message)
 
     operations.run_in_background("建立台账（首次启动）", lambda session, progress: work(session), Change.EVERYTHING,
                                  dialogs=UserDialogs(wizard), parent=wizard, on_success=succeeded, on_failure=failed,

@@ -174,12 +174,12 @@ def _current_village(store):
     return village
 
 
-def _audit(session, action: str) -> None:
-    """The audit row of a command's change, in the command's own transaction."""
+def _audit(session, action: str, changes=None) -> None:
+    """The audit row of a command's change, in the command's own transaction (a new village by default)."""
     from partybuild_desktop.services import audit
     from partybuild_desktop.services.changes import Change
 
-    audit.record(session, action, Change.VILLAGE | Change.SETTINGS, source="cli")
+    audit.record(session, action, changes or Change.VILLAGE | Change.SETTINGS, source="cli")
 
 
 def cmd_init(args) -> int:
@@ -214,6 +214,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    from partybuild_desktop.services.changes import Change
     from partybuild_desktop.services.demo import generate
     from partybuild_desktop.services.village import current_village, list_villages
 
@@ -225,7 +226,7 @@ def cmd_demo(args) -> int:
             before = list_villages(session)
             summary = generate(session, villages=args.villages, members=args.members, first_village=args.village,
                                seed=args.seed, entries_per_month=args.entries_per_month)
-            _audit(session, f"生成示例村（命令行）：{'、'.join(summary.villages)}")
+            _audit(session, f"生成示例村（命令行）：{'、'.join(summary.villages)}", Change.EVERYTHING)
             current = current_village(session)
     except ValueError as error:
         raise CliError(str(error)) from error
@@ -369,7 +370,7 @@ def cmd_export_return(args) -> int:
     village = _current_village(store)
     try:
         result = export_return(store, village.id, quarter, Path(args.out), replace_existing=args.replace,
-                               as_zip=args.zip)
+                               as_zip=args.zip, source="cli")
     except ReturnExists as error:
         raise CliError(f"{error}命令行中加 --replace 即可替换。") from error
     except ReturnError as error:
@@ -613,11 +614,10 @@ def cmd_member(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
-            "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points, "rules": cmd_rules,
-            "export-return": cmd_export_return, "consolidate": cmd_consolidate}
-
-COMMANDS["member"] = cmd_member
+COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup,
+            "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points,
+            "rules": cmd_rules, "export-return": cmd_export_return, "consolidate": cmd_consolidate,
+            "member": cmd_member}
 
 
 # Commands that only read; every other one takes the data file's lock first, as the window does.

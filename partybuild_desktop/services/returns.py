@@ -240,7 +240,8 @@ def manifest_text(hashes: dict[str, str]) -> str:
 
 def export_return(store: Store, village_id: int | None, quarter: Quarter | str, out_dir: Path,
                   progress: Progress | None = None, cancelled: Cancelled | None = None, *,
-                  replace_existing: bool = False, as_zip: bool = False, today: dt.date | None = None) -> ReturnResult:
+                  replace_existing: bool = False, as_zip: bool = False, today: dt.date | None = None,
+                  source: str = "window") -> ReturnResult:
     """Write the village's return for ``quarter`` as one package in ``out_dir`` (see the module's notes).
 
     Raises ``ReturnExists`` when the package is already there and ``replace_existing`` is false (nothing
@@ -324,7 +325,7 @@ def export_return(store: Store, village_id: int | None, quarter: Quarter | str, 
         _remove(partial)
         log.exception("writing package %s failed", name)
         raise ReturnError(f"导出报表包失败：{_reason(error)}。{NOT_SAFE}") from error
-    record_exported(store, village.id, quarter)
+    record_exported(store, village.id, quarter, source)
     report(total, total, "导出成功。")
     return ReturnResult(final, name, quarter, village, contents.key, files, hashes, replaced, warnings)
 
@@ -338,14 +339,14 @@ def exported_quarters(session: Session, village_id: int) -> set[str]:
     return {label for label in value.split(",") if label}
 
 
-def record_exported(store: Store, village_id: int, quarter: Quarter) -> None:
+def record_exported(store: Store, village_id: int, quarter: Quarter, source: str = "window") -> None:
     """Remember that ``quarter``'s return was written, in its own short transaction. The package is
     already in place: a failure here only leaves the reminder up, so it is logged, not raised."""
     try:
         with store.session() as session:
             done = exported_quarters(session, village_id) | {quarter.label}
             set_setting(session, EXPORTED_SETTING.format(village_id=village_id), ",".join(sorted(done)))
-            audit.record(session, f"导出{quarter.title}报表包", Change.RETURNS)
+            audit.record(session, f"导出{quarter.title}报表包", Change.RETURNS, source)
     except Exception:
         log.exception("could not record that the return for %s was exported", quarter.label)
 

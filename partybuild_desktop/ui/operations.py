@@ -108,9 +108,11 @@ class Operations(QObject):
         self.changed.emit(changes, initiator)
         return Outcome(True, value)
 
-    def _transaction(self, title: str, work, changes: Change, *args):
+    def _transaction(self, title: str, work, changes: Change, *progress: Progress):
         with self.context.store.session() as session:
-            value = work(session, *args)
+            value = work(session, *progress)
+            if progress and progress[0].cancelled():
+                raise Cancelled()  # the work stopped early but returned: roll back what it did
             if changes:
                 audit.record(session, title, changes)
         return value
@@ -124,33 +126,37 @@ class Operations(QObject):
     def run_in_background(self, title: str, work: Callable[[Any, Progress], Any], changes: Change, *,
                           dialogs, parent: QWidget, on_success: Callable[[Any], None] | None = None,
                           on_failure: Callable[[BaseException], None] | None = None, cancellable: bool = True,
-                          label: str | None = None, initiator: object = None, own_transaction: bool = False) -> None:
+                          label: str | None = None, initiator: object = None, own_transaction: bool = False,
+                          on_cancel: Callable[[], None] | None = None) -> bool:
         """``work(session, progress)`` on a worker thread in one transaction, behind a progress dialog.
+        Returns whether it started (not while another one runs). When the clerk cancels, nothing is
+        saved, ``on_cancel`` is called instead of ``on_success`` and the clerk is told.
 
-        ``own_transaction``: the service opens its transaction itself, so ``work(store, progress)`` gets a
-        store whose sessions commit with the audit row (none when the work was cancelled)."""
+        ``own_transaction``: the service opens its transaction itself (and rolls it back when cancelled),
+        so ``work(store, progress)`` gets a store whose first session commits with the audit row."""
         if own_transaction:
             def run(progress: Progress):
                 return work(audit.AuditedStore(self.context.store, title, changes, progress.cancelled), progress)
         else:
             def run(progress: Progress):
                 return self._transaction(title, work, changes, progress)
-        self._background(title, run, changes, dialogs, parent, on_success, on_failure, cancellable, label, initiator)
+        return self._background(title, run, changes, dialogs, parent, on_success, on_failure, on_cancel, cancellable,
+                                label, initiator)
 
     def query_in_background(self, title: str, work: Callable[[Progress], Any], *, dialogs, parent: QWidget,
                             on_success: Callable[[Any], None] | None = None,
                             on_failure: Callable[[BaseException], None] | None = None, cancellable: bool = True,
-                            label: str | None = None) -> None:
+                            label: str | None = None, on_cancel: Callable[[], None] | None = None) -> bool:
         """``work(progress)`` on a worker thread, for work that changes no data (it manages any session it
-        reads through itself); no audit row, no broadcast."""
-        self._background(title, work, Change.NOTHING, dialogs, parent, on_success, on_failure, cancellable,
-                         label, None)
+        reads through itself); no audit row, no broadcast. Returns and cancels as ``run_in_background``."""
+        return self._background(title, work, Change.NOTHING, dialogs, parent, on_success, on_failure, on_cancel,
+                                cancellable, label, None)
 
-    def _background(self, title, work, changes, dialogs, parent, on_success, on_failure, cancellable, label,
-                    initiator) -> None:
+    def _background(self, title, work, changes, dialogs, parent, on_success, on_failure, on_cancel, cancellable,
+                    label, initiator) -> bool:
         if self.busy:
             dialogs.info(title, "另一项工作还在进行，请等它完成后再试。")
-            return
+            return False
         progress = Progress()
         dialog = QProgressDialog(label or f"正在{title}…", "取消" if cancellable else None, 0, 0, parent)
         dialog.setWindowTitle(title)
@@ -181,8 +187,16 @@ class Operations(QObject):
             dialog.close()
             dialog.deleteLater()
 
+        def cancelled() -> None:
+            if on_cancel is not None:
+                on_cancel()
+            dialogs.info(title, "已取消，没有保存任何改动。" if changes else "已取消。")
+
         def done(value) -> None:
             finish()
+            if progress.cancelled():  # the work stopped early and returned what it had
+                cancelled()
+                return
             if changes:
                 self.changed.emit(changes, initiator)
             if on_success is not None:
@@ -191,19 +205,19 @@ class Operations(QObject):
         def failed(error: BaseException) -> None:
             finish()
             if isinstance(error, Cancelled) or progress.cancelled():
-                dialogs.info(title, "已取消，没有保存任何改动。" if changes else "已取消。")
-                return
-            if on_failure is not None:
+                cancelled()
+            elif on_failure is not None:
                 on_failure(error)
             else:
-                self._report_failure(title, error, dialogs)
+                self._report_failure(title, error, dialogs, logged=True)
 
         self.busy = True
         run_in_background(parent, None, lambda: work(progress), done, failed)
+        return True
 
-    def _report_failure(self, title: str, error: BaseException, dialogs) -> None:
+    def _report_failure(self, title: str, error: BaseException, dialogs, logged: bool = False) -> None:
         message = explain(error)
-        if message == FAULT:  # the traceback, without the SQL parameters (see store.database)
+        if message == FAULT and not logged:  # the traceback, without the SQL parameters (see store.database)
             log.error("operation %r failed", title, exc_info=(type(error), error, error.__traceback__))
         else:
             log.info("operation %r refused (%s)", title, type(error).__name__)

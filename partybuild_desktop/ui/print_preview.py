@@ -292,7 +292,9 @@ class PrintPreviewDialog(QDialog):
             self.status.setText(f"已把 {count} 页发送到打印机“{where}”。")
 
         def failed(error: BaseException) -> None:
-            self.dialogs.error("打印失败", str(error) if isinstance(error, PrintError) else f"打印没有完成：{error}")
+            from partybuild_desktop.ui.operations import explain
+
+            self.dialogs.error("打印失败", str(error) if isinstance(error, PrintError) else f"打印没有完成：{explain(error)}")
 
         if self.operations is None:
             try:
@@ -308,8 +310,9 @@ class PrintPreviewDialog(QDialog):
                 self._printing = False
 
         self._printing = True  # thumbnails wait meanwhile: PDFium renders for the printer
-        self.operations.query_in_background("打印", work, dialogs=self.dialogs, parent=self, on_success=sent,
-                                            on_failure=failed, label=f"正在打印{self.title}…")
+        if not self.operations.query_in_background("打印", work, dialogs=self.dialogs, parent=self, on_success=sent,
+                                                   on_failure=failed, label=f"正在打印{self.title}…"):
+            self._printing = False  # not started: another piece of work is running
 
     def done(self, result: int) -> None:  # noqa: A003 (Qt's name)
         if self._printing:

@@ -125,7 +125,7 @@ class ExportReturnDialog(QDialog):
 
         self.context.operations.query_in_background(
             "导出季度报表", work, dialogs=self.dialogs, parent=self, on_success=self._done, on_failure=self._failed,
-            label="正在写入并核对报表包…")
+            on_cancel=self._cancelled, label="正在写入并核对报表包…")
 
     def _done(self, result) -> None:
         self.context.operations.announce(Change.RETURNS, self)  # the quarter is recorded as written
@@ -134,15 +134,18 @@ class ExportReturnDialog(QDialog):
         self.status.setText(result.message)
         self.dialogs.info("导出成功", result.message)
 
-    def _failed(self, error: Exception) -> None:
+    def _cancelled(self) -> None:
         self.export_button.setEnabled(True)
-        if isinstance(error, returns.ReturnCancelled):
-            self.status.setText(str(error))
-            return
+        self.status.setText("已取消导出，没有留下报表包。")
+
+    def _failed(self, error: Exception) -> None:
+        from partybuild_desktop.ui.operations import explain
+
+        self.export_button.setEnabled(True)
         if isinstance(error, returns.ReturnExists):
             self.status.setText(str(error))
             if self.dialogs.confirm("报表包已存在", f"{error}\n要替换吗？原来的报表包会改名保留。"):
                 self.export(replace_existing=True)
             return
-        self.status.setText(str(error))
-        self.dialogs.error("导出失败", str(error))
+        self.status.setText(explain(error))
+        self.dialogs.error("导出失败", explain(error))

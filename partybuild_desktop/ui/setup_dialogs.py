@@ -117,6 +117,7 @@ class MemberOrName(QComboBox):
 
     def __init__(self, choices, name: str = ""):
         super().__init__()
+        self._given: PostChoice | None = None
         self.setObjectName(name)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.NoInsert)
@@ -126,6 +127,7 @@ class MemberOrName(QComboBox):
             self.addItem(label, member_id)
 
     def set_choice(self, choice: PostChoice | None) -> None:
+        self._given = choice  # kept as it was while its name is left alone (a holder no longer listed)
         index = self.findData(choice.member_id) if choice and choice.member_id is not None else -1
         if index > 0:
             self.setCurrentIndex(index)
@@ -135,6 +137,10 @@ class MemberOrName(QComboBox):
 
     def choice(self) -> PostChoice:
         text = self.currentText().strip()
+        given = self._given
+        if given is not None and given.member_id is not None and self.findData(given.member_id) < 0 \
+                and text == given.name:
+            return given
         index = self.findText(text, Qt.MatchExactly) if text else -1
         if index > 0:
             return PostChoice(self.itemData(index), self.itemText(index))
@@ -691,6 +697,9 @@ class MarkedMembersDialog(ListDialog):
         other = "党员示范岗" if self.kind == HUBS and r.is_model_post else (
             "党员中心户" if self.kind == MODEL_POSTS and r.is_hub_household else "")
         return (r.name, r.party_group or "未编组", f"{r.attached}人", other)
+
+    def edit(self) -> None:
+        """Nothing to edit on a hub or a model post itself (a double-click does nothing)."""
 
     def add(self) -> None:
         marked = {r.id for r in self.table.objects}

@@ -275,7 +275,7 @@ class PackageImportDialog(QDialog):
             "核对报表包", lambda progress: consolidation.inspect_packages(
                 store, quarter, packages, progress=progress.report, cancelled=progress.cancelled),
             dialogs=self.dialogs, parent=self, on_success=lambda checks: self._confirm_then_import(packages, checks),
-            on_failure=self._failed, label="正在核对报表包…")
+            on_failure=self._failed, on_cancel=lambda: self.import_button.setEnabled(True), label="正在核对报表包…")
 
     def _confirm_then_import(self, packages: list[str], checks) -> None:
         """Ask about each village received before (nothing is stored yet), then import."""
@@ -286,14 +286,11 @@ class PackageImportDialog(QDialog):
             f"导入{quarter.title}报表包", lambda store, progress: consolidation.consolidate(
                 store, quarter, packages, progress=progress.report, cancelled=progress.cancelled, replace=replace),
             Change.RETURNS | Change.SETTINGS, dialogs=self.dialogs, parent=self, on_success=self._done,
-            on_failure=self._failed, label="正在导入报表包…", own_transaction=True)
+            on_failure=self._failed, on_cancel=lambda: self.import_button.setEnabled(True), label="正在导入报表包…",
+            own_transaction=True)
 
     def _done(self, result: consolidation.ConsolidationResult) -> None:
         self.import_button.setEnabled(True)
-        if result.cancelled:
-            self.status.setText("已取消，没有导入任何报表包。")
-            self.dialogs.info("导入报表包", "已取消，没有导入任何报表包，乡镇的数据没有改动。")
-            return
         self.result = result
         by_path = {p.package: p for p in result.packages}
         for row in range(self.found.rowCount()):

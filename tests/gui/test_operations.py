@@ -197,3 +197,27 @@ def test_a_second_background_operation_waits_for_the_first(qtbot, store):
     release.set()
     qtbot.waitUntil(lambda: done == ["第一项"], timeout=10000)
     assert not context.operations.busy
+
+
+def test_work_that_stops_early_and_returns_is_a_cancel_too(qtbot, store):
+    """A service that answers 取消 by returning what it has (checking packages) neither saves nor goes on."""
+    context, dialogs = AppContext(store, None), ScriptedDialogs()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    started, release = threading.Event(), threading.Event()
+    succeeded, cancelled = [], []
+
+    def work(session, progress):
+        put("half", "written")(session)
+        started.set()
+        release.wait(10)
+        return "what was done so far" if progress.cancelled() else "all"
+
+    assert context.operations.run_in_background("核对", work, Change.RETURNS, dialogs=dialogs, parent=parent,
+                                                on_success=succeeded.append, on_cancel=lambda: cancelled.append(1))
+    assert started.wait(10)
+    (dialog,) = [w for w in parent.findChildren(QWidget) if w.metaObject().className() == "QProgressDialog"]
+    dialog.findChild(QPushButton).click()
+    release.set()
+    qtbot.waitUntil(lambda: bool(dialogs.told), timeout=10000)
+    assert succeeded == [] and cancelled == [1] and "half" not in settings(store) and not audit_rows(store)

@@ -346,3 +346,23 @@ def test_a_holder_who_has_left_is_pointed_out(qtbot, context, sample_store):
     again = ui.VillageDialog(context, dialogs, today=TODAY)
     qtbot.addWidget(again)
     assert not again.gone_line.isHidden() and f"组织委员{member.name}已转出" in again.gone_line.text()
+
+
+def test_a_holder_no_longer_on_the_list_is_kept_on_an_unrelated_save(qtbot):
+    picker = ui.MemberOrName([], name="post")
+    qtbot.addWidget(picker)
+    from partybuild_desktop.services.village import PostChoice
+
+    picker.set_choice(PostChoice(41, "张三"))  # archived since: not among the choices
+    assert picker.currentText() == "张三" and picker.choice() == PostChoice(41, "张三")
+    picker.setEditText("李四")
+    assert picker.choice() == PostChoice(None, "李四")
+
+
+def test_double_clicking_a_hub_edits_nothing(qtbot, context):
+    dialogs = ScriptedDialogs()
+    screen = ui.MarkedMembersDialog(context, dialogs, "hubs")
+    qtbot.addWidget(screen)
+    screen.table.selectRow(0)
+    screen.table.doubleClicked.emit(screen.table.model().index(0, 0))
+    assert not [t for t in dialogs.told if t[0] == "error"]
