@@ -79,8 +79,12 @@ def open_data_file(folder):
     from partybuild_desktop.services.village import needs_first_run
     from partybuild_desktop.store.schema import open_store
 
+    from partybuild_desktop.services.members import refresh_search_keys
+
     store = open_store(paths.data_file(folder), paths.backup_dir(folder))
     with store.session() as session:
+        # Upkeep with the upgrade, not in a later read: pinyin keys written by an older rule are redone.
+        refresh_search_keys(session)
         return store, needs_first_run(session)
 
 
