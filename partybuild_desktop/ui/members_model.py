@@ -2,7 +2,7 @@
 
 A keystroke in the search box filters 20,000 rows with one list comprehension over precomputed
 lower-case haystacks, ranks what it found (whole fields, then the start of one, then the rest), then
-resets the model. The view asks only for the rows it shows, several roles per cell; each row's texts
+resets the model. The view paints only the rows it shows, in one pass (``paint_rows``); each row's texts
 are formatted once, the first time the row is painted, and every later call is a tuple look-up.
 """
 
@@ -12,9 +12,9 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
@@ -197,8 +197,8 @@ class MembersModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=_DISPLAY):
-        # The delegate asks for about seven roles per painted cell: the display role and the roles
-        # this model never answers cost one comparison or one set look-up each.
+        # Painting goes through ``paint_rows``; copying, column sizing and sorting ask here, several
+        # roles per cell: the display role and the roles never answered cost one comparison or look-up.
         if role == _DISPLAY:
             row = index.row()
             return (self._lines[row] or self._line(row))[index.column()]
@@ -218,34 +218,49 @@ _ALIGN = int(Qt.AlignLeft | Qt.AlignVCenter)
 _MARGIN = 4  # pixels of space left and right of a cell's text
 
 
-class MembersDelegate(QStyledItemDelegate):
-    """Paints a members cell straight from the model's formatted line: one Python call per cell, where
-    the default delegate makes seven data() calls and lays the text out again through the style. Text
-    too long for its column is cut at the column's edge (columns start as wide as their longest text)."""
-
-    def __init__(self, model: MembersModel, view):
-        super().__init__(view)
-        self.model, self.view = model, view
-        self.palette_changed(view.palette())
-
-    def palette_changed(self, palette: QPalette) -> None:
-        self.text_colour = palette.color(QPalette.Text)
-        self.highlight = palette.brush(QPalette.Highlight)
-        self.highlighted_text = palette.color(QPalette.HighlightedText)
-
-    def paint(self, painter, option, index) -> None:
-        model, row = self.model, index.row()
-        line = model._lines[row] or model._line(row)
-        text = line[index.column()]
-        # Asked of the selection model: reading option.state builds a Python flag object per cell.
-        if self.view.selectionModel().isSelected(index):
-            rect = option.rect
-            painter.fillRect(rect, self.highlight)
-            painter.setPen(self.highlighted_text)
-        elif text:
-            rect = option.rect
-            painter.setPen(line[-2] or self.text_colour)
+def paint_rows(view, model: "MembersModel", painter: QPainter, area: QRect) -> None:
+    """Paint the members table's rows within ``area`` of its viewport in one pass, straight from the
+    model's formatted lines: QTableView's own painting asks a delegate (and the style) once per cell.
+    Rows keep the view's look: alternating base colours, the selection, the member's colour, the grid;
+    text too long for its column is cut at the column's edge (columns start as wide as their text)."""
+    count = model.rowCount()
+    if not count:
+        return
+    first = max(view.rowAt(area.top()), 0)
+    last = view.rowAt(area.bottom())
+    last = count - 1 if last < 0 else last
+    header = view.horizontalHeader()
+    columns = []
+    for visual in range(header.count()):
+        logical = header.logicalIndex(visual)
+        x, width = header.sectionViewportPosition(logical), header.sectionSize(logical)
+        if not header.isSectionHidden(logical) and x + width >= area.left() and x <= area.right():
+            columns.append((logical, x, width))
+    palette = view.palette()
+    base, alternate = palette.base(), palette.alternateBase() if view.alternatingRowColors() else palette.base()
+    highlight, highlighted, text_colour = palette.highlight(), palette.color(QPalette.HighlightedText), \
+        palette.color(QPalette.Text)
+    selection, root, right = view.selectionModel(), view.rootIndex(), area.right() + 1
+    lines = model._lines
+    for row in range(first, last + 1):
+        top, height = view.rowViewportPosition(row), view.rowHeight(row)
+        line = lines[row] or model._line(row)
+        if selection.isRowSelected(row, root):
+            painter.fillRect(0, top, right, height, highlight)
+            painter.setPen(highlighted)
         else:
-            return  # an empty cell: the view has drawn its background already
-        if text:
-            painter.drawText(rect.adjusted(_MARGIN, 0, -_MARGIN, 0), _ALIGN, text)
+            painter.fillRect(0, top, right, height, alternate if row % 2 else base)
+            painter.setPen(line[-2] or text_colour)
+        for logical, x, width in columns:
+            text = line[logical]
+            if text:
+                painter.drawText(QRect(x + _MARGIN, top, width - 2 * _MARGIN, height - 1), _ALIGN, text)
+    if view.showGrid():
+        option = QStyleOptionViewItem()
+        painter.setPen(QColor.fromRgba(view.style().styleHint(QStyle.SH_Table_GridLineColor, option, view) & 0xFFFFFFFF))
+        bottom = view.rowViewportPosition(last) + view.rowHeight(last) - 1
+        for row in range(first, last + 1):
+            line_y = view.rowViewportPosition(row) + view.rowHeight(row) - 1
+            painter.drawLine(0, line_y, right, line_y)
+        for _logical, x, width in columns:
+            painter.drawLine(x + width - 1, area.top(), x + width - 1, bottom)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberStatus
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
-from partybuild_desktop.ui.members_model import MemberFilter, MembersDelegate, MembersModel
+from partybuild_desktop.ui.members_model import MemberFilter, MembersModel, paint_rows
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.record_book import RecordBookPanel
 from partybuild_desktop.ui.widgets import RESTORED, choose_columns, make_copyable, remember_header
@@ -55,10 +55,15 @@ class MembersTable(QTableView):
             return
         super().keyPressEvent(event)
 
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.PaletteChange and isinstance(self.itemDelegate(), MembersDelegate):
-            self.itemDelegate().palette_changed(self.palette())
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not isinstance(self.model(), MembersModel):
+            super().paintEvent(event)
+            return
+        painter = QPainter(self.viewport())
+        try:
+            paint_rows(self, self.model(), painter, event.rect())
+        finally:
+            painter.end()
 
 
 class MembersTab(WatchesChanges, QWidget):
@@ -119,7 +124,6 @@ class MembersTab(WatchesChanges, QWidget):
         self.table = MembersTable()
         self.table.setObjectName("membersTable")
         self.table.setModel(self.model)
-        self.table.setItemDelegate(MembersDelegate(self.model, self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
