@@ -85,14 +85,16 @@ def test_copies_the_printer_cannot_make_are_sent_again():
     printer.setOutputFormat(QPrinter.PdfFormat)
     printer.setOutputFileName("/dev/null")
     printer.setCopyCount(2)
-    if printer.supportsMultipleCopies():
-        pytest.skip("this printer makes the copies itself")
+    printer.supportsMultipleCopies = lambda: False  # as a printer without copies of its own answers
     printer.setCollateCopies(True)
     assert pages_to_print(printer, 3) == [0, 1, 2, 0, 1, 2]
     printer.setCollateCopies(False)
     assert pages_to_print(printer, 3) == [0, 0, 1, 1, 2, 2]
     printer.setPrintRange(QPrinter.CurrentPage)
     assert pages_to_print(printer, 3, current=2) == [2, 2]
+    printer.supportsMultipleCopies = lambda: True  # one that makes them itself gets each page once
+    printer.setPrintRange(QPrinter.AllPages)
+    assert pages_to_print(printer, 3) == [0, 1, 2]
 
 
 def test_print_from_the_window_previews_the_notice_board_and_cleans_up(qtbot, sample_store, data_folder, monkeypatch):
