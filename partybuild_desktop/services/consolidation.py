@@ -53,6 +53,7 @@ from partybuild_desktop.services.village import (
     set_program_mode,
     set_setting,
 )
+from partybuild_desktop.store import received
 from partybuild_desktop.store.database import Store
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage, Village
 
@@ -207,10 +208,7 @@ class _Listed:
 def missing_villages(session: Session, quarter: Quarter | str) -> list[str]:
     """Expected villages (ever received, or on the township's list) with no return for the quarter."""
     quarter = parse_quarter(quarter)
-    # Plain SQL, like ``_read_state``: it runs at the end of every consolidation.
-    rows = session.connection().exec_driver_sql(
-        "SELECT v.name, v.position, EXISTS (SELECT 1 FROM received_return AS r WHERE r.received_village_id = v.id"
-        " AND r.quarter = ?) FROM received_village AS v", (quarter.label,))
+    rows = received.villages_sent(session.connection(), quarter.label)
     listed = sorted((_Listed(*row) for row in rows), key=_village_order)
     return [v.name for v in listed if not v.sent]
 
@@ -334,21 +332,13 @@ class _State:
 
 
 def _read_state(session: Session, quarter: Quarter) -> _State:
-    # Plain SQL: these few lookups run for every consolidation, and the ORM's overhead was most of their cost.
-    sql = session.connection().exec_driver_sql
-    villages = [_Known(*row) for row in sql("SELECT id, village_key, township, name FROM received_village")]
-    current = {row[0]: _Current(row[1], row[2], _stored_datetime(row[3]), dt.date.fromisoformat(row[4]))
-               for row in sql("SELECT received_village_id, id, package_sha256, received_at, filed_on FROM received_return"
-                              " WHERE quarter = ? AND superseded_at IS NULL", (quarter.label,))}
-    with_returns = {row[0] for row in sql("SELECT DISTINCT received_village_id FROM received_return")}
-    mode_set = sql("SELECT count(*) FROM setting WHERE key = ?", (PROGRAM_MODE,)).scalar() > 0
+    connection = session.connection()
+    villages = [_Known(*row) for row in received.villages(connection)]
+    current = {row[0]: _Current(*row[1:]) for row in received.current_returns(connection, quarter.label)}
+    with_returns = received.villages_with_returns(connection)
+    mode_set = received.setting_exists(connection, PROGRAM_MODE)
     return _State({v.key: v for v in villages if v.key}, {(v.township, v.name): v for v in villages}, current,
                   with_returns, mode_set)
-
-
-def _stored_datetime(text: str) -> dt.datetime:
-    """A DateTime column as SQLAlchemy stores it in SQLite ("2026-11-23 20:30:00.000000")."""
-    return dt.datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -509,8 +499,7 @@ class _Writer:
             return
         connection, now = self.session.connection(), self.now
         villages = ReceivedVillage.__table__
-        next_village = (connection.exec_driver_sql("SELECT max(id) FROM received_village").scalar() or 0) + 1
-        next_return = (connection.exec_driver_sql("SELECT max(id) FROM received_return").scalar() or 0) + 1
+        next_village, next_return = received.next_ids(connection)
         new_villages, changed_villages, merged, superseded, new_returns, figures = [], [], [], [], [], []
         for check in self.checks:
             loaded = check.loaded
@@ -551,8 +540,7 @@ class _Writer:
         connection.execute(_INSERT_RETURNS, new_returns)
         if superseded:
             connection.execute(_SUPERSEDED_BY, superseded)
-        connection.exec_driver_sql(
-            "INSERT INTO received_figure (return_id, section, key, value) VALUES (?, ?, ?, ?)", figures)
+        received.insert_figures(connection, figures)
         self.checks.clear()
 
 
@@ -590,10 +578,7 @@ def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | P
         if not state.mode_set and not session.scalar(select(func.count(Village.id))):
             set_program_mode(session, TOWNSHIP_MODE)  # a data file holding no village of its own
         result.missing = missing_villages(session, quarter)
-        townships = [row[0] for row in session.connection().exec_driver_sql(
-            "SELECT DISTINCT v.township FROM received_village AS v JOIN received_return AS r"
-            " ON r.received_village_id = v.id WHERE r.quarter = ? AND r.superseded_at IS NULL ORDER BY 1",
-            (quarter.label,))]
+        townships = received.current_townships(session.connection(), quarter.label)
     if len(townships) > 1:
         result.warnings.append(f"{quarter.title}收到的报表来自不同的乡镇（{'、'.join(townships)}），请核对是否选错了报表包。")
     if out_dir is not None:

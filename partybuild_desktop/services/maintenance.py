@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from partybuild_desktop.store.backup import backup_to
 from partybuild_desktop.store.database import Store
-from partybuild_desktop.store.schema import DataFileError, head_revision, known_revisions, read_revision
+from partybuild_desktop.store.schema import (
+    DataFileError,
+    head_revision,
+    integrity_problems,
+    known_revisions,
+    read_revision,
+)
 from partybuild_desktop.services.village import LAST_BACKUP, get_setting, set_setting
 
 
@@ -38,16 +43,7 @@ def check_data_file(path: Path) -> CheckResult:
     problems = []
     if revision is not None and revision not in known_revisions():
         problems.append(f"数据版本 {revision} 比本程序新（本程序为 {head}），请安装最新版本。")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        if result != ["ok"]:
-            problems.append("完整性检查未通过：" + "；".join(result[:5]))
-        broken = connection.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            problems.append(f"有 {len(broken)} 条记录引用了不存在的数据（表 {broken[0][0]}）。")
-    finally:
-        connection.close()
+    problems += integrity_problems(path)
     return CheckResult(path, revision, head, problems)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
@@ -54,6 +54,7 @@ from partybuild_desktop.domain.vocabulary import ProxyStatus, RecordEntryType
 from partybuild_desktop.services.point_roster import RosterMember, closed_roster, current_roster, member_rows, months_from
 from partybuild_desktop.services.point_rules import RuleSetError, ensure_open, load_rules
 from partybuild_desktop.services.village import village_row
+from partybuild_desktop.store import points_facts
 from partybuild_desktop.store.models import (
     Grid,
     GridBranch,
@@ -107,70 +108,14 @@ class FactSource:
     facts: Callable[[Session, int, list[int], dt.date, dt.date], Iterable[Fact]]
 
 
-# The record-book entries of a period, per member and entry type, in two queries. Both name the covering
-# index: left to itself the planner takes the date index and reads every row from the table, several
-# times slower. The month masks (the sum of the distinct 1 << month; SQLite stores dates as
-# 'YYYY-MM-DD') are worked out apart, only for the entry types a rule counts by month: inside the first
-# query they doubled its cost, on their own the index takes the query straight to those rows.
-_ENTRY_TOTALS = """
-    SELECT member_id, entry_type, count(*), total(hours)
-    FROM record_entry INDEXED BY ix_record_entry_points
-    WHERE {members} date BETWEEN ? AND ? AND (source_kind IS NULL OR source_kind NOT IN ({direct}))
-    GROUP BY member_id, entry_type
-"""
-_ENTRY_MONTHS = """
-    SELECT member_id, entry_type, sum(DISTINCT 1 << CAST(substr(date, 6, 2) AS INTEGER))
-    FROM record_entry INDEXED BY ix_record_entry_points
-    WHERE member_id IN (SELECT id FROM member {village}) AND entry_type IN ({types})
-      AND date BETWEEN ? AND ? AND (source_kind IS NULL OR source_kind NOT IN ({direct}))
-    GROUP BY member_id, entry_type
-"""
-_DIRECT = ", ".join(f"'{kind}'" for kind in DIRECT_SOURCE_KINDS)
-
-
-def _raw_rows(session: Session, sql: str, params: list) -> list[tuple]:
-    # The DB-API cursor directly: twenty thousand rows come back, and SQLAlchemy's row objects cost a fifth.
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
-        return cursor.execute(sql, params).fetchall()
-    finally:
-        cursor.close()
-
-
-_VISIT_TOTALS = text(
-    """
-    SELECT member_id, count(*), sum(DISTINCT 1 << CAST(substr(date, 6, 2) AS INTEGER))
-    FROM visit WHERE village_id = :village AND date BETWEEN :start AND :end GROUP BY member_id
-    """
-)
-_PROXY_TOTALS = text(
-    """
-    SELECT handler_id, count(*), sum(DISTINCT 1 << CAST(substr(coalesce(completed_date, received_date), 6, 2) AS INTEGER))
-    FROM proxy_service
-    WHERE village_id = :village AND handler_id IS NOT NULL AND status = :done
-      AND coalesce(completed_date, received_date) BETWEEN :start AND :end
-    GROUP BY handler_id
-    """
-)
-
-
-def _params(village_id: int, start: dt.date, end: dt.date, **more) -> dict:
-    return dict(village=village_id, start=start.isoformat(), end=end.isoformat(), **more)
-
-
 def _entry_totals(session, village_id, start, end, month_keys):
     # The member filter is left out when the file holds one village (it costs a third of the query).
     one_village = session.scalar(select(func.count()).select_from(Village)) <= 1
-    dates = [start.isoformat(), end.isoformat()]
-    members_sql, members = ("", []) if one_village else ("member_id IN (SELECT id FROM member WHERE village_id = ?) AND",
-                                                          [village_id])
-    rows = _raw_rows(session, _ENTRY_TOTALS.format(members=members_sql, direct=_DIRECT), members + dates)
-    months: dict[tuple[int, str], int] = {}
+    members = None if one_village else village_id
+    connection = session.connection()
+    rows = points_facts.entry_totals(connection, members, start, end, DIRECT_SOURCE_KINDS)
     month_types = sorted(k.removeprefix("entry:") for k in month_keys if k.startswith("entry:"))
-    if month_types:
-        village_sql, village = ("", []) if one_village else ("WHERE village_id = ?", [village_id])
-        sql = _ENTRY_MONTHS.format(village=village_sql, types=", ".join("?" * len(month_types)), direct=_DIRECT)
-        months = {(m, t): mask for m, t, mask in _raw_rows(session, sql, village + month_types + dates)}
+    months = points_facts.entry_months(connection, members, month_types, start, end, DIRECT_SOURCE_KINDS)
     for member_id, entry_type, count, hours in rows:
         yield member_id, entry_key(entry_type), count, hours or 0.0, months.get((member_id, entry_type), 0)
 
@@ -190,7 +135,7 @@ def _entry_facts(session, village_id, member_ids, start, end):
 
 
 def _visit_totals(session, village_id, start, end, month_keys):
-    for member_id, count, months in session.execute(_VISIT_TOTALS, _params(village_id, start, end)):
+    for member_id, count, months in points_facts.visit_totals(session.connection(), village_id, start, end):
         yield member_id, VISIT_KEY, count, 0.0, months
 
 
@@ -207,8 +152,8 @@ def _visit_facts(session, village_id, member_ids, start, end):
 
 
 def _proxy_totals(session, village_id, start, end, month_keys):
-    params = _params(village_id, start, end, done=ProxyStatus.DONE.value)
-    for member_id, count, months in session.execute(_PROXY_TOTALS, params):
+    rows = points_facts.proxy_totals(session.connection(), village_id, start, end, ProxyStatus.DONE.value)
+    for member_id, count, months in rows:
         yield member_id, PROXY_KEY, count, 0.0, months
 
 

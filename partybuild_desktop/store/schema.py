@@ -86,6 +86,22 @@ def read_revision(path: Path) -> str | None:
         ) from error
 
 
+def integrity_problems(path: Path) -> list[str]:
+    """Read-only: what SQLite's integrity and foreign-key checks find wrong in the file, in Chinese."""
+    problems = []
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems.append("完整性检查未通过：" + "；".join(result[:5]))
+        broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            problems.append(f"有 {len(broken)} 条记录引用了不存在的数据（表 {broken[0][0]}）。")
+    finally:
+        connection.close()
+    return problems
+
+
 def _upgrade(store: Store) -> None:
     from alembic import command
 

@@ -50,3 +50,13 @@ def test_starting_the_window_does_not_import_openpyxl_or_reportlab():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_database_specific_sql_stays_in_store():
+    """SQLite's own SQL (raw statements, PRAGMA, INDEXED BY, the DB-API cursor) lives in store/, beside a
+    portable form; the other layers speak SQLAlchemy."""
+    marks = ("exec_driver_sql", "INDEXED BY", "PRAGMA", "driver_connection", "import sqlite3")
+    offenders = [f"{path.relative_to(PACKAGE)}: {mark}" for path in sorted(PACKAGE.rglob("*.py"))
+                 if "store" not in path.relative_to(PACKAGE).parts[:1]
+                 for mark in marks if mark in path.read_text(encoding="utf-8")]
+    assert offenders == []
