@@ -59,6 +59,18 @@ def _person(session: Session, village_id: int, member_id: int | None, role: str)
     return member.id
 
 
+def _new_or_existing(session: Session, model, row_id: int | None, village_id: int, what: str):
+    """The village's row to save into: a new one, or the one with ``row_id`` (refused when it has gone)."""
+    if row_id is None:
+        row = model(village_id=village_id)
+        session.add(row)
+        return row
+    row = village_row(session, model, row_id, village_id)
+    if row is None:
+        raise OrganisationError(f"找不到这个{what}，可能已被删除。请刷新后重试。")
+    return row
+
+
 def _names(session: Session, ids) -> dict[int, str]:
     ids = [i for i in set(ids) if i is not None]
     return dict(session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all()) if ids else {}
@@ -147,13 +159,7 @@ def save_party_group(session: Session, village_id: int, form: PartyGroupForm,
         raise OrganisationError("所选网格党支部不属于本村，可能已被删除。请重新选择。")
     leader_id = _person(session, village_id, form.leader_id, "党小组长")
     contact_id = _person(session, village_id, form.branch_contact_id, "包挂的网格支部委员")
-    if party_group_id is None:
-        group = PartyGroup(village_id=village_id)
-        session.add(group)
-    else:
-        group = village_row(session, PartyGroup, party_group_id, village_id)
-        if group is None:
-            raise OrganisationError("找不到这个党小组，可能已被删除。请刷新后重试。")
+    group = _new_or_existing(session, PartyGroup, party_group_id, village_id, "党小组")
     group.name, group.villager_group, group.grid_branch_id = name, villager_group, form.grid_branch_id
     group.leader_id, group.branch_contact_id = leader_id, contact_id
     session.flush()
@@ -244,13 +250,7 @@ def save_grid_branch(session: Session, village_id: int, form: GridBranchForm,
         contact = session.get(Member, contact_id)
         raise OrganisationError(f"“{contact.name}”不是村党组织班子成员，不能包挂网格党支部。请另选一名班子成员；"
                                 "如已当选，请先在“设置 → 本村信息”中把他列入班子。")
-    if grid_branch_id is None:
-        branch = GridBranch(village_id=village_id)
-        session.add(branch)
-    else:
-        branch = village_row(session, GridBranch, grid_branch_id, village_id)
-        if branch is None:
-            raise OrganisationError("找不到这个网格党支部，可能已被删除。请刷新后重试。")
+    branch = _new_or_existing(session, GridBranch, grid_branch_id, village_id, "网格党支部")
     branch.name, branch.secretary_id, branch.committee_contact_id = name, secretary_id, contact_id
     session.flush()
     session.execute(delete(GridBranchMember).where(GridBranchMember.grid_branch_id == branch.id))
