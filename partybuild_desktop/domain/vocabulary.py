@@ -142,6 +142,7 @@ class RecordEntryType(Labelled):
     DUES_PAYMENT = "dues_payment", "党费缴纳"
     CARE_VISIT = "care_visit", "关爱走访"
     HEART_TO_HEART = "heart_to_heart", "谈心谈话"
+    DEMOCRATIC_REVIEW = "democratic_review", "民主评议"
     OTHER = "other", "其他"
 
 

@@ -65,6 +65,8 @@ class ExportOptions:
     # Built for the quarterly return: an empty roster is written as an empty table (with a warning)
     # instead of being refused, since the township expects every attachment.
     for_return: bool = False
+    # One meeting (``meeting-minutes``: its 会议记录).
+    meeting_id: int | None = None
 
     @property
     def day(self) -> dt.date:

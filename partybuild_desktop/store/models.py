@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from partybuild_desktop.domain.committee import CommitteePost
+from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
     Education,
@@ -489,3 +490,87 @@ class GridBranchMember(Base):
     __tablename__ = "grid_branch_member"
     grid_branch_id: Mapped[int] = mapped_column(ForeignKey("grid_branch.id", ondelete="CASCADE"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+# ---------------------------------------------------------------------------------------- organisational life
+# 三会一课, 主题党日 and 组织生活会 with who was due and who came (``services.meetings``), and 民主评议.
+
+
+class Meeting(Base):
+    """One meeting of the branch (or of a party group, for 党小组会), as its 会议记录 holds it."""
+
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"))  # indexed with the date, below
+    kind: Mapped[MeetingKind] = mapped_column(code_enum(MeetingKind))
+    date: Mapped[dt.date] = mapped_column(Date)
+    time: Mapped[Optional[str]] = mapped_column(String(16))  # 09:00 or 09:00-11:00
+    place: Mapped[Optional[str]] = mapped_column(String(128))
+    topic: Mapped[str] = mapped_column(Text)  # 议题, one per line
+    host: Mapped[Optional[str]] = mapped_column(String(32))  # 主持人
+    recorder: Mapped[Optional[str]] = mapped_column(String(32))  # 记录人
+    party_group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("party_group.id"), index=True)
+    hours: Mapped[Optional[float]] = mapped_column(Float)  # 学时 it counts for each member who attended
+    minutes: Mapped[Optional[str]] = mapped_column(Text)  # 会议内容、发言要点
+    attendees_note: Mapped[Optional[str]] = mapped_column(Text)  # 列席人员
+
+    attendance: Mapped[list["MeetingAttendance"]] = relationship(cascade="all, delete-orphan")
+    decisions: Mapped[list["MeetingDecision"]] = relationship(cascade="all, delete-orphan",
+                                                              order_by="MeetingDecision.position")
+
+
+class MeetingAttendance(Base):
+    """One member on a meeting's list: 出席, 请假 (with the reason), 缺席, 在流入地参加 or 不计应到."""
+
+    __tablename__ = "meeting_attendance"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True, index=True)
+    status: Mapped[Attendance] = mapped_column(code_enum(Attendance))
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Kept as they were on the day: a 预备党员 then had no vote, whatever their standing now.
+    voting: Mapped[bool] = mapped_column(Boolean, default=True)
+    frail: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MeetingDecision(Base):
+    """决议 of a meeting and, when it was voted, the 赞成/反对/弃权 votes."""
+
+    __tablename__ = "meeting_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    votes_for: Mapped[Optional[int]] = mapped_column(Integer)  # all three empty: not voted
+    votes_against: Mapped[Optional[int]] = mapped_column(Integer)
+    votes_abstain: Mapped[Optional[int]] = mapped_column(Integer)
+
+
+class MeetingAttachment(Base):
+    """A photo or scan of a meeting (签到表, 现场照片), kept in the data file like a member's photo."""
+
+    __tablename__ = "meeting_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))  # image/jpeg, image/png, application/pdf
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+
+
+class MemberReview(Base):
+    """民主评议党员: one 正式 member's grade for a year, and the 处置 of a 不合格 grade."""
+
+    __tablename__ = "member_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    grade: Mapped[ReviewGrade] = mapped_column(code_enum(ReviewGrade))
+    disposal: Mapped[Optional[str]] = mapped_column(String(64))  # 限期改正, 劝其退党, 党内除名 …
+    note: Mapped[Optional[str]] = mapped_column(Text)
+    decided_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("year", "member_id"),)
+
+
+Index("ix_meeting_village_date", Meeting.village_id, Meeting.date)
