@@ -26,9 +26,10 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 class CliError(Exception):
     """A refusal to report on stderr, with its exit code."""
 
-    def __init__(self, message: str, code: int = EXIT_UNUSABLE):
+    def __init__(self, message: str, code: int = EXIT_UNUSABLE, details: dict | None = None):
         super().__init__(message)
         self.code = code
+        self.details = details or {}  # more for --json's object (e.g. the refusal's "code")
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--year", type=int, metavar="年度", help="年度")
     export.add_argument("--grid", metavar="网格", help="网格名称")
     export.add_argument("--quarter", metavar="季度", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
+    export.add_argument("--meeting", type=int, metavar="会议编号", help="会议编号（只用于 meeting-minutes 会议记录）")
 
     for command, kind in IMPORTS.items():
         importing = commands.add_parser(command, help=kind.help)
@@ -139,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     township.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
     township.add_argument("packages", nargs="+", metavar="报表包", help="报表包（文件夹或 .zip），可以有多个")
     _add_member_commands(commands)
+    from partybuild_desktop import cli_meetings
+
+    cli_meetings.add_commands(commands)
     return parser
 
 
@@ -308,7 +313,7 @@ def _export_options(args):
         if year is not None and year != chosen.year:
             raise CliError(f"--year {year} 与 --quarter {args.quarter} 的年份不一致，只写 --quarter 即可。")
         year, quarter = chosen.year, chosen.number
-    return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter)
+    return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter, meeting_id=args.meeting)
 
 
 def _json(data) -> str:
@@ -326,7 +331,8 @@ def _printing_json_on_error(command):
             return command(args)
         except Exception as error:
             if args.json:
-                print(_json({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}"}))
+                details = error.details if isinstance(error, CliError) else {}
+                print(_json({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}", **details}))
             raise
 
     run.__doc__ = command.__doc__
@@ -624,6 +630,13 @@ COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": c
 READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
 
 
+def _register_meeting_commands() -> None:
+    from partybuild_desktop import cli_meetings
+
+    COMMANDS.update(cli_meetings.COMMANDS)
+    READ_ONLY_COMMANDS.update(cli_meetings.READ_ONLY_COMMANDS)
+
+
 def _data_file_lock(args):
     from partybuild_desktop.store.lock import DataFileInUse, DataFileLock
 
@@ -644,6 +657,7 @@ def _utf8_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_output()
+    _register_meeting_commands()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from partybuild_desktop.app import run

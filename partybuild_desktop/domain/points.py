@@ -6,8 +6,10 @@ manual awards, and ``score_subject`` turns them into scored lines. The board and
 member's score both go through ``score_subject``, so a score and its trace cannot disagree.
 
 Facts are keyed by where they come from: ``entry:<RecordEntryType>`` (record-book entries), ``visit``
-(民情日记), ``proxy_service`` (事项代办 handled). A new kind of fact, e.g. meetings attended, needs a key
-here, a ``CountUnit`` that counts it (``UNIT_FACT_KEYS``) and a fact source in ``services.points``.
+(民情日记), ``proxy_service`` (事项代办 handled), ``meeting_attended`` / ``meeting_absent`` (a meeting's
+attendance: 出席 or 在流入地参加 / 缺席 without leave, a 年老体弱 member's never counted) and ``review:<grade>``
+(民主评议). A new kind of fact needs a key here, a ``CountUnit`` that counts it (``UNIT_FACT_KEYS``) and a
+fact source in ``services.points``.
 
 The rules' figures have at most two decimals; the engine counts in whole hundredths of a point and
 rounds every line to 0.01, so the lines of a trace add up to the score exactly. Results leave as floats
@@ -39,6 +41,11 @@ class CountUnit(Labelled):
     MONTH_WITHOUT = "month_without", "每个缺纪实的月份"
     VISIT = "visit", "每次走访（民情日记）"
     PROXY_SERVICE = "proxy_service", "每件办结的代办事项"
+    MEETING_ATTENDED = "meeting_attended", "每次参加会议（三会一课、主题党日等）"
+    MEETING_ABSENT = "meeting_absent", "每次无故缺席会议"
+    REVIEW_EXCELLENT = "review_excellent", "民主评议为优秀"
+    REVIEW_BASIC = "review_basic", "民主评议为基本合格"
+    REVIEW_UNQUALIFIED = "review_unqualified", "民主评议为不合格"
     MANUAL = "manual", "按登记（每次）"
 
 
@@ -46,7 +53,9 @@ class CountUnit(Labelled):
 QUANTITY_WORDS = {
     CountUnit.ENTRY: "条", CountUnit.STUDY_HOUR: "学时", CountUnit.STUDY_HOUR_SHORT: "学时",
     CountUnit.MONTH_WITH: "个月", CountUnit.MONTH_WITHOUT: "个月", CountUnit.VISIT: "次",
-    CountUnit.PROXY_SERVICE: "件", CountUnit.MANUAL: "次",
+    CountUnit.PROXY_SERVICE: "件", CountUnit.MEETING_ATTENDED: "次", CountUnit.MEETING_ABSENT: "次",
+    CountUnit.REVIEW_EXCELLENT: "次", CountUnit.REVIEW_BASIC: "次", CountUnit.REVIEW_UNQUALIFIED: "次",
+    CountUnit.MANUAL: "次",
 }
 
 
@@ -69,12 +78,26 @@ class UnitLevel(Labelled):
 ENTRY_UNITS = frozenset({CountUnit.ENTRY, CountUnit.STUDY_HOUR, CountUnit.STUDY_HOUR_SHORT,
                          CountUnit.MONTH_WITH, CountUnit.MONTH_WITHOUT})
 UNITS_NEEDING_ENTRY_TYPES = frozenset({CountUnit.ENTRY, CountUnit.MONTH_WITH, CountUnit.MONTH_WITHOUT})
-DEDUCTION_UNITS = frozenset({CountUnit.STUDY_HOUR_SHORT, CountUnit.MONTH_WITHOUT})
+DEDUCTION_UNITS = frozenset({CountUnit.STUDY_HOUR_SHORT, CountUnit.MONTH_WITHOUT, CountUnit.MEETING_ABSENT})
 VISIT_KEY = "visit"
 PROXY_KEY = "proxy_service"
+MEETING_ATTENDED_KEY = "meeting_attended"
+MEETING_ABSENT_KEY = "meeting_absent"
+REVIEW_KEY = "review"  # review:<grade code>
+# The facts each unit counts that do not come from record-book entries.
+UNIT_FACT_KEYS = {
+    CountUnit.VISIT: (VISIT_KEY,),
+    CountUnit.PROXY_SERVICE: (PROXY_KEY,),
+    CountUnit.MEETING_ATTENDED: (MEETING_ATTENDED_KEY,),
+    CountUnit.MEETING_ABSENT: (MEETING_ABSENT_KEY,),
+    CountUnit.REVIEW_EXCELLENT: (f"{REVIEW_KEY}:excellent",),
+    CountUnit.REVIEW_BASIC: (f"{REVIEW_KEY}:basic",),
+    CountUnit.REVIEW_UNQUALIFIED: (f"{REVIEW_KEY}:unqualified",),
+}
 # Facts that are counted from their own table: a record-book entry written by one of these (it names
-# it in ``source_kind``) is not counted again as an entry.
-DIRECT_SOURCE_KINDS = (VISIT_KEY, PROXY_KEY)
+# it in ``source_kind``) is not counted again as an entry. A meeting's 组织生活 lines are counted as
+# entries too (the months with organisational life, the study hours); its attendance is its own fact.
+DIRECT_SOURCE_KINDS = (VISIT_KEY, PROXY_KEY, REVIEW_KEY)
 
 
 _ENTRY_KEYS = {t.value: f"entry:{t.value}" for t in RecordEntryType}
@@ -138,11 +161,7 @@ class RuleItem:
     def fact_keys(self) -> tuple[str, ...]:
         if self.unit in ENTRY_UNITS:
             return tuple(entry_key(t) for t in self.counted_entry_types)
-        if self.unit is CountUnit.VISIT:
-            return (VISIT_KEY,)
-        if self.unit is CountUnit.PROXY_SERVICE:
-            return (PROXY_KEY,)
-        return ()
+        return UNIT_FACT_KEYS.get(self.unit, ())
 
     def describe(self, scope: Scope = Scope.MEMBER) -> str:
         """``每次走访（民情日记） +1 分，全年最多 20 分``"""
@@ -631,7 +650,7 @@ class _Compiled:
     threshold: int  # STUDY_HOUR_SHORT: yearly hours, in ten-thousandths
 
 
-_COUNTED = frozenset({CountUnit.ENTRY, CountUnit.VISIT, CountUnit.PROXY_SERVICE})
+_COUNTED = frozenset({CountUnit.ENTRY} | set(UNIT_FACT_KEYS))
 _HOURS = frozenset({CountUnit.STUDY_HOUR, CountUnit.STUDY_HOUR_SHORT})
 HOUR_SCALE = 10000  # study hours are counted to 0.0001 (so 0.1 + 0.2 hours is 0.3)
 

@@ -20,7 +20,8 @@ module's service (or ``domain/``), so the contributor only turns its answer into
 runs every contributor and sorts: serious first, then by due date (undated last).
 
 Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
-``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``.
+``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``,
+``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``.
 """
 
 from __future__ import annotations
@@ -255,3 +256,85 @@ def committee_term_ended(session: Session, village_id: int, as_of: dt.date) -> l
                       f"本届村党组织班子{start}选出，任期五年，将于{end}届满（还有 {state.days_left} 天）。"
                       "请提前向镇党委报告，筹备换届选举。", "settings/village")]
     return []
+
+
+# ---------------------------------------------------------------------------------------- organisational life
+
+
+MEETING_SERIOUS_DAYS = 30  # a month after its period ended, a meeting not held is serious
+
+
+@contributor
+def meeting_missing(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A period that ended without its meetings (三会一课, 主题党日, 组织生活会, 民主评议), one alert per kind
+    (and party group), naming the periods. Looked at: the last twelve months, from the month of the
+    village's first meeting recorded; with none recorded yet, only last month's periods."""
+    from partybuild_desktop.domain.meetings import Span, period_text
+    from partybuild_desktop.services.meetings import due, first_meeting_date, frequencies
+
+    began = first_meeting_date(session, village_id)
+    last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    start = dt.date(as_of.year - 1, as_of.month, 1)
+    start = max(start, began.replace(day=1)) if began is not None else last_month
+    end = as_of - dt.timedelta(days=1)
+    if end < start:
+        return []
+    settings = frequencies(session)
+    alerts = []
+    for item in due(session, village_id, Span(start, end, "alerts"), as_of):
+        if not item.missed_periods:
+            continue
+        periods = "、".join(period_text(p) for p in item.missed_periods)
+        late = (as_of - item.missed_periods[0][1]).days > MEETING_SERIOUS_DAYS
+        alerts.append(Alert(
+            "meeting_missing", SERIOUS if late else NOTICE, None, item.missed_periods[0][1],
+            f"{item.label}应{settings[item.kind].label}，{periods}没有登记召开。请按时召开；已经开过的，请在"
+            "“组织生活 → 会议记录”中补登。", "meetings/due"))
+    return alerts
+
+
+@contributor
+def no_organisational_life(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A member who took part in no organisational life, and had no leave, for 3 months in a row (notice)
+    or 6 (serious: 党章第九条, six months without good reason is treated as leaving the party)."""
+    from partybuild_desktop.domain.meetings import NO_LIFE_NOTICE_MONTHS, NO_LIFE_SERIOUS_MONTHS
+    from partybuild_desktop.services.meetings import life_gaps
+
+    alerts = []
+    for gap in life_gaps(session, village_id, as_of, NO_LIFE_NOTICE_MONTHS):
+        serious = gap.months >= NO_LIFE_SERIOUS_MONTHS
+        last = f"（最近一次：{gap.last[0]}年{gap.last[1]}月）" if gap.last else ""
+        text = f"{gap.name}已连续 {gap.months} 个月没有参加组织生活{last}。"
+        text += ("党章规定连续六个月不参加组织生活又无正当理由的，按自行脱党处理：请支部尽快联系本人，查明原因、教育帮助，"
+                 "并把处理情况记入纪实本。" if serious else
+                 "请联系本人，安排参加主题党日或党小组会（流动党员可在流入地参加），参加后在会议记录中登记。")
+        alerts.append(Alert("no_organisational_life", SERIOUS if serious else NOTICE, gap.name, None, text,
+                            "meetings"))
+    return alerts
+
+
+@contributor
+def study_hours_short(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """From 1 October, members whose study hours this year are below 32 (56 for the 书记 and committee
+    members): a notice each."""
+    from partybuild_desktop.domain.meetings import STUDY_ALERT_FROM_MONTH
+    from partybuild_desktop.services.meetings import study_table
+
+    if as_of.month < STUDY_ALERT_FROM_MONTH:
+        return []
+    year_end = dt.date(as_of.year, 12, 31)
+    return [Alert("study_hours_short", NOTICE, row.name, year_end,
+                  f"{row.name}{as_of.year}年已学习 {row.hours:g} 学时，要求 {row.required} 学时，还差 {row.lacking:g} 学时。"
+                  "请在年底前安排参加党课、主题党日等学习，并在会议记录或纪实本中登记学时。", "meetings/study")
+            for row in study_table(session, village_id, as_of.year) if row.short]
+
+
+@contributor
+def review_disposal_missing(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A member graded 不合格 in 民主评议 whose 处置 has not been recorded."""
+    from partybuild_desktop.services.meetings import unhandled_reviews
+
+    return [Alert("review_disposal_missing", SERIOUS, name, decided_on,
+                  f"{name}在{year}年度民主评议中被评为不合格，还没有登记处置方式（限期改正、劝其退党、党内除名等）。"
+                  "请按规定处置，并在“组织生活 → 民主评议”中登记。", "meetings/review")
+            for name, year, decided_on in unhandled_reviews(session, village_id)]

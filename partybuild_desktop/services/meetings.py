@@ -36,6 +36,7 @@ from partybuild_desktop.domain.meetings import (
     due_item,
     excellent_cap,
     has_committee,
+    months_without,
     quorum_met,
     required_study_hours,
     short_of_hours,
@@ -632,12 +633,12 @@ def _dates(session: Session, village_id: int, start: dt.date, end: dt.date) -> d
             select(Meeting.kind, Meeting.party_group_id, Meeting.date)
             .where(Meeting.village_id == village_id, Meeting.date.between(start, end))):
         dates[(kind.value, group if kind is MeetingKind.GROUP else None)].append(date)
-    for year, decided in session.execute(
-            select(MemberReview.year, func.max(MemberReview.decided_on))
-            .where(MemberReview.village_id == village_id, MemberReview.year.between(start.year, end.year))
+    # 民主评议 counts once a year, on the day its grades were (last) decided.
+    for (decided,) in session.execute(
+            select(func.max(MemberReview.decided_on))
+            .where(MemberReview.village_id == village_id, MemberReview.decided_on.between(start, end))
             .group_by(MemberReview.year)):
-        day = decided or dt.date(year, 12, 31)
-        dates[(REVIEW_KIND, None)].append(day if day.year == year else dt.date(year, 12, 31))
+        dates[(REVIEW_KIND, None)].append(decided)
     return dates
 
 
@@ -798,6 +799,16 @@ def set_reviews(session: Session, village_id: int, year: int, grades: Mapping[in
     return warnings
 
 
+def unhandled_reviews(session: Session, village_id: int) -> list[tuple[str, int, dt.date]]:
+    """(name, year, decided on) of the 不合格 grades whose 处置 is not recorded, current members only."""
+    return [tuple(row) for row in session.execute(
+        select(Member.name, MemberReview.year, MemberReview.decided_on)
+        .join(Member, Member.id == MemberReview.member_id)
+        .where(MemberReview.village_id == village_id, MemberReview.grade == ReviewGrade.UNQUALIFIED,
+               MemberReview.disposal.is_(None), Member.archived.is_(False))
+        .order_by(MemberReview.year, Member.id))]
+
+
 # ---------------------------------------------------------------------------------------- study hours
 
 
@@ -858,8 +869,66 @@ def attended_months(session: Session, village_id: int, start: dt.date, end: dt.d
     return months
 
 
+def covered_months(session: Session, village_id: int, start: dt.date, end: dt.date) -> dict[int, set[tuple[int, int]]]:
+    """member id → the (year, month)s with organisational life or a good reason for missing it: the months
+    of ``attended_months``, and those with a meeting the member was on leave from or excused."""
+    months = attended_months(session, village_id, start, end)
+    for member_id, date in session.execute(
+            select(MeetingAttendance.member_id, Meeting.date)
+            .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+            .where(Meeting.village_id == village_id, Meeting.date.between(start, end),
+                   MeetingAttendance.status.in_([Attendance.LEAVE, Attendance.EXCUSED]))):
+        months[member_id].add((date.year, date.month))
+    return months
+
+
 def first_meeting_date(session: Session, village_id: int) -> dt.date | None:
     return session.scalar(select(func.min(Meeting.date)).where(Meeting.village_id == village_id))
+
+
+def first_record_of_life(session: Session, village_id: int) -> dt.date | None:
+    """When the village began recording organisational life: its first meeting, or its first 组织生活 纪实
+    line; None when nothing is recorded yet."""
+    meeting = first_meeting_date(session, village_id)
+    entry = session.scalar(select(func.min(RecordEntry.date)).join(Member, Member.id == RecordEntry.member_id)
+                           .where(Member.village_id == village_id,
+                                  RecordEntry.entry_type == RecordEntryType.ORGANISATIONAL_LIFE))
+    return min((d for d in (meeting, entry) if d is not None), default=None)
+
+
+@dataclass(frozen=True)
+class LifeGap:
+    """A member who has gone months in a row without organisational life (and without leave)."""
+
+    member_id: int
+    name: str
+    months: int
+    last: tuple[int, int] | None  # the last (year, month) with organisational life, within the months looked at
+
+
+def life_gaps(session: Session, village_id: int, as_of: dt.date, at_least: int) -> list[LifeGap]:
+    """Members (not 年老体弱: 不作硬性要求) with ``at_least`` completed months in a row, up to last month,
+    without organisational life or leave, counted no further back than a year, than their joining, or
+    than the month the village began recording organisational life."""
+    began = first_record_of_life(session, village_id)
+    if began is None:
+        return []
+    last = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    floor = max((began.year, began.month), (as_of.year - 1, as_of.month))
+    covered = covered_months(session, village_id, dt.date(*floor, 1), as_of)
+    gaps = []
+    for member_id, name, joined in session.execute(
+            select(Member.id, Member.name, Member.joined_date)
+            .where(Member.village_id == village_id, Member.archived.is_(False),
+                   Member.membership_state == MembershipState.NORMAL, Member.category != MemberCategory.ELDERLY)
+            .order_by(Member.id)):
+        first = max(floor, (joined.year, joined.month)) if joined else floor
+        months = covered.get(member_id, set())
+        run = months_without(months, first, last)
+        if run >= at_least:
+            before = [m for m in months if m <= last]
+            gaps.append(LifeGap(member_id, name, run, max(before) if before else None))
+    return gaps
 
 
 def meeting_counts(session: Session, village_id: int, start: dt.date, end: dt.date) -> dict[str, int]:

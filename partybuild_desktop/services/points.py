@@ -1,10 +1,10 @@
 """党建先锋榜: scores, rankings and the trace of every score, from what is already recorded.
 
 Facts come from the record book (by entry type, with study hours), the visit diary (``Visit``), proxy
-services handled (``ProxyService`` with a handler and status done, dated by completion) and manual
-awards (``PointAward``). Each kind is a ``FactSource`` below; meetings attended, when they come, are one
-more source with its own fact key (see ``domain.points``). A record-book entry written by a visit or a
-proxy service (``source_kind``) is not counted again as an entry.
+services handled (``ProxyService`` with a handler and status done, dated by completion), meetings'
+attendance (``MeetingAttendance``), 民主评议 grades (``MemberReview``) and manual awards (``PointAward``).
+Each kind is a ``FactSource`` below, with its own fact keys (see ``domain.points``). A record-book entry
+written by a visit, a proxy service or a review (``source_kind``) is not counted again as an entry.
 
 The board aggregates in SQL (one GROUP BY per source) and applies the rules and caps in Python; the
 explanation of one score reads that person's rows one by one and runs the same engine on them.
@@ -31,9 +31,13 @@ from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain.meetings import ATTENDED, Attendance
 from partybuild_desktop.domain.points import (
     DIRECT_SOURCE_KINDS,
+    MEETING_ABSENT_KEY,
+    MEETING_ATTENDED_KEY,
     PROXY_KEY,
+    REVIEW_KEY,
     VISIT_KEY,
     Award,
     CountUnit,
@@ -59,7 +63,10 @@ from partybuild_desktop.store.models import (
     Grid,
     GridBranch,
     Household,
+    Meeting,
+    MeetingAttendance,
     Member,
+    MemberReview,
     PointAward,
     ProxyService,
     RecordEntry,
@@ -173,10 +180,79 @@ def _proxy_facts(session, village_id, member_ids, start, end):
                             service_id, member_id))
 
 
+def _attendance_key(status: Attendance, frail: bool) -> str | None:
+    """A meeting attended, or missed without leave; a 年老体弱 member's absence never counts against them."""
+    if status in ATTENDED:
+        return MEETING_ATTENDED_KEY
+    if status is Attendance.ABSENT and not frail:
+        return MEETING_ABSENT_KEY
+    return None
+
+
+def _meeting_totals(session, village_id, start, end, month_keys):
+    rows = session.execute(
+        select(MeetingAttendance.member_id, MeetingAttendance.status, MeetingAttendance.frail, func.count())
+        .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+        .where(Meeting.village_id == village_id, Meeting.date.between(start, end),
+               MeetingAttendance.status.in_([*ATTENDED, Attendance.ABSENT]))
+        .group_by(MeetingAttendance.member_id, MeetingAttendance.status, MeetingAttendance.frail))
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for member_id, status, frail, count in rows:
+        key = _attendance_key(status, bool(frail))
+        if key is not None:
+            counts[(member_id, key)] += count
+    for (member_id, key), count in counts.items():
+        yield member_id, key, count, 0.0, 0
+
+
+def _meeting_facts(session, village_id, member_ids, start, end):
+    rows = session.execute(
+        select(Meeting.id, MeetingAttendance.member_id, Meeting.date, Meeting.kind, Meeting.topic,
+               MeetingAttendance.status, MeetingAttendance.frail)
+        .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+        .where(Meeting.village_id == village_id, MeetingAttendance.member_id.in_(member_ids),
+               Meeting.date.between(start, end))
+        .order_by(Meeting.date, Meeting.id))
+    for meeting_id, member_id, date, kind, topic, status, frail in rows:
+        key = _attendance_key(status, bool(frail))
+        if key is None:
+            continue
+        topic = (topic or "").splitlines()[0] if topic else ""
+        yield Fact(key, member_id, date, 0.0,
+                   Evidence("会议", date, f"{kind.label}（{status.label}）：{topic}", None, "meeting", meeting_id,
+                            member_id))
+
+
+def _review_totals(session, village_id, start, end, month_keys):
+    rows = session.execute(
+        select(MemberReview.member_id, MemberReview.grade, func.count())
+        .where(MemberReview.village_id == village_id, MemberReview.decided_on.between(start, end))
+        .group_by(MemberReview.member_id, MemberReview.grade))
+    for member_id, grade, count in rows:
+        yield member_id, f"{REVIEW_KEY}:{grade.value}", count, 0.0, 0
+
+
+def _review_facts(session, village_id, member_ids, start, end):
+    rows = session.execute(
+        select(MemberReview.id, MemberReview.member_id, MemberReview.year, MemberReview.decided_on,
+               MemberReview.grade, MemberReview.disposal)
+        .where(MemberReview.village_id == village_id, MemberReview.member_id.in_(member_ids),
+               MemberReview.decided_on.between(start, end))
+        .order_by(MemberReview.year, MemberReview.id))
+    for review_id, member_id, year, decided_on, grade, disposal in rows:
+        date = decided_on
+        handled = f"（处置：{disposal}）" if disposal else ""
+        yield Fact(f"{REVIEW_KEY}:{grade.value}", member_id, date, 0.0,
+                   Evidence("评议", date, f"{year}年度民主评议：{grade.label}{handled}", None, "member_review",
+                            review_id, member_id))
+
+
 SOURCES: list[FactSource] = [
     FactSource("record_entry", _entry_totals, _entry_facts),
     FactSource("visit", _visit_totals, _visit_facts),
     FactSource("proxy_service", _proxy_totals, _proxy_facts),
+    FactSource("meeting", _meeting_totals, _meeting_facts),
+    FactSource("member_review", _review_totals, _review_facts),
 ]
 
 

@@ -568,7 +568,7 @@ class MemberReview(Base):
     grade: Mapped[ReviewGrade] = mapped_column(code_enum(ReviewGrade))
     disposal: Mapped[Optional[str]] = mapped_column(String(64))  # 限期改正, 劝其退党, 党内除名 …
     note: Mapped[Optional[str]] = mapped_column(Text)
-    decided_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    decided_on: Mapped[dt.date] = mapped_column(Date)  # within ``year``: when the grades were decided
 
     __table_args__ = (UniqueConstraint("year", "member_id"),)
 

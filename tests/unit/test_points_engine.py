@@ -180,6 +180,10 @@ def good_file():
     return rules_to_dict(default_rules(2026))
 
 
+def _item(data: dict, code: str) -> dict:
+    return next(item for item in data["items"] if item["code"] == code)
+
+
 @pytest.mark.parametrize(
     "damage, message",
     [
@@ -189,13 +193,13 @@ def good_file():
         (lambda d: d["items"][1].update(entry_types=["打卡"]), "第2项“入户走访、宣传政策”的“纪实类型”（entry_types）中的“打卡”不是纪实类型"),
         (lambda d: d["items"][1].pop("entry_types"), "“纪实类型”（entry_types）不能为空"),
         (lambda d: d["items"][0].update(cap=-5), "第1项“走访联系户（民情日记）”的“全年封顶”（cap）应为大于 0 的数字"),
-        (lambda d: d["items"][13].update(points=2), "“当月未按时缴纳党费”的“分值”（points）应为负数"),
-        (lambda d: d["items"][15].pop("threshold"), "“应达学时”（threshold）不能为空"),
+        (lambda d: _item(d, "dues_missed").update(points=2), "“当月未按时缴纳党费”的“分值”（points）应为负数"),
+        (lambda d: _item(d, "study_short").pop("threshold"), "“应达学时”（threshold）不能为空"),
         (lambda d: d["items"][4].update(code="visit"), "第5项“谈心谈话”的“编号”（code）“visit”与前面的项目重复"),
         (lambda d: d["items"][4].update(pionts=1), "第5项“谈心谈话”有不认识的字段：“pionts”"),
         (lambda d: d["items"][4].update(applies_to="村民"), "第5项“谈心谈话”的“适用对象”（applies_to）“村民”不认识"),
         (lambda d: d.update(base_score="一百"), "“基础分”（base_score）应为数字"),
-        (lambda d: d["items"][14].update(points=0.125), "第15项“参加学习培训”的“分值”（points）最多保留两位小数"),
+        (lambda d: _item(d, "study_hours").update(points=0.125), "第18项“参加学习培训”的“分值”（points）最多保留两位小数"),
         (lambda d: d.update(items=[]), "缺少“积分项目”（items）"),
         (lambda d: d.update(format="something-else"), "这不是积分评价办法文件"),
         (lambda d: d.update(version=2), "格式版本为 2"),

@@ -34,8 +34,8 @@ def village(sample_store):
             session.get(Member, standing.member_id).photo = photo_bytes(colour)
         last = board.members[-1].member_id
         for _ in range(2):
-            points.add_award(session, village.id, item_code="review_unqualified", date=dt.date(2026, 11, 1),
-                             reason="民主评议不合格", entered_by="文书", member_id=last, today=TODAY)
+            points.add_award(session, village.id, item_code="discipline", date=dt.date(2026, 11, 1),
+                             reason="受到党纪处分", entered_by="文书", member_id=last, today=TODAY)
     return sample_store, village
 
 

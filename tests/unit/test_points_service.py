@@ -15,7 +15,8 @@ from partybuild_desktop.domain.vocabulary import (
     ProxyStatus,
     RecordEntryType as T,
 )
-from partybuild_desktop.services import point_rules, points
+from partybuild_desktop.domain.meetings import ReviewGrade
+from partybuild_desktop.services import meetings, point_rules, points
 from partybuild_desktop.store.models import (
     Grid,
     GridBranch,
@@ -141,8 +142,10 @@ def test_the_trace_adds_up_to_the_score_for_every_member_of_the_sample_village(s
     with sample_store.session() as session:
         village_id = current_village(session).id
         member_id = session.scalars(select(Member.id).where(Member.village_id == village_id).limit(1)).one()
-        points.add_award(session, village_id, item_code="review_excellent", date=dt.date(2026, 11, 20),
-                         reason="年度民主评议优秀", entered_by="文书", member_id=member_id, today=TODAY)
+        points.add_award(session, village_id, item_code="development", date=dt.date(2026, 11, 20),
+                         reason="带动就业", entered_by="文书", member_id=member_id, today=TODAY)
+        meetings.set_reviews(session, village_id, 2026, {member_id: meetings.ReviewForm(ReviewGrade.EXCELLENT)},
+                             decided_on=dt.date(2026, 11, 20), today=TODAY)
         board = points.board(session, village_id, 2026, as_of=TODAY)
         assert len(board.members) > 100 and {m.member_id for m in board.members} >= {member_id}
         for standing in board.members:

@@ -87,7 +87,7 @@ def upgrade() -> None:
     sa.Column('grade', sa.String(length=32), nullable=False),
     sa.Column('disposal', sa.String(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('decided_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_member_review_member_id_member')),
     sa.ForeignKeyConstraint(['village_id'], ['village.id'], name=op.f('fk_member_review_village_id_village')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member_review')),
