@@ -14,6 +14,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number
+from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
     Education,
@@ -26,6 +27,7 @@ from partybuild_desktop.domain.vocabulary import (
     RecordEntryType,
     Standing,
 )
+from partybuild_desktop.services.meetings import DecisionForm, MeetingForm, ReviewForm, save_meeting, set_reviews
 from partybuild_desktop.services.village import create_village
 from partybuild_desktop.store.models import (
     Grid,
@@ -67,8 +69,8 @@ AWAY_PLACES = (
 )
 AWAY_JOBS = ("建筑施工", "电子厂工人", "个体经营", "货车司机", "餐饮服务", "快递配送")
 EMPLOYERS = ("镇卫生院", "镇中心小学", "县农商银行", "镇供电所", "县自来水公司", "镇农业服务中心")
+# 组织生活 lines come from the meetings (below), never typed by hand beside them.
 ENTRY_TEXTS = {
-    RecordEntryType.ORGANISATIONAL_LIFE: ("参加支部主题党日活动", "参加党小组会", "参加支部党员大会"),
     RecordEntryType.POLITICAL_STUDY: ("学习党章和党内法规", "集中学习党的创新理论", "观看党员教育电视片"),
     RecordEntryType.VOLUNTEERING: ("参加人居环境整治志愿服务", "参加防汛值守", "协助开展疫苗接种宣传"),
     RecordEntryType.HOUSEHOLD_VISIT: ("走访联系户，了解生产生活情况", "入户宣传惠农政策", "帮助联系户申报补贴"),
@@ -345,32 +347,37 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
             ))
     session.execute(insert(Household), household_rows)
 
-    # A year of record-book entries: the monthly 主题党日 (2–3 study hours) for those at home, monthly
-    # dues, and the rest spread over the year.
-    entry_rows = []
+    # A year of organisational life (三会一课, 主题党日, the 组织生活会 and 民主评议), saved as the clerk saves
+    # it: each attending member's 组织生活 line (with the study hours) comes from its meeting.
     start = today - dt.timedelta(days=365)
-    entry_types = list(ENTRY_TEXTS)
     months = [(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1) for k in range(1, 13)]
+    meeting_lines = _organisational_life(session, random.Random(rng.getrandbits(64)), village.id, name, groups,
+                                         member_ids, member_rows, months, today)
+
+    # The other record-book entries: monthly dues, the committee's county training, and the rest spread
+    # over the year (about ``entries_per_month`` a month in all, the meetings' lines included).
+    entry_rows = []
+    entry_types = list(ENTRY_TEXTS)
     for member_id, row in zip(member_ids, member_rows):
         at_home = row["category"] is not MemberCategory.MIGRANT
-        monthly = 0
+        monthly = meeting_lines[member_id]
         for year, month in months:
-            day = dt.date(year, month, rng.randint(1, 28))
-            if day <= today and rng.random() < (0.9 if at_home else 0.3):
-                monthly += 1
-                entry_rows.append(dict(member_id=member_id, date=day, entry_type=RecordEntryType.ORGANISATIONAL_LIFE,
-                                       text="参加主题党日活动", hours=rng.choice((2.0, 2.5, 3.0))))
-            paid = dt.date(year, month, min(day.day, 10))
+            paid = dt.date(year, month, rng.randint(1, 10))
             if paid <= today and rng.random() < (0.96 if at_home else 0.85):  # dues, paid monthly
                 monthly += 1
                 entry_rows.append(dict(member_id=member_id, date=paid, entry_type=RecordEntryType.DUES_PAYMENT,
                                        text=f"缴纳{month}月党费", hours=None))
+        if row["is_committee_member"]:
+            monthly += 1
+            entry_rows.append(dict(member_id=member_id, date=_random_date(rng, start, today),
+                                   entry_type=RecordEntryType.POLITICAL_STUDY, text="参加县委党校村“两委”干部培训班",
+                                   hours=rng.choice((8.0, 12.0, 16.0))))
         n = max(0, round(rng.gauss(entries_per_month * 12, entries_per_month * 2)) - monthly)
         if not at_home:
             n //= 3
         for _ in range(n):
             kind = rng.choice(entry_types)
-            hours = rng.choice((1.0, 2.0, 2.0, 3.0, 4.0)) if kind in (RecordEntryType.POLITICAL_STUDY, RecordEntryType.ORGANISATIONAL_LIFE) else None
+            hours = rng.choice((1.0, 2.0, 2.0, 3.0, 4.0)) if kind is RecordEntryType.POLITICAL_STUDY else None
             entry_rows.append(dict(member_id=member_id, date=_random_date(rng, start, today), entry_type=kind,
                                    text=rng.choice(ENTRY_TEXTS[kind]), hours=hours))
         if row["category"] is MemberCategory.ELDERLY:
@@ -378,4 +385,240 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
                                    entry_type=RecordEntryType.CARE_VISIT, text="村党组织上门走访慰问", hours=None))
     session.execute(insert(RecordEntry), entry_rows)
     session.flush()
-    return len(member_rows), len(household_rows), len(entry_rows)
+    return len(member_rows), len(household_rows), len(entry_rows) + sum(meeting_lines.values())
+
+
+# ---------------------------------------------------------------------------------------- organisational life
+# A year of 三会一课, 主题党日 and the 组织生活会 up to today, saved through the meetings service as the clerk
+# saves them (so each attending member's 纪实本 line comes from its meeting, never typed twice), and the
+# 民主评议 of the December the year holds.
+
+THEME_DAY = 5  # 主题党日: the 5th of each month, or the nearest working day
+THEME_DAY_SPECIAL = {7: 1, 10: 9}  # 七一; after the National Day holiday
+THEME_TOPICS = {
+    1: "学习中央经济工作会议精神\n开展冬季困难群众、困难党员走访慰问",
+    2: "学习中央一号文件精神\n谋划春耕备耕和村级重点工作",
+    3: "学雷锋志愿服务：清扫村道，整治房前屋后环境卫生",
+    4: "清明节祭扫烈士墓，缅怀革命先烈，开展革命传统教育",
+    5: "学习《中国共产党农村基层组织工作条例》\n防汛安全宣传",
+    6: "“安全生产月”宣传，入户开展防溺水宣传",
+    7: "庆祝中国共产党成立{age}周年：重温入党誓词，表彰优秀共产党员",
+    8: "学习党章，开展“党员亮身份、践承诺”活动",
+    9: "秋收助农志愿服务，开展秸秆禁烧宣传",
+    10: "重阳节敬老志愿服务，走访慰问老党员",
+    11: "学习党的创新理论\n冬季森林防火和征兵政策宣传",
+    12: "“国家宪法日”学习宪法\n开展年终党员积分评定",
+}
+THEME_PLACES = {4: "镇烈士陵园"}
+THEME_HOURS = {5: 2.5, 7: 3.0, 8: 2.5, 11: 2.5}  # other months 2.0
+COMMITTEE_MATTERS = {
+    1: "研究春节前走访慰问困难党员和困难群众名单", 2: "研究春耕生产和人居环境整治安排",
+    3: "研究年度发展党员计划", 4: "研究清明期间森林防火和安全工作", 5: "研究防汛准备和“七一”活动方案",
+    6: "研究上半年党员积分评定", 7: "研究防汛值守和村集体经济项目推进", 8: "研究秋季征兵和困难学生帮扶",
+    9: "研究秋收秋种和秸秆禁烧工作", 10: "研究重阳节慰问老党员安排", 11: "研究年度组织生活会和民主评议准备工作",
+    12: "研究年度工作总结和明年工作思路",
+}
+ASSEMBLY_TOPICS = {  # per quarter: (topic, decision, voted)
+    1: ("审议村级年度工作计划\n讨论确定发展对象", "同意村级年度工作计划", False),
+    2: ("村级重大事项“四议两公开”：审议村道硬化工程实施方案", "通过村道硬化工程实施方案", True),
+    3: ("通报上半年党费收缴、使用情况\n讨论困难党员慰问名单", "同意困难党员慰问名单", False),
+    4: ("评选年度优秀共产党员\n审议村集体经济收益分配方案", "通过村集体经济收益分配方案", True),
+}
+LECTURES = {  # per quarter: (month, topic)
+    1: (3, "书记讲党课：坚定理想信念，争做合格党员"),
+    2: (6, "专题党课：学习《中国共产党纪律处分条例》，严守党的纪律"),
+    3: (9, "书记讲党课：发展壮大村集体经济，带领群众共同致富"),
+    4: (11, "专题党课：传承红色基因，践行初心使命"),
+}
+GROUP_TOPICS = (
+    "传达学习本月主题党日精神\n讨论本组人居环境整治",
+    "学习党章，交流思想\n收集本组群众意见建议",
+    "研究本组困难户帮扶\n通报党费缴纳情况",
+    "学习惠农政策，讨论本组产业发展",
+    "学习党的创新理论\n安排本组防汛和安全工作",
+    "开展谈心谈话，查找党员作用发挥不足",
+)
+BUSY_MONTHS = (6, 9)  # 夏收、秋收: the months a party group may miss its meeting
+LIFE_MEETING_DAY = 10  # the 组织生活会 and 民主评议: about 10 December
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """A Saturday moves to the Friday before, a Sunday to the Monday after."""
+    return day + dt.timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
+
+
+@dataclass
+class _Person:
+    id: int
+    name: str
+    full: bool
+    category: MemberCategory
+    group_id: int
+    committee: bool
+    joined: dt.date
+    away_since: dt.date | None
+    lost_contact: bool
+    normal: bool
+    lax: bool  # misses meetings without leave now and then
+
+
+def _status(rng: random.Random, person: _Person, day: dt.date) -> tuple[Attendance, str]:
+    """How one member took part on ``day``: at home, away working (sometimes joining the meeting where they
+    work), frail, or now and then absent without leave."""
+    draw = rng.random()
+    if person.away_since is not None and day >= person.away_since:
+        if person.lost_contact:
+            return Attendance.ABSENT, ""
+        if draw < 0.3:
+            return Attendance.ELSEWHERE, ""
+        return (Attendance.LEAVE, "外出务工") if draw < 0.97 else (Attendance.ABSENT, "")
+    if person.category is MemberCategory.ELDERLY:
+        if draw < 0.4:
+            return Attendance.LEAVE, "年老体弱行动不便"
+        return (Attendance.LEAVE, "生病") if draw < 0.47 else (Attendance.PRESENT, "")
+    if person.lax and draw < 0.2:
+        return Attendance.ABSENT, ""
+    if draw < 0.93 + 0.04 * person.committee:
+        return Attendance.PRESENT, ""
+    if draw > 0.99 and not person.committee:
+        return Attendance.ABSENT, ""
+    reasons = ("工作冲突",) if person.category is MemberCategory.EMPLOYED or person.committee else ("生病", "家中有事")
+    return Attendance.LEAVE, rng.choice(reasons)
+
+
+def _organisational_life(session, rng, village_id, village_name, groups, member_ids, member_rows, months, today):
+    """Save the year's meetings in date order and the 民主评议; returns the 纪实 lines written per member."""
+    people = [
+        _Person(member_id, row["name"], row["standing"] is Standing.FULL, row["category"], row["party_group_id"],
+                row["is_committee_member"], row["joined_date"], row.get("away_since"), row["lost_contact"],
+                row["membership_state"] is MembershipState.NORMAL,
+                row["category"] is not MemberCategory.ELDERLY and rng.random() < 0.04)
+        for member_id, row in zip(member_ids, member_rows)
+    ]
+    by_id = {p.id: p for p in people}
+    secretary, recorder = people[0].name, people[1 % len(people)].name
+    hall = f"{village_name}党群服务中心"
+    full = sum(p.full and p.normal for p in people)
+
+    plan = []  # (date, kind, fields): every meeting of the year
+    for year, month in months:
+        quarter = (month - 1) // 3 + 1
+        day = _working_day(dt.date(year, month, THEME_DAY_SPECIAL.get(month, THEME_DAY)))
+        plan.append((day, MeetingKind.THEME_DAY, dict(
+            topic=THEME_TOPICS[month].format(age=year - 1921), place=THEME_PLACES.get(month, hall), time="09:00-11:30",
+            hours=THEME_HOURS.get(month, 2.0))))
+        if full >= 7:
+            plan.append((_working_day(dt.date(year, month, 2)), MeetingKind.COMMITTEE, dict(
+                topic=f"第一议题：学习习近平总书记重要讲话精神\n{COMMITTEE_MATTERS[month]}", place=f"{hall}会议室",
+                time="14:30-16:30", hours=1.0)))
+        if month in (1, 4, 7, 10):
+            topic, decision, voted = ASSEMBLY_TOPICS[quarter]
+            plan.append((_working_day(dt.date(year, month, 15)), MeetingKind.BRANCH_ASSEMBLY, dict(
+                topic=topic, place=f"{hall}会议室", time="09:00-11:00", decision=(decision, voted))))
+        if month == LECTURES[quarter][0]:
+            plan.append((_working_day(dt.date(year, month, 20)), MeetingKind.LECTURE, dict(
+                topic=LECTURES[quarter][1], place=f"{hall}会议室", time="09:00-11:30",
+                hours=rng.choice((2.0, 3.0, 3.0, 4.0)))))
+        if month == 12:
+            day = _working_day(dt.date(year, 12, LIFE_MEETING_DAY))
+            plan.append((min(day, today), MeetingKind.LIFE_MEETING, dict(
+                topic=f"{year}年度组织生活会：对照检查，开展批评和自我批评\n民主评议党员", place=f"{hall}会议室",
+                time="09:00-12:00", hours=3.0, review=True)))
+    # A party group meeting each month, in the evening at a hub household or the activity room; one group
+    # missed a month or two at harvest time.
+    past = [m for m in months if m < (today.year, today.month)]
+    this_year = [m for m in past if m[0] == today.year]
+    busy = [m for m in this_year if m[1] in BUSY_MONTHS] or this_year[-2:] or past[-1:]
+    skipping = rng.randrange(len(groups))
+    for index, group in enumerate(groups):
+        members_of = [p for p in people if p.group_id == group.id]
+        for number, (year, month) in enumerate(months):
+            if index == skipping and (year, month) in busy:
+                continue
+            place = rng.choice((f"{group.villager_group}党员中心户家中", f"{hall}党员活动室"))
+            plan.append((dt.date(year, month, rng.randint(8, 22)), MeetingKind.GROUP, dict(
+                group=group, topic=GROUP_TOPICS[(number + index) % len(GROUP_TOPICS)], place=place, time="19:30-21:00",
+                hours=1.0, host=by_id.get(group.leader_id), others=members_of)))
+    # A 支部党员大会 receiving each new 预备党员 on the day they joined; a quarter with one holds no other.
+    first = dt.date(*months[0], 1)
+    received = {}
+    for p in people:
+        if not p.full and first <= p.joined <= today:
+            received.setdefault((p.joined.year, (p.joined.month - 1) // 3), []).append(p)
+    plan = [item for item in plan if not (item[1] is MeetingKind.BRANCH_ASSEMBLY
+                                          and (item[0].year, (item[0].month - 1) // 3) in received)]
+    for newcomers in received.values():
+        for p in newcomers:
+            plan.append((p.joined, MeetingKind.BRANCH_ASSEMBLY, dict(
+                topic=f"讨论接收{p.name}为中共预备党员", place=f"{hall}会议室", time="09:00-11:00",
+                decision=(f"同意接收{p.name}为中共预备党员", True))))
+    plan = [item for item in plan if first <= item[0] <= today]
+    plan.sort(key=lambda item: (item[0], item[1].value))
+
+    lines = dict.fromkeys(member_ids, 0)
+    for day, kind, fields in plan:
+        on_list = [p for p in people if p.normal and p.joined < day
+                   and (kind is not MeetingKind.GROUP or p.group_id == fields["group"].id)
+                   and (kind is not MeetingKind.COMMITTEE or p.committee)]
+        if not on_list:
+            continue
+        attendance = {}
+        voting_present = 0
+        for p in on_list:
+            status, reason = _status(rng, p, day)
+            if status is not Attendance.PRESENT:
+                attendance[p.id] = (status, reason)
+            voting_present += p.full and status is Attendance.PRESENT
+            lines[p.id] += status in (Attendance.PRESENT, Attendance.ELSEWHERE)
+        host, note = secretary, recorder
+        if kind is MeetingKind.GROUP:
+            leader = fields["host"] or on_list[0]
+            host = leader.name
+            note = next((p.name for p in fields["others"] if p is not leader and p.category is not MemberCategory.MIGRANT),
+                        leader.name)
+        decisions = []
+        if "decision" in fields:
+            text, voted = fields["decision"]
+            against = min(voting_present, rng.choice((0, 0, 0, 1))) if voted else 0
+            abstain = min(voting_present - against, rng.choice((0, 0, 1, 2))) if voted else 0
+            agree = voting_present - against - abstain
+            decisions.append(DecisionForm(text, *((agree, against, abstain) if voted else (None, None, None))))
+        minutes = {
+            MeetingKind.THEME_DAY: "支部书记主持，集中学习有关文件精神，党员交流发言，随后开展主题活动。",
+            MeetingKind.COMMITTEE: "支委会先学习第一议题，再逐项研究本月工作，明确分工和完成时限。",
+            MeetingKind.BRANCH_ASSEMBLY: "会议通报有关情况，党员充分讨论后按程序表决。",
+            MeetingKind.LECTURE: "支部书记讲授党课，党员结合自身实际交流学习体会。",
+            MeetingKind.GROUP: "党小组长传达支部工作安排，组内党员逐一发言，收集群众意见建议。",
+            MeetingKind.LIFE_MEETING: "支部书记代表支委会作对照检查，党员逐一发言，开展批评和自我批评；会上民主评议党员。",
+        }[kind]
+        form = MeetingForm(kind=kind, date=day, topic=fields["topic"], time=fields["time"], place=fields["place"],
+                           host=host, recorder=note, party_group_id=fields["group"].id if "group" in fields else None,
+                           hours=fields.get("hours"), minutes=minutes, attendance=attendance, decisions=decisions,
+                           attendees_note="镇党委包村干部" if kind in (MeetingKind.LECTURE, MeetingKind.LIFE_MEETING) else None)
+        save_meeting(session, village_id, form, today=today)
+        if fields.get("review"):
+            for member_id in _review(session, rng, village_id, day, people, today):
+                lines[member_id] += 1
+    return lines
+
+
+def _review(session, rng, village_id, day, people, today) -> list[int]:
+    """The year's 民主评议 at its 组织生活会: about a fifth 优秀 (within the ⅓ cap), the committee first, then
+    members at home; 基本合格 for the few often absent without leave; 不合格 (限期改正) for one who lost
+    contact. Returns the members graded (each has a 纪实 line)."""
+    graded = [p for p in people if p.full and p.normal and p.joined < day]
+    grades = {}
+    for p in [p for p in graded if p.lost_contact][:1]:
+        grades[p.id] = ReviewForm(ReviewGrade.UNQUALIFIED, "限期改正", "失去联系，长期未参加组织生活")
+    for p in [p for p in graded if p.id not in grades and (p.lax or p.lost_contact)][:3]:
+        grades[p.id] = ReviewForm(ReviewGrade.BASIC)
+    candidates = [p for p in graded if p.id not in grades and p.away_since is None
+                  and p.category is not MemberCategory.ELDERLY]
+    rng.shuffle(candidates)
+    candidates.sort(key=lambda p: not p.committee)
+    for p in candidates[:len(graded) // 5]:  # a fifth: within the cap of a third
+        grades[p.id] = ReviewForm(ReviewGrade.EXCELLENT)
+    for p in graded:
+        grades.setdefault(p.id, ReviewForm(ReviewGrade.QUALIFIED))
+    set_reviews(session, village_id, day.year, grades, decided_on=day, today=today)
+    return list(grades)

@@ -94,3 +94,69 @@ def test_anniversaries_of_29_february():
 
     assert _years_after(dt.date(1964, 2, 29), 20) == dt.date(1984, 2, 29)
     assert _years_after(dt.date(1964, 2, 29), 21) == dt.date(1985, 2, 28)
+
+
+def test_sample_year_of_organisational_life(sample_store):
+    """The sample village's meetings up to its today (23 November 2026): every kind held, one party group
+    short of two months, leaves with reasons, members away joining where they work, a decision voted, last
+    December's 组织生活会 with its 民主评议 within the cap, and no 组织生活 line typed beside a meeting."""
+    from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade, excellent_cap, parse_span
+    from partybuild_desktop.services import meetings
+    from partybuild_desktop.store.models import Meeting, MeetingAttendance, MemberReview
+    from partybuild_desktop.domain.vocabulary import RecordEntryType
+
+    with sample_store.session() as session:
+        village_id = session.scalar(select(Village.id))
+        kinds = Counter(session.scalars(select(Meeting.kind)))
+        assert set(kinds) == set(MeetingKind)
+        assert kinds[MeetingKind.THEME_DAY] == 12 and kinds[MeetingKind.COMMITTEE] == 12
+        assert kinds[MeetingKind.LIFE_MEETING] == 1
+        assert session.scalar(select(func.max(Meeting.date))) <= TODAY
+        items = meetings.due(session, village_id, parse_span("2026"), as_of=TODAY)
+        by_label = {item.label: item for item in items}
+        assert by_label["主题党日"].held == 11 and by_label["党课"].missing == 0
+        groups = [item for item in items if item.kind == "group"]
+        assert sum(bool(item.missed_periods) for item in groups) == 1  # one group skipped a month or two
+        assert by_label["组织生活会"].held == 0  # this year's is in December, after the sample's today
+
+        statuses = Counter(session.scalars(select(MeetingAttendance.status)))
+        assert statuses[Attendance.PRESENT] > statuses[Attendance.LEAVE] > statuses[Attendance.ABSENT] > 0
+        assert statuses[Attendance.ELSEWHERE] > 0
+        reasons = Counter(session.scalars(select(MeetingAttendance.reason).where(
+            MeetingAttendance.status == Attendance.LEAVE)))
+        assert None not in reasons and reasons["外出务工"] and reasons["年老体弱行动不便"]
+
+        assembly = [row for row in meetings.list_meetings(session, village_id, kind=MeetingKind.BRANCH_ASSEMBLY)
+                    if row.decisions]
+        voted = [d for row in assembly for d in meetings.meeting_record(session, village_id, row.id).decisions
+                 if d.vote is not None]
+        assert voted and all(d.passed for d in voted)
+
+        sheet = meetings.review_sheet(session, village_id, 2025)
+        counts = sheet.counts()
+        assert 0 < counts[ReviewGrade.EXCELLENT] <= excellent_cap(sheet.full_members)
+        assert counts[ReviewGrade.QUALIFIED] > counts[ReviewGrade.EXCELLENT]
+        assert session.scalar(select(func.count()).select_from(MemberReview)) == sum(counts.values())
+
+        typed = session.scalar(select(func.count()).select_from(RecordEntry).where(
+            RecordEntry.entry_type == RecordEntryType.ORGANISATIONAL_LIFE, RecordEntry.source_kind.is_(None)))
+        assert typed == 0
+        study = meetings.study_table(session, village_id, 2026)
+        assert any(not row.short for row in study) and any(row.short for row in study)
+
+
+def test_meetings_follow_the_sample_today(tmp_path):
+    """A sample made on a December day holds that year's 组织生活会 and 民主评议, and nothing after today."""
+    from partybuild_desktop.domain.meetings import MeetingKind
+    from partybuild_desktop.store.models import Meeting, MemberReview
+    from tests.helpers import new_store
+
+    store = new_store(tmp_path)
+    today = dt.date(2026, 12, 1)
+    with store.session() as session:
+        generate(session, members=30, first_village="甲村", seed=3, today=today)
+        life = session.scalars(select(Meeting.date).where(Meeting.kind == MeetingKind.LIFE_MEETING)).all()
+        assert life == [today]
+        assert set(session.scalars(select(MemberReview.year))) == {2026}
+        assert session.scalar(select(func.max(Meeting.date))) <= today
+    store.dispose()
