@@ -20,10 +20,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.meetings import MeetingKind
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.reports.files import Written, format_of, write_report
 from partybuild_desktop.reports.spec import Report, safe_file_stem
 from partybuild_desktop.reports.tables import grid_stats, rosters
+from partybuild_desktop.reports.tables import meetings as meeting_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
 from partybuild_desktop.reports.tables.card import cards_report
 from partybuild_desktop.reports.tables.contact_table import TITLE as CONTACT_TITLE
@@ -36,7 +38,7 @@ from partybuild_desktop.reports.tables.points_board import TITLE as POINTS_DETAI
 from partybuild_desktop.reports.tables.points_board import points_detail_report
 from partybuild_desktop.reports.tables.record_book import TITLE as BOOK_TITLE
 from partybuild_desktop.reports.tables.record_book import record_book_report
-from partybuild_desktop.services import grid_reports, member_records, points
+from partybuild_desktop.services import grid_reports, meetings, member_records, points
 from partybuild_desktop.services.grids import GridError, find_grid
 from partybuild_desktop.services.liaison import check_liaison
 from partybuild_desktop.services.member_import import member_register
@@ -67,6 +69,9 @@ class ExportOptions:
     for_return: bool = False
     # One meeting (``meeting-minutes``: its 会议记录).
     meeting_id: int | None = None
+    # What a one-item export is about, as its default file name says it before the table, in place of
+    # the year: ``2026年11月5日主题党日`` (see ``minutes_options``).
+    subject: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -150,8 +155,10 @@ class ExportDefinition:
         parts = [name]
         if options.grid:
             parts.append(options.grid)
+        if options.subject:
+            parts.append(options.subject)
         parts.append(self.file_title or self.title)
-        if self.dated:
+        if self.dated and not options.subject:
             quarter = options.the_quarter if (self.uses_quarter or self.in_return) else None
             parts.append(quarter.title if quarter else f"{options.the_year}年")
         fmt = fmt or options.format or self.formats[0]
@@ -304,6 +311,69 @@ def _member_stats(session: Session, village: VillageInfo, options: ExportOptions
     return Built(report, figures=stats.to_dict())
 
 
+def _minutes(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    record = _meeting_record(session, village, options.meeting_id)
+    subject = meeting_tables.meeting_subject(record)
+    return Built(meeting_tables.minutes_report(record, village.branch_name,
+                                               stem=f"{village.name}{subject}{meeting_tables.MINUTES_TITLE}"))
+
+
+def _meeting_record(session: Session, village: VillageInfo, meeting_id: int | None):
+    if meeting_id is None:
+        raise ExportError("请指定要打印会议记录的会议：在“组织生活”中选中一次会议，"
+                          "或在命令行写 --meeting 会议编号。")
+    try:
+        return meetings.meeting_record(session, village.id, meeting_id)
+    except meetings.MeetingError as error:
+        raise ExportError(f"{village.name}没有编号为 {meeting_id} 的会议，可能已被删除，无法打印会议记录。"
+                          "请核对会议编号。") from error
+
+
+def minutes_options(session: Session, village_id: int, meeting_id: int, **others) -> ExportOptions:
+    """The options of one meeting's 会议记录, its subject filled in for the default file name
+    (东湖村2026年11月5日主题党日会议记录.pdf)."""
+    village = village_info(session, village_id)
+    record = _meeting_record(session, village, meeting_id)
+    return ExportOptions(meeting_id=meeting_id, subject=meeting_tables.meeting_subject(record), **others)
+
+
+def _meeting_register(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    year = options.the_year
+    rows = meetings.list_meetings(session, village.id, year=year)
+    return Built(meeting_tables.register_report(
+        rows, village.branch_name, year, options.day, stem=f"{village.name}{year}年度{meeting_tables.REGISTER_TITLE}"))
+
+
+def _attendance(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    year = options.the_year
+    people = meetings.due_members(session, village.id, MeetingKind.BRANCH_ASSEMBLY)
+    if not people:
+        raise ExportError(f"{village.name}还没有在册党员，无法导出{meeting_tables.ATTENDANCE_TITLE}。")
+    records = [meetings.meeting_record(session, village.id, row.id)
+               for row in meetings.list_meetings(session, village.id, year=year)]
+    return Built(meeting_tables.attendance_report(
+        people, records, village.branch_name, year, options.day,
+        stem=f"{village.name}{year}年度{meeting_tables.ATTENDANCE_TITLE}"))
+
+
+def _study_hours(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    year = options.the_year
+    rows = meetings.study_table(session, village.id, year)
+    if not rows:
+        raise ExportError(f"{village.name}还没有在册党员，无法导出{meeting_tables.STUDY_TITLE}。")
+    return Built(meeting_tables.study_report(rows, village.branch_name, year, options.day,
+                                             stem=f"{village.name}{year}年度{meeting_tables.STUDY_TITLE}"))
+
+
+def _review(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    year = options.the_year
+    sheet = meetings.review_sheet(session, village.id, year)
+    if not sheet.rows:
+        raise ExportError(f"{village.name}还没有在册党员，无法导出{year}年度{meeting_tables.REVIEW_TITLE}。")
+    return Built(meeting_tables.review_report(sheet, village.branch_name, options.day,
+                                              stem=f"{village.name}{year}年度{meeting_tables.REVIEW_TITLE}"))
+
+
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
     return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
@@ -343,6 +413,12 @@ _CATALOGUE = (
                      _member_stats, uses_year=True, uses_quarter=True, file_title=MEMBER_STATS_TITLE,
                      return_files=_both(MEMBER_STATS_TITLE),
                      figures=Figures("member_statistics", member_stats_report)),
+    ExportDefinition("meeting-minutes", "会议记录（一次会议）", ("pdf", "xlsx"), _minutes,
+                     file_title=meeting_tables.MINUTES_TITLE, dated=False),
+    ExportDefinition("meetings", meeting_tables.REGISTER_TITLE, ("xlsx", "pdf"), _meeting_register, uses_year=True),
+    ExportDefinition("attendance", meeting_tables.ATTENDANCE_TITLE, ("xlsx", "pdf"), _attendance, uses_year=True),
+    ExportDefinition("study-hours", meeting_tables.STUDY_TITLE, ("xlsx", "pdf"), _study_hours, uses_year=True),
+    ExportDefinition("review", meeting_tables.REVIEW_TITLE, ("xlsx", "pdf"), _review, uses_year=True),
 )
 
 
