@@ -92,9 +92,11 @@ class MainWindow(QMainWindow):
                 "overview": LazyTab(self._build_overview_tab),
                 "members": LazyTab(self._build_members_tab),
                 "grids": LazyTab(self._build_grids_tab),
+                "meetings": LazyTab(self._build_meetings_tab),
                 "points": LazyTab(self._build_points_tab),
             }
-            titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("points", "先锋榜"))
+            titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
+                      ("points", "先锋榜"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -133,6 +135,11 @@ class MainWindow(QMainWindow):
 
         return GridsTab(self.context, self.dialogs)
 
+    def _build_meetings_tab(self):
+        from partybuild_desktop.ui.meetings_tab import MeetingsTab
+
+        return MeetingsTab(self.context, self.dialogs)
+
     def _build_points_tab(self):
         from partybuild_desktop.ui.points_tab import PointsTab
 
@@ -163,6 +170,10 @@ class MainWindow(QMainWindow):
     @property
     def grids_tab(self):
         return self.pages["grids"].build()
+
+    @property
+    def meetings_tab(self):
+        return self.pages["meetings"].build()
 
     @property
     def points_tab(self):
@@ -295,6 +306,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.pages[area])
             if area == "grids" and part in self.GRID_PAGES:
                 self.grids_tab.pages.setCurrentIndex(self.GRID_PAGES[part])
+            elif area == "meetings":  # "meetings", "meetings/due", "meetings/review", "meetings/study"
+                self.meetings_tab.show_page(part or "list")
         else:
             log.warning("no screen for %r", key)
 
