@@ -44,8 +44,10 @@ from partybuild_desktop.store.models import (
     GridBranchMember,
     GridStaff,
     Household,
+    MeetingAttendance,
     Member,
     MemberEvent,
+    MemberReview,
     PartyGroup,
     PointAward,
     PointYearMember,
@@ -524,6 +526,11 @@ def references(session: Session, member_id: int) -> list[str]:
     entries = count(RecordEntry, RecordEntry.member_id == member_id)
     if entries:
         found.append(f"纪实记录 {entries} 条")
+    listed = count(MeetingAttendance, MeetingAttendance.member_id == member_id)
+    if listed:
+        found.append(f"{listed} 次会议的出席名单")
+    if count(MemberReview, MemberReview.member_id == member_id):
+        found.append("民主评议等次")
     households = count(Household, Household.liaison_member_id == member_id)
     if households:
         found.append(f"联系农户 {households} 户")

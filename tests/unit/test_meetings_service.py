@@ -293,3 +293,11 @@ def test_attachments_are_photos_or_scans_of_bounded_size(branch):
         with pytest.raises(MeetingError, match="超过 20 MB"):
             meetings.add_attachment(session, village_id, meeting_id, "大.jpg", b"\xff\xd8\xff" + bytes(21 * 1024 * 1024))
         assert meetings.attachment_data(session, village_id, photo)[0] == "现场.png"
+
+
+def test_a_member_on_a_meeting_list_is_not_deleted_silently(branch):
+    store, village_id, ids, _ = branch
+    with store.session() as session:
+        meetings.save_meeting(session, village_id, theme_day(ids), today=TODAY)
+        with pytest.raises(members.MemberError, match="1 次会议的出席名单"):
+            members.delete_member(session, ids[0])  # on leave: no record line, still on the list
