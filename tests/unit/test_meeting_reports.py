@@ -54,7 +54,7 @@ def build(store) -> Village:
             place="村党群服务中心", host="张建国", recorder="李秀英", hours=2, minutes=THEME_MINUTES,
             attendees_note="驻村第一书记",
             attendance={ids["王德福"]: (Attendance.LEAVE, "外出务工"), ids["赵春梅"]: (Attendance.ABSENT, ""),
-                        ids["孙老汉"]: (Attendance.LEAVE, "生病"), ids["郑外出"]: (Attendance.ELSEWHERE, ""),
+                        ids["孙老汉"]: (Attendance.LEAVE, "年老体弱行动不便"), ids["郑外出"]: (Attendance.ELSEWHERE, ""),
                         ids["吴国庆"]: (Attendance.EXCUSED, "长期卧床")},
             decisions=[DecisionForm("开展冬季环境整治志愿服务")]), today=SAMPLE_TODAY).id
         assembly = meetings.save_meeting(s, vid, MeetingForm(
@@ -161,7 +161,7 @@ def test_the_minutes_name_who_came_who_did_not_and_why(store, made, tmp_path):
     assert lines["应到"].startswith("12 人：") and "吴国庆" not in lines["应到"]
     assert lines["实到"].startswith("9 人：") and "郑外出（在流入地参加）" in lines["实到"]
     assert not {"王德福", "赵春梅", "孙老汉"} & set(re.split(r"[：、（]", lines["实到"]))
-    assert lines["请假"] == "2 人：王德福（外出务工）、孙老汉（生病；年老体弱，不作硬性要求）"
+    assert lines["请假"] == "2 人：王德福（外出务工）、孙老汉（年老体弱行动不便；不作硬性要求）"
     assert lines["缺席"] == "1 人：赵春梅"
     assert lines["在流入地参加"] == "1 人：郑外出"
     assert lines["不计应到"] == "1 人：吴国庆（长期卧床）"
@@ -176,7 +176,7 @@ def test_the_minutes_name_who_came_who_did_not_and_why(store, made, tmp_path):
     assert "记录人（签字）" in signature
 
     text = flat(pdf_text(pdf))
-    for needle in ("主题党日会议记录", "村党群服务中心", "王德福（外出务工）", "孙老汉（生病；年老体弱，不作硬性要求）",
+    for needle in ("主题党日会议记录", "村党群服务中心", "王德福（外出务工）", "孙老汉（年老体弱行动不便；不作硬性要求）",
                    "1人：赵春梅", "1人：吴国庆（长期卧床）", "驻村第一书记", flat(lines["到会情况"]),
                    "三、组织清扫村道。", "开展冬季环境整治志愿服务", "主持人（签字）", "记录人（签字）"):
         assert needle in text, needle
@@ -362,8 +362,8 @@ def test_review_results_with_grades_counts_and_the_cap(store, made, tmp_path):
 
 
 @pytest.mark.parametrize("name, fmt, needle", [
-    ("meeting-minutes", "pdf", "孙老汉（生病；年老体弱，不作硬性要求）"),
-    ("meeting-minutes", "xlsx", "2 人：王德福（外出务工）、孙老汉（生病；年老体弱，不作硬性要求）"),
+    ("meeting-minutes", "pdf", "孙老汉（年老体弱行动不便；不作硬性要求）"),
+    ("meeting-minutes", "xlsx", "2 人：王德福（外出务工）、孙老汉（年老体弱行动不便；不作硬性要求）"),
     ("meetings", "xlsx", "2026年度三会一课登记簿"),
     ("meetings", "pdf", "讨论村级重大事项"),
     ("attendance", "xlsx", "√○"),

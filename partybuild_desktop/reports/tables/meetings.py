@@ -34,7 +34,9 @@ REVIEW_TITLE = "民主评议党员结果"
 
 MINUTES_SIGNATURE = "主持人（签字）：____________　　　　记录人（签字）：____________"
 SECRETARY_SIGNATURE = "党组织书记签字：____________　　　　（盖章）"
-FRAIL_NOTE = "年老体弱，不作硬性要求"
+FRAIL = "年老体弱"
+NOT_REQUIRED = "不作硬性要求"
+FRAIL_NOTE = f"{FRAIL}，{NOT_REQUIRED}"
 NOT_GRADED = "参加评议，不评定等次"
 NOT_YET_GRADED = "尚未评定"
 NONE = "无"
@@ -94,7 +96,8 @@ def _names(rows: Iterable, with_reason: bool = False, plain: bool = False) -> st
             continue
         notes = [row.reason] if with_reason and row.reason else []
         if row.frail and row.status not in ATTENDED and row.status is not Attendance.EXCUSED:
-            notes.append(FRAIL_NOTE)
+            # A reason of 年老体弱行动不便 says the first half already.
+            notes.append(NOT_REQUIRED if any(FRAIL in note for note in notes) else FRAIL_NOTE)
         if row.status is Attendance.ELSEWHERE and not with_reason:
             notes.append(Attendance.ELSEWHERE.label)
         parts.append(row.name + (f"（{'；'.join(notes)}）" if notes else ""))
