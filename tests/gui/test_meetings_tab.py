@@ -397,3 +397,17 @@ def test_alerts_open_each_page(qtbot, store, data_folder, branch):
         assert window.tabs.currentWidget() is window.pages["meetings"]
         assert window.meetings_tab.pages.currentIndex() == page
     window.context.store.dispose()
+
+
+def test_every_page_and_button_the_manual_names_on_this_tab_exists(tab):
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    from partybuild_desktop.ui.manual import manual_text
+
+    named = re.findall(r"“组织生活”页 → “([^”]+)”", manual_text())
+    assert len(named) >= 9
+    pages = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    buttons = [b.text() for b in tab.findChildren(QPushButton)]
+    assert [n for n in named if n not in pages and n not in buttons] == []
