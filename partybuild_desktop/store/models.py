@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Optional
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -28,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from partybuild_desktop.domain.committee import CommitteePost
+from partybuild_desktop.domain.dues import DuesKind
 from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
@@ -574,3 +576,77 @@ class MemberReview(Base):
 
 
 Index("ix_meeting_village_date", Meeting.village_id, Meeting.date)
+
+
+# ---------------------------------------------------------------------------------------- money
+# 党费 (``services.dues``) and the branch's 党建经费 ledger (``services.funds``), in integer 分.
+
+
+class DuesAssessment(Base):
+    """What a member pays each month from ``from_month`` on (the first of that month) until the next
+    assessment: set at the start of the year, changed from the month a change of pay starts."""
+
+    __tablename__ = "dues_assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    from_month: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[DuesKind] = mapped_column(code_enum(DuesKind))
+    base_fen: Mapped[Optional[int]] = mapped_column(Integer)  # monthly income after tax (never printed in public)
+    monthly_fen: Mapped[int] = mapped_column(Integer)
+    # 减免: when the branch decided it and who approved it above.
+    decided_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    approved_by: Mapped[Optional[str]] = mapped_column(String(64))
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("member_id", "from_month"),)
+
+
+class DuesPayment(Base):
+    """The dues paid for one month by one member (a quarter paid at once is three rows with one receipt)."""
+
+    __tablename__ = "dues_payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    month: Mapped[dt.date] = mapped_column(Date)  # the first of the month paid for
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    collector: Mapped[Optional[str]] = mapped_column(String(32))  # 收款人
+    receipt_no: Mapped[Optional[str]] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(16), default="monthly")  # monthly / quarterly / proxy
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("member_id", "month"),)
+
+
+class FundsEntry(Base):
+    """One line of the 党建经费台账: a budget line (预算, by project), money received (拨付) or spent."""
+
+    __tablename__ = "funds_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # budget / income / expense
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    item: Mapped[str] = mapped_column(Text)  # what it is for, or where it came from
+    project: Mapped[Optional[str]] = mapped_column(String(64))
+    source: Mapped[Optional[str]] = mapped_column(String(32))  # income: 财政拨付, 党费返还, 上级补助 …
+    voucher_no: Mapped[Optional[str]] = mapped_column(String(32))
+    approved_by: Mapped[Optional[str]] = mapped_column(String(32))
+    handled_by: Mapped[Optional[str]] = mapped_column(String(32))  # 经办人
+
+
+class FundsAttachment(Base):
+    """A scan of a voucher or invoice kept with its ledger line."""
+
+    __tablename__ = "funds_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("funds_entry.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+
+
+Index("ix_dues_payment_village_month", DuesPayment.village_id, DuesPayment.month)
