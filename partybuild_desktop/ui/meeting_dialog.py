@@ -21,6 +21,7 @@ from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterP
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -258,6 +259,36 @@ class ReasonDelegate(QStyledItemDelegate):
         self.model.set_reason(rows or [row], editor.currentText())
 
 
+class AttendanceFilter(QSortFilterProxyModel):
+    """The list as shown: a name typed in 查找姓名, and optionally only those not 出席."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = ""
+        self.away_only = False
+
+    def set_text(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "text", text.strip()))
+
+    def set_away_only(self, on: bool) -> None:
+        self._refilter(lambda: setattr(self, "away_only", on))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802 (Qt's name)
+        line = self.sourceModel().lines[row]
+        if self.away_only and line.status is Attendance.PRESENT:
+            return False
+        return not self.text or self.text in line.row.name
+
+
 class AttendanceView(QTableView):
     """1–5 set the status of the selected rows; Enter or F2 edits the reason of the current row."""
 
@@ -321,7 +352,7 @@ class MeetingDialog(CheckedDialog):
         self.roster_kind, self.roster_group = None, None
         self.remembered: dict[int, tuple[Attendance, str]] = {}
         self.reload_roster()
-        self.resize(1240, 760)
+        self.resize(1280, 880)  # fitted to smaller screens as it is shown (ui.screen_fit)
 
     # --- building -----------------------------------------------------------------------------
     def _build(self, names: list[str]) -> None:
@@ -440,9 +471,8 @@ class MeetingDialog(CheckedDialog):
 
     def _attendance_panel(self) -> QWidget:
         self.model = AttendanceModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = AttendanceFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(0)
         self.view = AttendanceView()
         self.view.setObjectName("attendanceTable")
         self.view.setModel(self.proxy)
@@ -468,12 +498,17 @@ class MeetingDialog(CheckedDialog):
         self.find.setObjectName("attendanceFind")
         self.find.setPlaceholderText("查找姓名")
         self.find.setClearButtonEnabled(True)
-        self.find.textChanged.connect(self.proxy.setFilterFixedString)
+        self.find.textChanged.connect(self.proxy.set_text)
+        self.away_only = QCheckBox("只看未出席")
+        self.away_only.setObjectName("attendanceAwayOnly")
+        self.away_only.setToolTip("只列出请假、缺席、在流入地参加和不计应到的党员，便于核对原因")
+        self.away_only.toggled.connect(self.proxy.set_away_only)
         self.find.returnPressed.connect(self._focus_found)
         QShortcut(QKeySequence.Find, self, activated=self.find.setFocus)
         heading = QHBoxLayout()
-        heading.addWidget(QLabel("<b>出席情况</b>　默认全部出席；选中一人或多人（Ctrl、Shift 多选）后按数字键或下面的按钮"))
+        heading.addWidget(QLabel("<b>出席情况</b>　默认全部出席；选中一人或多人后按数字键或下面的按钮"))
         heading.addStretch()
+        heading.addWidget(self.away_only)
         heading.addWidget(self.find)
 
         self.status_buttons = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ from partybuild_desktop.ui.review_page import ReviewPage, StudyPage, year_combo
 from partybuild_desktop.ui.widgets import RowsTable
 
 PAGES = {"list": 0, "due": 1, "review": 2, "study": 3}  # open_target("meetings/…")
+OPEN_PERIOD = QColor("#fff4cc")
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 
 
@@ -263,7 +265,7 @@ class MeetingsTab(WatchesChanges, QWidget):
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.due_table, 1)
-        note = QLabel("缺少的行标为红色。支部委员会在正式党员不足 7 人的支部不作要求；党小组会按每个党小组分别计算。")
+        note = QLabel("红色：期间已结束而没有开；黄色：本期还没有开（期间未结束）。支部委员会在正式党员不足 7 人的支部不作要求；党小组会按每个党小组分别计算。")
         note.setWordWrap(True)
         layout.addWidget(note)
         self.period_kind.setCurrentIndex(1)
@@ -312,15 +314,36 @@ class MeetingsTab(WatchesChanges, QWidget):
             items = meeting_service.due(session, self.village_id, span, as_of=self.today)
             settings = meeting_service.frequencies(session)
         self.due_items = items
-        self.due_table.fill(items, lambda i: (kind_label(i.kind), i.group or "", settings[i.kind].label, i.required,
-                                              i.held, i.missing or "", "、".join(period_text(p) for p in i.missed_periods)),
-                            highlight=lambda i: i.missing > 0)
-        for row in range(len(items)):
-            for column in (3, 4, 5):
-                self.due_table.item(row, column).setTextAlignment(Qt.AlignCenter)
-        short = sum(1 for i in items if i.missing)
-        self.due_heading.setText(f"　{span.title}：{'各类会议都已按要求召开' if not short else f'{short} 项缺少会议'}"
-                                 if items else f"　{span.title}：没有应开的会议")
+
+        def cells(item):
+            late = "、".join(period_text(p) for p in item.missed_periods)
+            waiting = item.missing - len(item.missed_periods)  # periods not over yet: still time to meet
+            if waiting:
+                late += ("；" if late else "") + f"本期尚未召开 {waiting} 次（期间未结束）"
+            return (kind_label(item.kind), item.group or "", settings[item.kind].label, item.required, item.held,
+                    item.missing or "", late)
+
+        # Red: a period has ended without its meeting; yellow: one is still open and not yet held.
+        self.due_table.fill(items, cells, highlight=lambda i: bool(i.missed_periods))
+        for row, item in enumerate(items):
+            for column in range(7):
+                cell = self.due_table.item(row, column)
+                if column in (3, 4, 5):
+                    cell.setTextAlignment(Qt.AlignCenter)
+                if item.missing and not item.missed_periods:
+                    cell.setBackground(OPEN_PERIOD)
+        for column, width in enumerate((110, 100, 90, 56, 56, 56)):
+            self.due_table.setColumnWidth(column, max(self.due_table.columnWidth(column), width))
+        late = sum(1 for i in items if i.missed_periods)
+        open_ = sum(1 for i in items if i.missing and not i.missed_periods)
+        if not items:
+            text = "没有应开的会议"
+        elif not late and not open_:
+            text = "各类会议都已按要求召开"
+        else:
+            text = "，".join(part for part in (f"{late} 项已过期未开" if late else "",
+                                               f"{open_} 项本期尚未召开" if open_ else "") if part)
+        self.due_heading.setText(f"　{span.title}：{text}")
 
     def ask_frequencies(self) -> None:
         with self.context.store.session() as session:

@@ -442,6 +442,8 @@ class StudyPage(QWidget):
         for row in range(len(shown)):
             for column in range(2, 7):
                 self.table.item(row, column).setTextAlignment(Qt.AlignCenter)
+        for column, width in enumerate((90, 110, 70, 70, 70, 70, 60)):
+            self.table.setColumnWidth(column, max(self.table.columnWidth(column), width))
         short = sum(r.short for r in self.rows)
         self.summary.setText(f"　共 {len(self.rows)} 人，未达标 {short} 人" if self.rows else "　还没有在册党员")
 

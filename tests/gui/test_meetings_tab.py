@@ -104,6 +104,12 @@ def test_a_theme_day_for_150_members_is_found_in_the_list_the_book_and_the_due_l
     assert all(line.status is Attendance.PRESENT for line in dialog.model.lines)
     fill_theme_day(qtbot, dialog, branch)
     assert "应到 150 人，实到 146 人，请假 3 人，缺席 1 人" in dialog.quorum.text()
+    dialog.away_only.setChecked(True)
+    assert dialog.proxy.rowCount() == 4
+    dialog.find.setText("党员013")
+    assert dialog.proxy.rowCount() == 1
+    dialog.find.clear()
+    dialog.away_only.setChecked(False)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert dialog.result() == QDialog.Accepted, dialog.problem.text()
     assert dialog.saved.turnout.present == 146
@@ -411,3 +417,30 @@ def test_every_page_and_button_the_manual_names_on_this_tab_exists(tab):
     pages = [tab.pages.tabText(i) for i in range(tab.pages.count())]
     buttons = [b.text() for b in tab.findChildren(QPushButton)]
     assert [n for n in named if n not in pages and n not in buttons] == []
+
+
+def test_the_minutes_of_the_selected_meeting_open_in_the_print_preview(qtbot, tab, branch):
+    from tests.helpers import pdf_text
+
+    save_theme_day(qtbot, tab, branch)
+    tab.meetings.selectRow(0)
+    tab.print_minutes()
+    qtbot.waitUntil(lambda: getattr(tab, "last_preview", None) is not None, timeout=20000)
+    preview = tab.last_preview
+    text = pdf_text(preview.pdf)
+    assert "学习党的二十届四中全会精神" in text and "党员013" in text and "生病" in text
+    assert "会议记录" in preview.windowTitle()
+    preview.close()
+
+
+def test_the_study_hours_are_exported_for_the_year_shown(qtbot, tab, branch, tmp_path):
+    from tests.helpers import sheet_rows
+
+    save_theme_day(qtbot, tab, branch)
+    target = tmp_path / "学时.xlsx"
+    tab.dialogs.save = target
+    tab.pages.setCurrentIndex(3)
+    tab.study.export()
+    qtbot.waitUntil(lambda: any(t[0] == "exported" for t in tab.dialogs.told), timeout=20000)
+    cells = [str(c) for row in sheet_rows(target) for c in row]
+    assert "党员001" in cells and "2026" in "".join(cells)
