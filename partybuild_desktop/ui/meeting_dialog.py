@@ -52,9 +52,11 @@ from partybuild_desktop.domain.meetings import (
     Attendance,
     Attendee,
     MeetingKind,
+    Vote,
     quorum_met,
     quorum_text,
     turnout,
+    vote_passes,
 )
 from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services import members as member_service
@@ -541,12 +543,14 @@ class MeetingDialog(CheckedDialog):
         return panel
 
     def _decisions_page(self) -> QWidget:
-        self.decisions = QTableWidget(0, 4)
+        self.decisions = QTableWidget(0, 5)
         self.decisions.setObjectName("meetingDecisions")
-        self.decisions.setHorizontalHeaderLabels(["决议内容", "赞成", "反对", "弃权"])
+        self.decisions.setHorizontalHeaderLabels(["决议内容", "赞成", "反对", "弃权", "结果"])
         self.decisions.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         for column in (1, 2, 3):
             self.decisions.setColumnWidth(column, 48)
+        self.decisions.setColumnWidth(4, 64)
+        self.decisions.itemChanged.connect(lambda item: item.column() != 4 and self.update_results())
         self.decisions.verticalHeader().setVisible(False)
         add, remove = QPushButton("添加决议"), QPushButton("删除选中决议")
         for button in (add, remove):
@@ -682,6 +686,7 @@ class MeetingDialog(CheckedDialog):
         bad = kind in DECIDING and not quorum_met(kind, result)
         self.quorum.setText(text)
         self.quorum.setStyleSheet("color: #b00000; font-weight: bold;" if bad else "")
+        self.update_results()
 
     # --- decisions ----------------------------------------------------------------------------
     def add_decision(self, text: str = "", *votes) -> None:
@@ -693,6 +698,35 @@ class MeetingDialog(CheckedDialog):
             item = QTableWidgetItem(str(value))
             item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             self.decisions.setItem(row, column, item)
+        result = QTableWidgetItem()
+        result.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+        self.decisions.setItem(row, 4, result)
+        self.update_results()
+
+    def update_results(self) -> None:
+        """Each voted decision's result as the votes stand: passed with more than half of those due to vote
+        (a 支部党员大会: of the voting members due; other meetings: of those due)."""
+        if not hasattr(self, "model"):
+            return
+        result = turnout(self.model.attendees())
+        due = result.voting_due if self.current_kind() is MeetingKind.BRANCH_ASSEMBLY else result.due
+        for row in range(self.decisions.rowCount()):
+            cell = self.decisions.item(row, 4)
+            if cell is None:
+                continue
+            raw = [(self.decisions.item(row, c).text().strip() if self.decisions.item(row, c) else "") for c in (1, 2, 3)]
+            if not any(raw) or not all(r.isdigit() or not r for r in raw):
+                text, tip = "", ""
+            else:
+                agree = int(raw[0] or 0)
+                passed = vote_passes(Vote(agree, int(raw[1] or 0), int(raw[2] or 0)), due)
+                text = "通过" if passed else "未通过"
+                tip = f"赞成 {agree} 票，应到会有表决权 {due} 人，{'超过' if passed else '未超过'}半数"
+            self.decisions.blockSignals(True)
+            cell.setText(text)
+            cell.setToolTip(tip)
+            cell.setForeground(QColor("#006400") if text == "通过" else QColor("#b00000"))
+            self.decisions.blockSignals(False)
 
     def _remove_decision(self) -> None:
         for row in sorted({i.row() for i in self.decisions.selectedIndexes()}, reverse=True):

@@ -140,7 +140,8 @@ class MeetingsTab(WatchesChanges, QWidget):
             mark = self.meetings.item(row, 9)
             mark.setForeground(Qt.darkGreen if meeting.quorum else Qt.red)
             mark.setToolTip("到会超过半数" if meeting.quorum else "到会未超过半数")
-        self.meetings.setColumnWidth(3, max(self.meetings.columnWidth(3), 240))
+        for column, width in ((0, 96), (1, 96), (2, 84), *((c, 46) for c in range(4, 9)), (9, 64), (10, 40)):
+            self.meetings.setColumnWidth(column, max(self.meetings.columnWidth(column), width))
         attended = sum(m.turnout.present for m in rows)
         self.list_summary.setText(f"　共 {len(rows)} 次会议，参加 {attended} 人次" if rows else "　这一年还没有登记会议")
         if current is not None:

@@ -258,6 +258,10 @@ def test_decisions_and_attachments_are_saved_with_the_meeting(qtbot, tab, branch
     dialog.decisions.item(0, 0).setText("同意张三列为发展对象")
     dialog.decisions.item(0, 1).setText("120")
     dialog.decisions.item(0, 2).setText("3")
+    assert dialog.decisions.item(0, 4).text() == "通过"  # 120 of the 140 正式 members due
+    dialog.decisions.item(0, 1).setText("70")
+    assert dialog.decisions.item(0, 4).text() == "未通过"
+    dialog.decisions.item(0, 1).setText("120")
     tab.dialogs.open_ = text
     dialog.add_attachment()
     assert tab.dialogs.told[-1][0] == "error" and dialog.attachments.count() == 0
