@@ -141,9 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     township.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
     township.add_argument("packages", nargs="+", metavar="报表包", help="报表包（文件夹或 .zip），可以有多个")
     _add_member_commands(commands)
-    from partybuild_desktop import cli_meetings
-
-    cli_meetings.add_commands(commands)
+    for module in _command_modules():
+        module.add_commands(commands)
     return parser
 
 
@@ -630,11 +629,17 @@ COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": c
 READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
 
 
-def _register_meeting_commands() -> None:
-    from partybuild_desktop import cli_meetings
+def _command_modules():
+    """The modules that add commands of their own (``add_commands``, ``COMMANDS``, ``READ_ONLY_COMMANDS``)."""
+    from partybuild_desktop import cli_meetings, cli_money
 
-    COMMANDS.update(cli_meetings.COMMANDS)
-    READ_ONLY_COMMANDS.update(cli_meetings.READ_ONLY_COMMANDS)
+    return cli_meetings, cli_money
+
+
+def _register_commands() -> None:
+    for module in _command_modules():
+        COMMANDS.update(module.COMMANDS)
+        READ_ONLY_COMMANDS.update(module.READ_ONLY_COMMANDS)
 
 
 def _data_file_lock(args):
@@ -657,7 +662,7 @@ def _utf8_output() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _utf8_output()
-    _register_meeting_commands()
+    _register_commands()
     args = build_parser().parse_args(argv)
     if args.command is None:
         from partybuild_desktop.app import run

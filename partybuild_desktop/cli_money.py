@@ -1,0 +1,123 @@
+"""The commands of money: ``dues status`` and ``dues pay``.
+
+Registered by ``cli``; they share its store, errors and exit codes: 0 done, 2 unusable input (nothing
+written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from partybuild_desktop.cli import EXIT_OK, CliError, _current_village, _iso_date, _json, _open_store, _printing_json_on_error
+
+
+def add_commands(commands) -> None:
+    dues = commands.add_parser("dues", help="党费：收缴情况、登记交纳")
+    dues_commands = dues.add_subparsers(dest="dues_command", required=True)
+    status = dues_commands.add_parser("status", help="每名党员本年应交、已交、欠交几个月")
+    status.add_argument("--year", type=int, metavar="年度", help="年度（默认今年）")
+    status.add_argument("--as-of", metavar="月份", help="算到哪个月（含该月），写成 2026-11 这样（默认本月）")
+    status.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+    pay = dues_commands.add_parser("pay", help="登记一名党员交纳的党费")
+    pay.add_argument("--member", required=True, metavar="姓名或编号")
+    pay.add_argument("--months", required=True, metavar="月份",
+                     help="交的是哪个月，写成 2026-01；几个月一起交写成 2026-01..2026-03")
+    pay.add_argument("--amount", required=True, metavar="金额",
+                     help="交纳金额（元）：这几个月合计交的钱；与每月应交数相同时按每月交这么多计")
+    pay.add_argument("--date", type=_iso_date, metavar="日期", help="交纳日期（默认今天）")
+    pay.add_argument("--receipt", metavar="收据号")
+    pay.add_argument("--collector", metavar="收款人")
+    pay.add_argument("--method", choices=("monthly", "quarterly", "proxy"), default=None,
+                     help="交纳方式：monthly 按月、quarterly 按季度、proxy 委托代交（默认按月，几个月一起交为按季度）")
+    pay.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+
+
+def _month(text: str):
+    from partybuild_desktop.domain.dues import parse_month
+
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise CliError(f"{error}没有写入任何数据。") from error
+
+
+def _months(text: str) -> list:
+    from partybuild_desktop.domain.dues import months_between
+
+    first, _, last = text.replace("～", "..").replace("~", "..").partition("..")
+    start, end = _month(first), _month(last) if last else _month(first)
+    if end < start:
+        raise CliError(f"月份“{text}”前后颠倒了，请写成 2026-01..2026-03 这样。没有写入任何数据。")
+    months = months_between(start, end)
+    if len(months) > 24:
+        raise CliError(f"一次最多登记 24 个月的党费，而“{text}”有 {len(months)} 个月。没有写入任何数据。")
+    return months
+
+
+def _member(session, village_id: int, who: str):
+    from partybuild_desktop.services.points import find_members
+
+    found = [m for m in find_members(session, village_id, who) if who.isdigit() or m.name == who]
+    if not found:
+        raise CliError(f"本村没有党员“{who}”，没有写入任何数据。请核对姓名，或改用党员编号。")
+    current = [m for m in found if not m.archived] or found
+    if len(current) > 1:
+        listed = "；".join(f"编号 {m.id} {m.name} {m.masked_id_number or '（无身份证号）'}" for m in current)
+        raise CliError(f"有 {len(current)} 名党员叫“{who}”，没有写入任何数据。请改用编号：{listed}")
+    return current[0]
+
+
+@_printing_json_on_error
+def cmd_dues(args) -> int:
+    """dues status / dues pay: exit 0; 2 when the input cannot be used (nothing written)."""
+    from partybuild_desktop.domain.dues import month_of, month_text
+    from partybuild_desktop.domain.money import format_money, parse_money
+    from partybuild_desktop.services import audit, dues
+    from partybuild_desktop.services.changes import Change
+
+    store = _open_store(args)
+    village = _current_village(store)
+    if args.dues_command == "status":
+        as_of = _month(args.as_of) if args.as_of else month_of(dt.date.today())
+        year = args.year or as_of[0]
+        with store.session() as session:
+            grid = dues.dues_year(session, village.id, year, as_of)
+        if args.json:
+            print(_json(grid.to_json()))
+            return EXIT_OK
+        totals = grid.totals
+        print(f"{village.name}{year}年党费（算到{month_text(as_of)}）：{totals['members']} 名党员，应交 "
+              f"{format_money(totals['due_fen'])} 元，已交 {format_money(totals['paid_fen'])} 元，"
+              f"{totals['in_arrears']} 人欠交。")
+        for row in grid.rows:
+            if row.arrears_months:
+                run = f"，已连续 {row.unpaid_run} 个月未交" if row.unpaid_run >= 3 else ""
+                print(f"  {row.name}：欠交 {row.arrears_months} 个月{run}")
+        return EXIT_OK
+
+    try:
+        amount = parse_money(args.amount)
+    except ValueError as error:
+        raise CliError(f"{error}没有写入任何数据。") from error
+    months = _months(args.months)
+    with store.session() as session:
+        member = _member(session, village.id, args.member.strip())
+        method = args.method or ("quarterly" if len(months) > 1 else "monthly")
+        form = dues.PaymentForm(months, amount, args.date, args.collector, args.receipt, method)
+        try:
+            paid = dues.pay(session, village.id, member.id, form)
+        except dues.DuesError as error:
+            raise CliError(f"{error}没有写入任何数据。") from error
+        audit.record(session, f"登记党费（{member.name}，命令行）", Change.RECORDS, source="cli")
+    if args.json:
+        print(_json(paid.to_json()))
+        return EXIT_OK
+    listed = "、".join(month_text(m) for m, _, _ in paid.months)
+    print(f"已登记{paid.member}{listed}的党费，共 {format_money(paid.total_fen)} 元。")
+    for warning in paid.warnings:
+        print(f"注意：{warning.message}")
+    return EXIT_OK
+
+
+COMMANDS = {"dues": cmd_dues}
+READ_ONLY_COMMANDS: set[str] = set()

@@ -1,0 +1,496 @@
+"""党费: each member's assessment (kind, base, monthly amount, from which month), the payments month by
+month, the year's grid, arrears and the month's collection, in integer 分. The rules are ``domain.dues``.
+
+Who owes a month: a current member (or one who left, for the months before leaving) from the month they
+joined (a 预备党员 pays from the month of the 支部大会 that accepted them), whose assessment covers the
+month. A 农民党员 with no assessment pays the village's amount (设置, default 0.50 元); any other member
+with none is listed as 未核定 and owes nothing until assessed. Nothing is owed before the village began
+keeping dues here (its first assessment or payment): the months before are not judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from partybuild_desktop.domain.dates import format_cn
+from partybuild_desktop.domain.dues import (
+    DEFAULT_FARMER_FEN,
+    FARMER_MAX_FEN,
+    FARMER_MIN_FEN,
+    MAKE_UP_MONTHS,
+    Assessment,
+    DuesKind,
+    DuesRuleError,
+    Month,
+    assess,
+    differs,
+    month_of,
+    month_text,
+    months_apart,
+    months_between,
+    previous_month,
+    standing,
+)
+from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.membership import DEPARTURES
+from partybuild_desktop.domain.money import format_money
+from partybuild_desktop.domain.text import clean_cell, clean_name
+from partybuild_desktop.domain.vocabulary import MemberCategory
+from partybuild_desktop.services.village import get_setting, set_setting, village_row
+from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member, MemberEvent, PartyGroup
+
+FARMER_AMOUNT_KEY = "dues_farmer_fen"
+METHODS = {"monthly": "按月交纳", "quarterly": "按季度交纳", "proxy": "委托他人代交"}
+AMOUNT_DIFFERS_FROM_RULE = "amount_differs_from_rule"
+PAYMENT_DIFFERS_FROM_DUE = "payment_differs_from_due"
+MAKE_UP_TOO_LONG = "make_up_over_six_months"
+
+
+class DuesError(Refusal):
+    """A change refused; the message says why and what to do, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str
+    message: str
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def first_of(month: Month) -> dt.date:
+    return dt.date(month[0], month[1], 1)
+
+
+# ---------------------------------------------------------------------------------------- settings
+
+
+def farmer_amount(session: Session) -> int:
+    """What a 农民党员 pays a month in this village (0.20–1.00 元)."""
+    raw = get_setting(session, FARMER_AMOUNT_KEY)
+    try:
+        amount = int(raw) if raw is not None else DEFAULT_FARMER_FEN
+    except ValueError:
+        return DEFAULT_FARMER_FEN
+    return amount if FARMER_MIN_FEN <= amount <= FARMER_MAX_FEN else DEFAULT_FARMER_FEN
+
+
+def set_farmer_amount(session: Session, fen: int) -> None:
+    if not FARMER_MIN_FEN <= fen <= FARMER_MAX_FEN:
+        raise DuesError(f"农民党员每月交纳 0.20 元到 1.00 元，而填写的是 {format_money(fen)} 元。")
+    set_setting(session, FARMER_AMOUNT_KEY, str(fen))
+
+
+# ---------------------------------------------------------------------------------------- assessments
+
+
+@dataclass
+class AssessmentForm:
+    kind: DuesKind | None = None
+    base_fen: int | None = None
+    monthly_fen: int | None = None  # None: what the rule gives (entered for 农民 and 减免)
+    from_month: Month | None = None
+    decided_on: dt.date | None = None  # 减免: the branch's decision
+    approved_by: str | None = None  # 减免: approved by (上级党委)
+    note: str | None = None
+
+
+def set_assessment(session: Session, village_id: int, member_id: int, form: AssessmentForm,
+                   today: dt.date | None = None) -> list[Warning]:
+    """Set what a member pays from ``form.from_month`` on (replacing an assessment from that same month).
+    Returns ``amount_differs_from_rule`` when a based kind's amount is not what its base gives."""
+    today = today or dt.date.today()
+    member = village_row(session, Member, member_id, village_id)
+    if member is None:
+        raise DuesError("找不到这名党员，可能已被删除。")
+    if form.kind is None:
+        raise DuesError("请选择党费类别（在职、离退休、个体、农民、学生、失业、低保或减免）。")
+    if form.from_month is None:
+        raise DuesError("请选择从哪个月起按这个标准交纳。")
+    if form.from_month > (today.year + 1, 12):
+        raise DuesError("起始月份太远，请核对。")
+    kind = DuesKind(form.kind)
+    if kind is DuesKind.REDUCED and form.decided_on is None:
+        raise DuesError("减免党费要填写支部研究决定的日期（并经上级党委批准）。")
+    try:
+        result = assess(kind, form.base_fen, form.monthly_fen, farmer_amount(session))
+    except DuesRuleError as error:
+        raise DuesError(str(error)) from error
+    warnings = []
+    if differs(result):
+        warnings.append(Warning(AMOUNT_DIFFERS_FROM_RULE,
+                                f"{member.name}每月 {format_money(result.monthly_fen)} 元，按{result.rule_text}应为 "
+                                f"{format_money(result.rule_fen)} 元"))
+    row = session.scalars(select(DuesAssessment).where(DuesAssessment.member_id == member_id,
+                                                       DuesAssessment.from_month == first_of(form.from_month))).first()
+    if row is None:
+        row = DuesAssessment(village_id=village_id, member_id=member_id, from_month=first_of(form.from_month))
+        session.add(row)
+    row.kind, row.base_fen, row.monthly_fen = kind, result.base_fen, result.monthly_fen
+    row.decided_on = form.decided_on if kind is DuesKind.REDUCED else None
+    row.approved_by = clean_name(form.approved_by)[:64] or None if form.approved_by else None
+    row.note = clean_cell(form.note)[:500] or None if form.note else None
+    session.flush()
+    return warnings
+
+
+def delete_assessment(session: Session, village_id: int, assessment_id: int) -> None:
+    row = village_row(session, DuesAssessment, assessment_id, village_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+# ---------------------------------------------------------------------------------------- who owes what
+
+
+@dataclass(frozen=True)
+class _Member:
+    id: int
+    name: str
+    party_group: str
+    category: MemberCategory
+    first: Month | None  # the first month owed (None: from before the year)
+    left: Month | None  # the month of leaving (not owed), None: still here
+
+
+def _members(session: Session, village_id: int, year: int, member_ids: Iterable[int] | None = None) -> list[_Member]:
+    query = (select(Member.id, Member.name, PartyGroup.name, Member.category, Member.joined_date, Member.archived)
+             .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
+             .where(Member.village_id == village_id)
+             .order_by(PartyGroup.id.is_(None), PartyGroup.id, Member.id))
+    if member_ids is not None:
+        query = query.where(Member.id.in_(list(member_ids)))
+    rows = session.execute(query).all()
+    archived = [r[0] for r in rows if r[5]]
+    left: dict[int, dt.date] = {}
+    if archived:
+        for member_id, date in session.execute(
+                select(MemberEvent.member_id, func.max(MemberEvent.date))
+                .where(MemberEvent.member_id.in_(archived), MemberEvent.kind.in_(list(DEPARTURES)))
+                .group_by(MemberEvent.member_id)):
+            left[member_id] = date
+    members = []
+    for member_id, name, group, category, joined, is_archived in rows:
+        gone = left.get(member_id) if is_archived else None
+        if is_archived and (gone is None or gone.year < year):
+            continue  # left before the year (or when is not known): owes nothing this year
+        members.append(_Member(member_id, name, group or "", category, month_of(joined) if joined else None,
+                               month_of(gone) if gone else None))
+    return members
+
+
+def _assessments(session: Session, village_id: int, member_ids: list[int] | None, last: Month) -> dict[int, list]:
+    """member id → [(from month, Assessment, row id)] in order, up to ``last``."""
+    query = (select(DuesAssessment.id, DuesAssessment.member_id, DuesAssessment.from_month, DuesAssessment.kind,
+                    DuesAssessment.base_fen, DuesAssessment.monthly_fen)
+             .where(DuesAssessment.village_id == village_id, DuesAssessment.from_month <= first_of(last))
+             .order_by(DuesAssessment.member_id, DuesAssessment.from_month))
+    if member_ids is not None:
+        query = query.where(DuesAssessment.member_id.in_(member_ids))
+    found: dict[int, list] = defaultdict(list)
+    for row_id, member_id, start, kind, base, monthly in session.execute(query):
+        found[member_id].append((month_of(start), Assessment(kind, base, monthly, None), row_id))
+    return found
+
+
+def _payments(session: Session, village_id: int, member_ids: list[int] | None, first: Month,
+              last: Month) -> dict[int, dict[Month, int]]:
+    query = (select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount_fen)
+             .where(DuesPayment.village_id == village_id,
+                    DuesPayment.month.between(first_of(first), first_of(last))))
+    if member_ids is not None:
+        query = query.where(DuesPayment.member_id.in_(member_ids))
+    paid: dict[int, dict[Month, int]] = defaultdict(dict)
+    for member_id, month, amount in session.execute(query):
+        paid[member_id][month_of(month)] = amount
+    return paid
+
+
+def dues_start(session: Session, village_id: int) -> Month | None:
+    """The month the village began keeping dues in this file: its first assessment or payment."""
+    firsts = [session.scalar(select(func.min(model.from_month if model is DuesAssessment else model.month))
+                             .where(model.village_id == village_id)) for model in (DuesAssessment, DuesPayment)]
+    found = [month_of(day) for day in firsts if day is not None]
+    return min(found) if found else None
+
+
+def _owed(member: _Member, assessments: list, months: Sequence[Month], farmer_fen: int,
+          start: Month | None) -> list[tuple[Month, int | None]]:
+    """Each month with what the member owes for it; None for a month not owed (before the village kept
+    dues, before joining, after leaving, or not assessed)."""
+    owed, index, current = [], -1, None
+    for month in months:
+        while index + 1 < len(assessments) and assessments[index + 1][0] <= month:
+            index += 1
+            current = assessments[index][1]
+        if start is None or month < start or (member.first and month < member.first) or (
+                member.left and month >= member.left):
+            owed.append((month, None))
+        elif current is not None:
+            owed.append((month, current.monthly_fen))
+        elif member.category is MemberCategory.FARMER:
+            owed.append((month, farmer_fen))
+        else:
+            owed.append((month, None))
+    return owed
+
+
+# ---------------------------------------------------------------------------------------- the year
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    month: int
+    due_fen: int | None  # None: not owed (before joining, after leaving, not assessed)
+    paid_fen: int | None  # None: not paid
+    future: bool  # after the month the grid is worked out to
+
+    @property
+    def unpaid(self) -> bool:
+        return not self.future and bool(self.due_fen) and self.paid_fen is None
+
+
+@dataclass(frozen=True)
+class DuesRow:
+    member_id: int
+    name: str
+    party_group: str
+    kind: DuesKind | None  # None: 未核定
+    base_fen: int | None
+    monthly_fen: int  # what the member owes a month now (the latest assessment)
+    months: tuple[MonthCell, ...]
+    due_fen: int  # owed for the months up to as-of
+    paid_fen: int  # paid for those months
+    paid_in_year_fen: int  # paid for any month of the year (advance payments included)
+    unpaid_months: tuple[Month, ...]
+    unpaid_run: int  # unpaid months in a row ending at as-of, across a year end
+    warning: str  # none / notice / serious
+
+    @property
+    def arrears_months(self) -> int:
+        return len(self.unpaid_months)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "kind": self.kind.label if self.kind else None, "base_fen": self.base_fen,
+                "monthly_fen": self.monthly_fen, "due_fen": self.due_fen, "paid_fen": self.paid_fen,
+                "arrears_months": self.arrears_months, "unpaid_run": self.unpaid_run, "warning": self.warning}
+
+
+@dataclass(frozen=True)
+class DuesYear:
+    year: int
+    as_of: Month
+    rows: tuple[DuesRow, ...]
+
+    @property
+    def totals(self) -> dict:
+        return {"due_fen": sum(r.due_fen for r in self.rows), "paid_fen": sum(r.paid_fen for r in self.rows),
+                "members": len(self.rows), "in_arrears": sum(1 for r in self.rows if r.arrears_months)}
+
+    def to_json(self) -> dict:
+        return {"year": self.year, "as_of": f"{self.as_of[0]}-{self.as_of[1]:02d}",
+                "members": [r.to_json() for r in self.rows], "totals": self.totals}
+
+
+def dues_year(session: Session, village_id: int, year: int, as_of: Month | None = None,
+              member_ids: Iterable[int] | None = None, from_month: Month | None = None) -> DuesYear:
+    """The year's grid: every member owing dues this year × 12 months, paid / owed / not owed, with the
+    totals and arrears for the months up to and including ``as_of`` (default this month). ``from_month``:
+    judge from that month even if the village's dues records begin later (a first payment being made)."""
+    as_of = as_of or month_of(dt.date.today())
+    members = _members(session, village_id, year, member_ids)
+    ids = None if member_ids is None else [m.id for m in members]
+    last_due = min(as_of, (year, 12))
+    history_start = (year - 1, 1)  # a run of unpaid months may begin in the year before
+    assessments = _assessments(session, village_id, ids, (year, 12))
+    paid = _payments(session, village_id, ids, history_start, (year, 12))
+    farmer_fen = farmer_amount(session)
+    start = dues_start(session, village_id)
+    if from_month is not None:
+        start = min(start, from_month) if start else from_month
+    year_months = months_between((year, 1), (year, 12))
+    earlier_months = months_between(history_start, (year - 1, 12))
+    rows = []
+    for member in members:
+        mine = assessments.get(member.id, [])
+        owed = _owed(member, mine, earlier_months + year_months, farmer_fen, start)
+        earlier, this_year = owed[:12], owed[12:]
+        member_paid = paid.get(member.id, {})
+        due = [(m, a) for m, a in this_year if a is not None and m <= last_due]
+        result = standing(due, member_paid, [(m, a) for m, a in earlier if a is not None]
+                          if year <= as_of[0] else ())
+        cells = tuple(MonthCell(m[1], a, member_paid.get(m), m > as_of) for m, a in this_year)
+        current = mine[-1][1] if mine else None
+        if current is None and member.category is MemberCategory.FARMER:
+            current = Assessment(DuesKind.FARMER, None, farmer_fen, farmer_fen)
+        rows.append(DuesRow(
+            member.id, member.name, member.party_group, current.kind if current else None,
+            current.base_fen if current else None, current.monthly_fen if current else 0, cells, result.due_fen,
+            result.paid_fen, sum(member_paid.get(m, 0) for m in year_months), result.unpaid_months, result.unpaid_run,
+            result.warning))
+    return DuesYear(year, as_of, tuple(rows))
+
+
+def members_not_assessed(session: Session, village_id: int, year: int) -> list[str]:
+    """Current members who owe nothing because nobody has set their dues (未核定)."""
+    grid = dues_year(session, village_id, year, (year, 12))
+    return [row.name for row in grid.rows if row.kind is None]
+
+
+# ---------------------------------------------------------------------------------------- payments
+
+
+@dataclass
+class PaymentForm:
+    months: list[Month] = field(default_factory=list)
+    amount_fen: int | None = None  # for all the months together (or each month's, when it equals one month's due)
+    paid_on: dt.date | None = None
+    collector: str | None = None
+    receipt_no: str | None = None
+    method: str = "monthly"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Paid:
+    member: str
+    months: tuple[tuple[Month, int, int | None], ...]  # (month, amount paid, amount owed)
+    warnings: tuple[Warning, ...]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(amount for _, amount, _ in self.months)
+
+    def to_json(self) -> dict:
+        return {"member": self.member, "paid_fen": self.total_fen,
+                "months": [{"month": f"{m[0]}-{m[1]:02d}", "amount_fen": a, "due_fen": d} for m, a, d in self.months],
+                "warnings": [w.to_json() for w in self.warnings]}
+
+
+def _split(total: int, owed: list[int | None]) -> list[int]:
+    """A payment for several months, month by month: each month's due when the total is exactly that;
+    otherwise evenly, the odd 分 to the first months."""
+    if all(o is not None for o in owed) and total == sum(owed):
+        return list(owed)
+    share, extra = divmod(total, len(owed))
+    return [share + (1 if i < extra else 0) for i in range(len(owed))]
+
+
+def pay(session: Session, village_id: int, member_id: int, form: PaymentForm, today: dt.date | None = None) -> Paid:
+    """Record dues paid for one or more months. ``amount_fen`` is what was paid for all of them together;
+    when it equals one month's due and several months are paid, it is taken as each month's amount. A
+    month already paid, not owed, or in a later year than the payment is refused; a make-up for more
+    than six months back and an amount other than what is owed are warned about."""
+    today = today or dt.date.today()
+    member = village_row(session, Member, member_id, village_id)
+    if member is None:
+        raise DuesError("找不到这名党员，可能已被删除。")
+    months = sorted(set(form.months))
+    if not months:
+        raise DuesError("请选择交的是哪几个月的党费。")
+    paid_on = form.paid_on or today
+    if paid_on > today:
+        raise DuesError(f"交纳日期 {format_cn(paid_on)} 晚于今天，请核对。")
+    if months[-1][0] > paid_on.year:
+        raise DuesError(f"不能预交下一年度的党费（{month_text(months[-1])}）。")
+    if form.amount_fen is None or form.amount_fen < 0:
+        raise DuesError("请填写交纳金额（元）。")
+    if form.method not in METHODS:
+        raise DuesError("交纳方式应为按月、按季度或委托代交。")
+    already = set(session.scalars(select(DuesPayment.month).where(
+        DuesPayment.member_id == member_id, DuesPayment.month.in_([first_of(m) for m in months]))))
+    if already:
+        listed = "、".join(month_text(month_of(d)) for d in sorted(already))
+        raise DuesError(f"{member.name}{listed}的党费已经登记过，不能重复登记。如果登记错了，请先撤销那一笔。")
+    owed_by_month = {}
+    for year in sorted({m[0] for m in months}):
+        grid = dues_year(session, village_id, year, (year, 12), member_ids=[member_id], from_month=months[0])
+        if grid.rows:
+            owed_by_month.update({(year, c.month): c.due_fen for c in grid.rows[0].months})
+    not_owed = [m for m in months if owed_by_month.get(m) is None]
+    if not_owed:
+        listed = "、".join(month_text(m) for m in not_owed)
+        raise DuesError(f"{member.name}{listed}不需要交纳党费（入党之前、离开之后，或还没有核定党费标准）。"
+                        "请先在“党费”页核定这名党员的党费标准。")
+    owed = [owed_by_month[m] for m in months]
+    if len(months) > 1 and form.amount_fen == owed[0] and len(set(owed)) == 1 and form.amount_fen != sum(owed):
+        amounts = list(owed)  # "20 元" for three months owing 20 each: 20 each
+    else:
+        amounts = _split(form.amount_fen, owed)
+    warnings = []
+    wrong = [(m, a, o) for m, a, o in zip(months, amounts, owed) if a != o]
+    if wrong:
+        listed = "、".join(f"{month_text(m)}交 {format_money(a)} 元（应交 {format_money(o)} 元）" for m, a, o in wrong)
+        warnings.append(Warning(PAYMENT_DIFFERS_FROM_DUE, f"{member.name}{listed}"))
+    oldest = months_apart(months[0], month_of(paid_on))
+    if oldest > MAKE_UP_MONTHS:
+        warnings.append(Warning(MAKE_UP_TOO_LONG, f"{member.name}补交了 {oldest} 个月前（{month_text(months[0])}）的党费，"
+                                                  f"补交一般不超过 {MAKE_UP_MONTHS} 个月，请支部核实原因"))
+    collector = clean_name(form.collector)[:32] or None if form.collector else None
+    receipt = clean_cell(form.receipt_no)[:32] or None if form.receipt_no else None
+    note = clean_cell(form.note)[:500] or None if form.note else None
+    session.execute(insert(DuesPayment), [
+        dict(village_id=village_id, member_id=member_id, month=first_of(m), amount_fen=a, paid_on=paid_on,
+             collector=collector, receipt_no=receipt, method=form.method, note=note)
+        for m, a in zip(months, amounts)])
+    return Paid(member.name, tuple(zip(months, amounts, owed)), tuple(warnings))
+
+
+def undo_payment(session: Session, village_id: int, member_id: int, month: Month) -> None:
+    """Take back the payment recorded for a member's month (entered by mistake)."""
+    session.execute(delete(DuesPayment).where(DuesPayment.village_id == village_id, DuesPayment.member_id == member_id,
+                                              DuesPayment.month == first_of(month)))
+
+
+@dataclass(frozen=True)
+class Collected:
+    month: Month
+    members: int
+    total_fen: int
+
+
+def collect_month(session: Session, village_id: int, month: Month, paid_on: dt.date | None = None,
+                  collector: str | None = None, member_ids: Iterable[int] | None = None,
+                  today: dt.date | None = None) -> Collected:
+    """收缴日: record a month's dues at the standard amount for every member who owes it and has not paid
+    (or only for ``member_ids``), in one statement."""
+    today = today or dt.date.today()
+    paid_on = paid_on or today
+    if paid_on > today:
+        raise DuesError(f"交纳日期 {format_cn(paid_on)} 晚于今天，请核对。")
+    if month > month_of(paid_on):
+        raise DuesError(f"{month_text(month)}还没有到，不能按月收缴。")
+    wanted = None if member_ids is None else set(member_ids)
+    grid = dues_year(session, village_id, month[0], month, from_month=month)
+    rows = []
+    for row in grid.rows:
+        cell = row.months[month[1] - 1]
+        if (wanted is None or row.member_id in wanted) and cell.due_fen and cell.paid_fen is None:
+            rows.append(dict(village_id=village_id, member_id=row.member_id, month=first_of(month),
+                             amount_fen=cell.due_fen, paid_on=paid_on,
+                             collector=clean_name(collector)[:32] or None if collector else None,
+                             receipt_no=None, method="monthly", note=None))
+    if rows:
+        session.execute(insert(DuesPayment), rows)
+    return Collected(month, len(rows), sum(r["amount_fen"] for r in rows))
+
+
+def payment_totals(session: Session, village_id: int, first: Month, last: Month) -> tuple[int, int]:
+    """(payments, 分) recorded for the months from ``first`` to ``last`` (one SQL aggregate)."""
+    count, total = session.execute(
+        select(func.count(DuesPayment.id), func.coalesce(func.sum(DuesPayment.amount_fen), 0))
+        .where(DuesPayment.village_id == village_id,
+               DuesPayment.month.between(first_of(first), first_of(last)))).one()
+    return count, total
+
+
+def previous_complete_month(day: dt.date) -> Month:
+    return previous_month(month_of(day))
