@@ -30,13 +30,14 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
+from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch
 from partybuild_desktop.reports.files import FORMATS, write_report
 from partybuild_desktop.reports.tables.member_statistics import villages_report
-from partybuild_desktop.services.exports import find, summaries
+from partybuild_desktop.services.exports import figure_definitions, summaries
 from partybuild_desktop.services.returns import (
-    ATTACHMENT1_KEYS,
+    ATTACHMENT1_SECTION,
     DUPLICATE_VILLAGE,
+    MEMBER_SECTION,
     UNREADABLE_PACKAGE,
     WRONG_QUARTER,
     Cancelled,
@@ -45,6 +46,8 @@ from partybuild_desktop.services.returns import (
     Progress,
     load_package,
     parse_quarter,
+    read_section,
+    section_counts,
 )
 from partybuild_desktop.services.village import (
     PROGRAM_MODE,
@@ -60,8 +63,6 @@ from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, Rece
 log = logging.getLogger(__name__)
 
 TOWNSHIP_NAME = "township_name"  # setting: the township this file consolidates, for titles
-# The figures sections of a return, as the catalogue's tables name them (return.json's "figures").
-MEMBER_SECTION, ATTACHMENT1_SECTION = (find(name).figures.section for name in ("member-stats", "stats"))
 ACCEPTED, REFUSED = "accepted", "refused"
 
 # Replace an earlier package? A callback asked per village, a collection of village keys, or a yes/no
@@ -527,8 +528,9 @@ class _Writer:
                 program_version=loaded.program_version, data=loaded.data_text, manifest=loaded.manifest,
                 superseded_at=None, superseded_by_id=None,
             ))
-            figures += [(return_id, MEMBER_SECTION, k, v) for k, v in loaded.member_statistics.to_dict().items()]
-            figures += [(return_id, ATTACHMENT1_SECTION, k, v) for k, v in loaded.attachment1.items()]
+            for section, value in loaded.figures.items():  # a section the package lacks: no rows
+                if value is not None:
+                    figures += [(return_id, section, k, v) for k, v in section_counts(value).items()]
         if merged:
             connection.execute(villages.delete().where(villages.c.id.in_(merged)))
         for village_id, values in changed_villages:  # the name, key and branch as the package states them
@@ -601,9 +603,36 @@ class VillageFigures:
     filed_on: dt.date
     received_at: dt.datetime
     period: tuple[dt.date, dt.date]
-    member_statistics: MemberStatistics
-    attachment1: dict[str, int]
+    # Each figures section of the catalogue → its figures, re-checked; None when the return did not carry
+    # it (an optional section, from a package written before that table joined the return).
+    figures: dict[str, object]
     replaced: bool  # an earlier package for the quarter was superseded by this one
+
+    @property
+    def member_statistics(self) -> MemberStatistics:
+        return self.figures[MEMBER_SECTION]
+
+    @property
+    def attachment1(self) -> dict[str, int]:
+        return self.figures[ATTACHMENT1_SECTION]
+
+
+def _stored_figures(return_id: int, stored: dict[str, dict[str, int]]) -> dict[str, object]:
+    """A stored return's sections, read again by their tables' own checks (``returns.read_section``)."""
+    sections: dict[str, object] = {}
+    for definition in figure_definitions():
+        section = definition.figures.section
+        rows = stored.get(section)
+        if not rows and definition.figures.optional:
+            sections[section] = None  # not reported: the village's package did not carry it
+            continue
+        try:
+            sections[section] = read_section(definition, rows or {}, stored=True)
+        except StatisticsMismatch:
+            raise
+        except ValueError as error:
+            raise StatisticsMismatch(f"收到的报表（第 {return_id} 号）中{error}。") from error
+    return sections
 
 
 def quarter_figures(session: Session, quarter: Quarter | str) -> list[VillageFigures]:
@@ -622,19 +651,16 @@ def quarter_figures(session: Session, quarter: Quarter | str) -> list[VillageFig
         ReceivedReturn.superseded_by_id.in_(ids))))
     result = []
     for r, village in sorted(rows, key=lambda pair: _village_order(pair[1])):
-        mine = figures[r.id]
         result.append(VillageFigures(
             r.id, village.name, village.township, r.filed_on, r.received_at, (r.period_start, r.period_end),
-            MemberStatistics.from_counts(mine[MEMBER_SECTION]),
-            check_attachment1(mine[ATTACHMENT1_SECTION], [k for k in ATTACHMENT1_KEYS if k in mine[ATTACHMENT1_SECTION]]),
-            r.id in replaced,
+            _stored_figures(r.id, figures[r.id]), r.id in replaced,
         ))
     return result
 
 
 def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.date | None = None) -> list:
     """The consolidated reports of the quarter (``reports.spec.Report``): each catalogue table whose
-    figures the returns carry (the member statistics, 附件1), with one line per village and a 合计 line,
+    figures the returns carry (附件1, the member statistics, 三会一课), with one line per village and a 合计 line,
     by the villages' own table definitions; then every expected village side by side, whether it has
     sent its return or not."""
     quarter = parse_quarter(quarter)

@@ -13,18 +13,19 @@ Adding an official table is one spec module in ``reports/tables/`` and one line 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.domain.meetings import MeetingKind
+from partybuild_desktop.domain.meetings import MeetingKind, has_committee, parse_span
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.reports.files import Written, format_of, write_report
 from partybuild_desktop.reports.spec import Report, safe_file_stem
 from partybuild_desktop.reports.tables import grid_stats, rosters
+from partybuild_desktop.reports.tables import meeting_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
 from partybuild_desktop.reports.tables.card import cards_report
@@ -124,6 +125,12 @@ class Figures:
     # summary(township, unit, day, start, end, [(village, figures)], stem) -> Report
     summary: Callable[..., Report]
     keys: tuple[str, ...] | None = None  # None: the figures check themselves (``MemberStatistics``)
+    # read(section) -> the counts, checked (a ValueError in Chinese otherwise); None: the checks of the
+    # first two tables of the return (``services.returns.read_section``).
+    read: Callable[[Mapping[str, object]], Mapping[str, int]] | None = None
+    # A table that joined the return after its format's first packages: a package without the section is
+    # still taken, and the township shows the village as not having reported it (never as zeros).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -374,6 +381,20 @@ def _review(session: Session, village: VillageInfo, options: ExportOptions) -> B
                                               stem=f"{village.name}{year}年度{meeting_tables.REVIEW_TITLE}"))
 
 
+def _meetings_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """三会一课开展情况统计表 of the quarter (else the year): each kind's meetings required, held and missing."""
+    start, end, _ = _period(options)
+    quarter = options.the_quarter
+    span = parse_span(quarter.label if quarter else str(options.the_year))
+    items = meetings.due(session, village.id, span, options.day)
+    committee = has_committee(meetings.full_member_count(session, village.id))
+    groups = sum(item.kind == MeetingKind.GROUP.value for item in items)
+    wanted = meeting_summary.requirements(meetings.frequencies(session), groups, committee)
+    report = meeting_summary.village_report(village.branch_name, options.day, start, end, items, wanted,
+                                            stem=f"{village.name}{span.title}{meeting_summary.TITLE}")
+    return Built(report, figures=meeting_summary.figures(items))
+
+
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
     return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
@@ -413,6 +434,10 @@ _CATALOGUE = (
                      _member_stats, uses_year=True, uses_quarter=True, file_title=MEMBER_STATS_TITLE,
                      return_files=_both(MEMBER_STATS_TITLE),
                      figures=Figures("member_statistics", member_stats_report)),
+    ExportDefinition("meetings-summary", meeting_summary.TITLE, ("xlsx", "pdf"), _meetings_summary, uses_year=True,
+                     uses_quarter=True, return_files=_both(meeting_summary.TITLE),
+                     figures=Figures("meetings", meeting_summary.summary_report, meeting_summary.FIGURE_KEYS,
+                                     read=meeting_summary.check_figures, optional=True)),
     ExportDefinition("meeting-minutes", "会议记录（一次会议）", ("pdf", "xlsx"), _minutes,
                      file_title=meeting_tables.MINUTES_TITLE, dated=False),
     ExportDefinition("meetings", meeting_tables.REGISTER_TITLE, ("xlsx", "pdf"), _meeting_register, uses_year=True),
@@ -488,12 +513,13 @@ def export(store: Store, village_id: int | None, name: str, path: Path, options:
 def summaries(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date, prefix: str,
               villages: Sequence) -> list[Report]:
     """The township's tables adding up the villages' figures, one per definition that feeds figures:
-    ``villages`` are received returns with one attribute per figures section (``consolidation``'s
-    ``VillageFigures``); each table is named ``{prefix} {label}（汇总）``."""
+    ``villages`` are received returns whose ``figures`` map each section to its figures, or to None when
+    the return did not carry it (an ``optional`` section; ``consolidation``'s ``VillageFigures``); each
+    table is named ``{prefix} {label}（汇总）``."""
     reports = []
     for definition in figure_definitions():
         section = definition.figures.section
-        rows = [(v.village, getattr(v, section)) for v in villages]
+        rows = [(v.village, v.figures.get(section)) for v in villages]
         stem = f"{prefix} {definition.return_files[0].label}（汇总）"
         reports.append(definition.figures.summary(township, unit, day, start, end, rows, stem=stem))
     return reports

@@ -7,8 +7,9 @@ One folder ``{乡镇}-{村}-{YYYY}Q{n}`` (or the same folder in a .zip) holds:
   the catalogue's tables that go into the return (``services.exports``), under the names it gives them;
 - ``return.json``: the data file. Format name and version, schema and program version, the village's
   identity (township, village, branch and a stable key: a UUID the village's data file makes once), the
-  quarter, the figures the township adds up (member statistics and 附件1's counts, as numbers; no names,
-  no ID numbers), and each other file's name, size and SHA-256;
+  quarter, the figures the township adds up (one section per catalogue table that feeds them: member
+  statistics, 附件1's counts, the 三会一课 summary; numbers only, no names, no ID numbers), and each other
+  file's name, size and SHA-256;
 - ``manifest.sha256``: the SHA-256 of every other file, return.json included, one ``HASH  NAME`` line each
   (UTF-8; ``sha256sum -c manifest.sha256`` checks a folder by hand).
 
@@ -19,7 +20,14 @@ and is kept as ``{name}.old-<timestamp>``. Whatever fails, no folder (or .zip) c
 unless it is complete and verified.
 
 Reading (``load_package``) is here too, next to the writing, so the township's side checks exactly what
-the village's side writes.
+the village's side writes: every figures section the catalogue declares (``exports.figure_definitions``)
+is read and checked (whole numbers, ≥ 0, below ``MAX_FIGURE``, each table's own checks). A table that
+joined the return later (``Figures.optional``, e.g. the 三会一课 summary) may be absent from a package an
+older program wrote: such a package is taken, that section kept as None (not reported), never as zeros.
+
+Adding a section does not change ``FORMAT_VERSION``: a reader of the same version ignores sections it
+does not know (an older township program takes a newer village's package and leaves out its 三会一课
+figures), while the files list and the manifest cover the new files as they cover every other one.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import re
 import shutil
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +59,14 @@ from partybuild_desktop.fileio import atomic_write, fsync_folder
 from partybuild_desktop.reports.files import write_report
 from partybuild_desktop.reports.spec import safe_file_stem
 from partybuild_desktop.reports.tables.grid_stats import FIGURE_KEYS
-from partybuild_desktop.services.exports import ExportError, ExportOptions, return_definitions
+from partybuild_desktop.services.exports import (
+    ExportDefinition,
+    ExportError,
+    ExportOptions,
+    figure_definitions,
+    find,
+    return_definitions,
+)
 from partybuild_desktop.services.village import VillageInfo, current_village, get_setting, set_setting, village_info
 from partybuild_desktop.store.database import Store
 from partybuild_desktop.store.schema import HEAD_REVISION, known_revisions
@@ -67,6 +82,11 @@ VILLAGE_KEY_SETTING = "village_key.{village_id}"  # one key per village of the d
 
 # The counts of 附件1 the township adds up, as its spec names them.
 ATTACHMENT1_KEYS = FIGURE_KEYS
+# return.json's "figures" sections of the two tables every package has carried since the first.
+MEMBER_SECTION, ATTACHMENT1_SECTION = (find(name).figures.section for name in ("member-stats", "stats"))
+# No count of one village's quarter comes near this; a bigger one is a damaged or forged file (and
+# SQLite's integers end at 2**63).
+MAX_FIGURE = 1_000_000
 
 SAFE_TO_REMOVE = "现在可以在电脑上“弹出”U 盘后拔下。"
 NOT_SAFE = "报表包没有写完整，已删除未完成的部分。请检查 U 盘是否插好、空间是否足够，然后重新导出；只有看到“导出成功”后才能拔下 U 盘。"
@@ -474,8 +494,17 @@ class LoadedPackage:
     township: str
     village: str
     branch_name: str
-    member_statistics: MemberStatistics
-    attachment1: dict[str, int]
+    # Each figures section of the catalogue, read and checked (``read_figures``); None for an optional
+    # section the package does not carry.
+    figures: dict[str, object]
+
+    @property
+    def member_statistics(self) -> MemberStatistics:
+        return self.figures[MEMBER_SECTION]
+
+    @property
+    def attachment1(self) -> dict[str, int]:
+        return self.figures[ATTACHMENT1_SECTION]
 
     @property
     def schema_version(self) -> str:
@@ -660,17 +689,66 @@ def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage
         key, township, name = (str(village_part[k]).strip() for k in ("key", "township", "name"))
         if not (key and township and name):
             raise ValueError("村的标识不完整")
-        figures = data["figures"]
-        members = MemberStatistics.from_counts(figures["member_statistics"])
-        attachment1 = check_attachment1(figures["attachment1"], ATTACHMENT1_KEYS)
+        figures = read_figures(data["figures"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据不完整或数字对不上（{_reason(error)}），"
                              "无法汇总。请让村里重新导出。", village) from error
     return LoadedPackage(
         path=path, data=data, data_text=data_text, manifest=manifest, manifest_sha256=hashlib.sha256(manifest_raw).hexdigest(),
         quarter=quarter, period=period, filed_on=filed_on, village_key=key, township=township, village=name,
-        branch_name=str(village_part.get("branch_name") or ""), member_statistics=members, attachment1=attachment1,
+        branch_name=str(village_part.get("branch_name") or ""), figures=figures,
     )
+
+
+def _section_title(definition: ExportDefinition) -> str:
+    return definition.return_files[0].title if definition.return_files else definition.title
+
+
+def read_section(definition: ExportDefinition, raw: Mapping[str, object], stored: bool = False):
+    """One figures section checked by its table's own rule (``Figures.read``); the first two tables of
+    the return check themselves in ``domain.statistics``: the member statistics reconcile
+    (``MemberStatistics``), 附件1's counts add up (``check_attachment1``; over the counts present when
+    ``stored``: a township file may hold returns from before some count was carried). Then every count
+    is a whole number from 0 to ``MAX_FIGURE``. Raises ValueError (in Chinese) otherwise."""
+    spec = definition.figures
+    title = _section_title(definition)
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"“{title}”的数字不是一组数字")
+    if spec.read is not None:
+        value = spec.read(raw)
+    elif spec.keys is None:
+        value = MemberStatistics.from_counts(raw)
+    else:
+        value = check_attachment1(raw, [k for k in spec.keys if k in raw] if stored else spec.keys)
+    for key, count in section_counts(value).items():
+        if count > MAX_FIGURE:
+            raise ValueError(f"“{title}”的“{key}”为 {count}，大得不合常理")
+    return value
+
+
+def section_counts(value) -> dict[str, int]:
+    """A section's figures as the township stores them: count name → whole number."""
+    if isinstance(value, MemberStatistics):
+        return value.to_dict()
+    return {key: int(count) for key, count in value.items()}
+
+
+def read_figures(figures: Mapping[str, object]) -> dict[str, object]:
+    """Every section of return.json's "figures" that the catalogue declares, read and checked
+    (``read_section``): section → its figures, or None for an ``optional`` section the package lacks
+    (written before that table joined the return). A section the catalogue does not know is ignored."""
+    if not isinstance(figures, Mapping):
+        raise ValueError("数据文件中的“figures”不是一组数字")
+    sections: dict[str, object] = {}
+    for definition in figure_definitions():
+        section = definition.figures.section
+        if section not in figures:
+            if definition.figures.optional:
+                sections[section] = None
+                continue
+            raise ValueError(f"缺少“{_section_title(definition)}”的数字")
+        sections[section] = read_section(definition, figures[section])
+    return sections
 
 
 def verify_folder(folder: Path) -> LoadedPackage:

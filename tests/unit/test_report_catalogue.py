@@ -31,8 +31,9 @@ def test_every_definition_is_whole():
         if definition.figures is not None:
             assert definition.in_return, definition.name
     assert [d.name for d in return_definitions()] == [
-        "points-board", "stats", "roster-committee", "roster-hubs", "roster-members", "member-stats"]
-    assert {d.figures.section for d in exports.figure_definitions()} == {"attachment1", "member_statistics"}
+        "points-board", "stats", "roster-committee", "roster-hubs", "roster-members", "member-stats",
+        "meetings-summary"]
+    assert {d.figures.section for d in exports.figure_definitions()} == {"attachment1", "member_statistics", "meetings"}
 
 
 def test_attachment1_figures_are_the_counts_its_spec_prints():

@@ -22,6 +22,8 @@ from partybuild_desktop.services.consolidation import (
     received_returns,
     set_expected_villages,
 )
+from partybuild_desktop.reports.tables import meeting_summary
+from partybuild_desktop.services.exports import figure_definitions
 from partybuild_desktop.services.returns import ATTACHMENT1_KEYS, export_return, find_packages
 from partybuild_desktop.services.village import program_mode
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage
@@ -30,6 +32,10 @@ from tests.helpers import numbers, sheet_count, table_rows, village_file
 
 Q3 = Quarter(2026, 3)
 VILLAGES = (("东湖村", 70, 1), ("石桥村", 45, 2), ("柳塘村", 55, 3), ("杨庄村", 40, 4))
+# The figures one return carries: the member statistics, 附件1 and the 三会一课 summary.
+PER_RETURN = len(FIELDS) + len(ATTACHMENT1_KEYS) + len(meeting_summary.FIGURE_KEYS)
+# The consolidated tables: one per figures section, and the villages side by side; each as xlsx and pdf.
+CONSOLIDATED_FILES = 2 * (len(figure_definitions()) + 1)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +86,7 @@ def test_four_villages_add_up_table_by_table(store, packages, tmp_path):
     assert [p.status for p in result.packages] == ["accepted"] * 4
     assert [p.code for p in result.packages] == [None] * 4 and result.missing == [] and not result.refused
     assert [p.village for p in result.packages] == [name for name, _, _ in VILLAGES]
-    assert len(result.files) == 6 and all(f.exists() for f in result.files)
+    assert len(result.files) == CONSOLIDATED_FILES == 8 and all(f.exists() for f in result.files)
 
     own = {name: json.loads((packages[name] / "return.json").read_text(encoding="utf-8"))["figures"]
            for name, _, _ in VILLAGES}
@@ -167,7 +173,7 @@ def test_bad_packages_are_refused_and_the_rest_go_through(store, packages, tmp_p
     assert "更新版本" in messages["schema_too_new"] and "升级" in messages["schema_too_new"]
     assert "2026年第二季度" in messages["wrong_quarter"] and "2026年第三季度" in messages["wrong_quarter"]
     # Only the good package was stored: one village, one return, its figures.
-    assert stored(store) == (1, 1, len(FIELDS) + len(ATTACHMENT1_KEYS))
+    assert stored(store) == (1, 1, PER_RETURN)
     with store.session() as session:
         assert missing_villages(session, Q3) == []  # only the village heard from is known
     # Put right, the others go through.
@@ -224,7 +230,7 @@ def test_a_village_received_before_is_replaced_only_when_confirmed(store, packag
         (current,) = quarter_figures(session, Q3)
         assert current.filed_on == SAMPLE_TODAY + dt.timedelta(days=1) and current.replaced
     # The first is kept, superseded; the figures counted are the replacement's only.
-    assert stored(store) == (1, 2, 2 * (len(FIELDS) + len(ATTACHMENT1_KEYS)))
+    assert stored(store) == (1, 2, 2 * PER_RETURN)
 
 
 def test_a_failure_while_storing_keeps_nothing_of_the_run(store, packages, monkeypatch):
@@ -245,7 +251,7 @@ def test_a_failure_while_storing_keeps_nothing_of_the_run(store, packages, monke
     monkeypatch.setattr(consolidation._Writer, "flush", real)
     again = consolidate(store, Q3, given, today=SAMPLE_TODAY)
     assert [p.status for p in again.packages] == ["accepted"] * 3
-    assert stored(store) == (4, 4, 4 * (len(FIELDS) + len(ATTACHMENT1_KEYS)))
+    assert stored(store) == (4, 4, 4 * PER_RETURN)
 
 
 def test_a_village_renamed_since_keeps_its_place_on_the_list(store, packages, tmp_path):
@@ -286,7 +292,7 @@ def test_a_village_taken_off_the_list_is_no_longer_missing(store, packages):
         assert [(v.name, v.expected) for v in known_villages(session)] == [("东湖村", True), ("石桥村", False)]
         shown = consolidation.township_quarter(session, Q3, SAMPLE_TODAY)
     assert shown.summary.startswith("2026年第三季度：应报 2 个村，已收到 1 个。未报送（1 个）：东湖村。")
-    assert [r.village for r in shown.current] == ["石桥村"] and len(shown.reports) == 3
+    assert [r.village for r in shown.current] == ["石桥村"] and len(shown.reports) == len(figure_definitions()) + 1
     with store.session() as session:
         assert consolidation.received_quarters(session) == [Q3]
 
