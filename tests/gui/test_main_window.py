@@ -45,7 +45,7 @@ def test_title_and_overview_show_the_real_counts(window_for, sample_store):
     assert organisation["农户"] == data.households > 0
     assert organisation["党小组"] == data.party_groups
     assert organisation["户级网格"] > 0 and organisation["党员中心户"] > 0
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "先锋榜"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "组织生活", "先锋榜"]
 
 
 def test_menus_are_chinese_and_complete(window_for, sample_store):
@@ -265,7 +265,7 @@ def test_tabs_are_built_when_first_shown_and_kept_in_step(qtbot, window_for, sam
     window = window_for(sample_store)
     assert window.pages["overview"].content is not None
     assert window.pages["points"].content is None and window.pages["grids"].content is None
-    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentWidget(window.pages["points"])
     points_tab = window.pages["points"].content
     assert points_tab is not None and points_tab.table.rowCount() > 0
     before = table_values(window.findChild(QTableWidget, "organisationCounts"))["农户"]
