@@ -354,13 +354,13 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     meeting_lines = _organisational_life(session, random.Random(rng.getrandbits(64)), village.id, name, groups,
                                          member_ids, member_rows, months, today)
 
-    # The other record-book entries: monthly dues, the committee's county training, and the rest spread
-    # over the year (about ``entries_per_month`` a month in all, the meetings' lines included).
+    # The entries typed by hand, about ``entries_per_month`` a month (the meetings' lines come on top):
+    # monthly dues, the committee's county training, and the rest spread over the year.
     entry_rows = []
     entry_types = list(ENTRY_TEXTS)
     for member_id, row in zip(member_ids, member_rows):
         at_home = row["category"] is not MemberCategory.MIGRANT
-        monthly = meeting_lines[member_id]
+        monthly = 0
         for year, month in months:
             paid = dt.date(year, month, rng.randint(1, 10))
             if paid <= today and rng.random() < (0.96 if at_home else 0.85):  # dues, paid monthly

@@ -83,10 +83,10 @@ def test_an_entry_written_by_a_visit_cannot_be_edited_here_and_the_dialog_stays(
         visit = visits.add_visit(session, tab.context.village().id, visits.VisitForm(
             dt.date(2026, 11, 2), member_id, household, "反映村道路灯不亮"), today=TODAY)
         entry = session.scalars(select(RecordEntry).where(RecordEntry.source_id == visit,
-                                                          RecordEntry.source_kind.is_not(None))).one()
+                                                          RecordEntry.source_kind == visits.SOURCE_KIND)).one()
         original = entry.text
     tab.book.refresh()  # written behind the window's back: shown once the book is read again
-    row = next(i for i, e in enumerate(tab.book.entries) if e.source_kind)
+    row = next(i for i, e in enumerate(tab.book.entries) if e.source_kind == visits.SOURCE_KIND)
     tab.book.table.selectRow(row)
     seen = []
     typing(monkeypatch, "改过的走访内容", seen)

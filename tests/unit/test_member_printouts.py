@@ -384,7 +384,7 @@ def test_record_book_pdf_one_member_per_section_with_the_hours_total(sample_stor
             section = "".join(pages[start: (starts + [len(pages)])[starts.index(start) + 1]])
             assert book_footer_hours(section) == pytest.approx(hours)
             assert f"年度要求：{book.required_hours:g}学时" in section
-            assert ("已达到要求" in section) == (hours >= book.required_hours)
+            assert ("已达到要求" in section.replace("\n", "")) == (hours >= book.required_hours)  # may wrap
 
 
 def test_record_book_xlsx_sheet_per_member_hours_column_adds_up(sample_store, village_id, tmp_path):
