@@ -187,7 +187,7 @@ def test_program_mode_switches_between_village_and_township(qtbot, sample_store,
     assert "应报 2 个村" in window.township_tab.summary.text()
     answer(township=False)
     window.change_mode()
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "先锋榜"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "组织生活", "先锋榜"]
     with sample_store.session() as session:
         assert program_mode(session) == "village"
     assert "东湖村" in window.windowTitle()

@@ -4,8 +4,11 @@ table joined the return taken with its line left 未报送, and meetings figures
 while the good packages of the same run are stored."""
 
 import datetime as dt
+import hashlib
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +23,6 @@ from partybuild_desktop.services.returns import export_return, load_package
 from partybuild_desktop.store.models import ReceivedFigure, Village
 from tests.conftest import SAMPLE_TODAY
 from tests.helpers import group, member, new_store, pdf_text, sheet_rows, table_rows, village
-from tests.unit.test_returns_consolidation import copy, rewrite_data
 
 Q3 = Quarter(2026, 3)
 TOPIC = "学习贯彻党的二十届三中全会精神"
@@ -52,6 +54,21 @@ EXPECTED = {
                  life_meeting=(0, 0), review=(0, 0)),
 }
 MISSING = {"东湖村": dict(committee=1, group=2), "石桥村": dict(branch_assembly=1, group=2, lecture=1, theme_day=2)}
+
+
+def copy(package: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copytree(package, folder / package.name))
+
+
+def rewrite_data(package: Path, change) -> None:
+    """Change return.json and write a manifest that matches it (as another program would)."""
+    data = json.loads((package / "return.json").read_text(encoding="utf-8"))
+    change(data)
+    (package / "return.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in sorted(package.iterdir())
+             if p.name != "manifest.sha256"]
+    (package / "manifest.sha256").write_text("".join(lines), encoding="utf-8")
 
 
 def flat(expected: dict) -> dict[str, int]:
