@@ -8,7 +8,7 @@ member's score both go through ``score_subject``, so a score and its trace canno
 Facts are keyed by where they come from: ``entry:<RecordEntryType>`` (record-book entries), ``visit``
 (民情日记), ``proxy_service`` (事项代办 handled), ``meeting_attended`` / ``meeting_absent`` (a meeting's
 attendance: 出席 or 在流入地参加 / 缺席 without leave, a 年老体弱 member's never counted) and ``review:<grade>``
-(民主评议). A new kind of fact needs a key here, a ``CountUnit`` that counts it (``UNIT_FACT_KEYS``) and a
+(民主评议), ``dues_unpaid`` (a month of 党费 owed and not paid, from the dues ledger). A new kind of fact needs a key here, a ``CountUnit`` that counts it (``UNIT_FACT_KEYS``) and a
 fact source in ``services.points``.
 
 The rules' figures have at most two decimals; the engine counts in whole hundredths of a point and
@@ -46,6 +46,7 @@ class CountUnit(Labelled):
     REVIEW_EXCELLENT = "review_excellent", "民主评议为优秀"
     REVIEW_BASIC = "review_basic", "民主评议为基本合格"
     REVIEW_UNQUALIFIED = "review_unqualified", "民主评议为不合格"
+    DUES_MONTH_UNPAID = "dues_month_unpaid", "每个欠交党费的月份"
     MANUAL = "manual", "按登记（每次）"
 
 
@@ -55,7 +56,7 @@ QUANTITY_WORDS = {
     CountUnit.MONTH_WITH: "个月", CountUnit.MONTH_WITHOUT: "个月", CountUnit.VISIT: "次",
     CountUnit.PROXY_SERVICE: "件", CountUnit.MEETING_ATTENDED: "次", CountUnit.MEETING_ABSENT: "次",
     CountUnit.REVIEW_EXCELLENT: "次", CountUnit.REVIEW_BASIC: "次", CountUnit.REVIEW_UNQUALIFIED: "次",
-    CountUnit.MANUAL: "次",
+    CountUnit.DUES_MONTH_UNPAID: "个月", CountUnit.MANUAL: "次",
 }
 
 
@@ -78,12 +79,14 @@ class UnitLevel(Labelled):
 ENTRY_UNITS = frozenset({CountUnit.ENTRY, CountUnit.STUDY_HOUR, CountUnit.STUDY_HOUR_SHORT,
                          CountUnit.MONTH_WITH, CountUnit.MONTH_WITHOUT})
 UNITS_NEEDING_ENTRY_TYPES = frozenset({CountUnit.ENTRY, CountUnit.MONTH_WITH, CountUnit.MONTH_WITHOUT})
-DEDUCTION_UNITS = frozenset({CountUnit.STUDY_HOUR_SHORT, CountUnit.MONTH_WITHOUT, CountUnit.MEETING_ABSENT})
+DEDUCTION_UNITS = frozenset({CountUnit.STUDY_HOUR_SHORT, CountUnit.MONTH_WITHOUT, CountUnit.MEETING_ABSENT,
+                             CountUnit.DUES_MONTH_UNPAID})
 VISIT_KEY = "visit"
 PROXY_KEY = "proxy_service"
 MEETING_ATTENDED_KEY = "meeting_attended"
 MEETING_ABSENT_KEY = "meeting_absent"
 REVIEW_KEY = "review"  # review:<grade code>
+DUES_UNPAID_KEY = "dues_unpaid"  # a month owed and not paid, from the dues ledger
 # The facts each unit counts that do not come from record-book entries.
 UNIT_FACT_KEYS = {
     CountUnit.VISIT: (VISIT_KEY,),
@@ -93,6 +96,7 @@ UNIT_FACT_KEYS = {
     CountUnit.REVIEW_EXCELLENT: (f"{REVIEW_KEY}:excellent",),
     CountUnit.REVIEW_BASIC: (f"{REVIEW_KEY}:basic",),
     CountUnit.REVIEW_UNQUALIFIED: (f"{REVIEW_KEY}:unqualified",),
+    CountUnit.DUES_MONTH_UNPAID: (DUES_UNPAID_KEY,),
 }
 # Facts that are counted from their own table: a record-book entry written by one of these (it names
 # it in ``source_kind``) is not counted again as an entry. A meeting's 组织生活 lines are counted as

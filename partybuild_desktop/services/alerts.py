@@ -21,7 +21,7 @@ runs every contributor and sorts: serious first, then by due date (undated last)
 
 Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
 ``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``,
-``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``.
+``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``.
 """
 
 from __future__ import annotations
@@ -256,6 +256,32 @@ def committee_term_ended(session: Session, village_id: int, as_of: dt.date) -> l
                       f"本届村党组织班子{start}选出，任期五年，将于{end}届满（还有 {state.days_left} 天）。"
                       "请提前向镇党委报告，筹备换届选举。", "settings/village")]
     return []
+
+
+# ---------------------------------------------------------------------------------------- dues
+
+
+@contributor
+def dues_unpaid(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A member who owes 党费 for 3 months in a row up to last month (notice) or 6 (serious: 党章第九条,
+    six months without dues and without good reason is treated as leaving the party)."""
+    from partybuild_desktop.domain.dues import ARREARS_NOTICE_MONTHS, month_text, previous_month
+    from partybuild_desktop.domain.money import format_money
+    from partybuild_desktop.services.dues import dues_year
+
+    last = previous_month((as_of.year, as_of.month))
+    alerts = []
+    for row in dues_year(session, village_id, last[0], last).rows:
+        if row.left or row.unpaid_run < ARREARS_NOTICE_MONTHS:
+            continue
+        serious = row.warning == "serious"
+        text = (f"{row.name}已连续 {row.unpaid_run} 个月没有交纳党费（到{month_text(last)}，每月 "
+                f"{format_money(row.monthly_fen)} 元）。")
+        text += ("党章规定连续六个月不交纳党费又无正当理由的，按自行脱党处理：请支部尽快联系本人，查明原因；"
+                 "确有困难的，可经支部研究、报上级批准减免。" if serious else
+                 "请提醒本人按月交纳（外出的可按季度交或委托代交），交纳后在“党费”页登记。")
+        alerts.append(Alert("dues_unpaid", SERIOUS if serious else NOTICE, row.name, None, text, "dues"))
+    return alerts
 
 
 # ---------------------------------------------------------------------------------------- organisational life

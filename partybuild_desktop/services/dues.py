@@ -157,8 +157,8 @@ class _Member:
     name: str
     party_group: str
     category: MemberCategory
-    first: Month | None  # the first month owed (None: from before the year)
-    left: Month | None  # the month of leaving (not owed), None: still here
+    first: Month | None  # the month of joining (owed from it)
+    left: Month | None  # the month of leaving (not owed from it), None: still here
 
 
 def _members(session: Session, village_id: int, year: int, member_ids: Iterable[int] | None = None) -> list[_Member]:
@@ -273,6 +273,7 @@ class DuesRow:
     unpaid_months: tuple[Month, ...]
     unpaid_run: int  # unpaid months in a row ending at as-of, across a year end
     warning: str  # none / notice / serious
+    left: bool = False  # left the branch this year (transferred out, died, archived)
 
     @property
     def arrears_months(self) -> int:
@@ -335,7 +336,7 @@ def dues_year(session: Session, village_id: int, year: int, as_of: Month | None 
             member.id, member.name, member.party_group, current.kind if current else None,
             current.base_fen if current else None, current.monthly_fen if current else 0, cells, result.due_fen,
             result.paid_fen, sum(member_paid.get(m, 0) for m in year_months), result.unpaid_months, result.unpaid_run,
-            result.warning))
+            result.warning, member.left is not None))
     return DuesYear(year, as_of, tuple(rows))
 
 

@@ -2,7 +2,8 @@
 
 Facts come from the record book (by entry type, with study hours), the visit diary (``Visit``), proxy
 services handled (``ProxyService`` with a handler and status done, dated by completion), meetings'
-attendance (``MeetingAttendance``), 民主评议 grades (``MemberReview``) and manual awards (``PointAward``).
+attendance (``MeetingAttendance``), 民主评议 grades (``MemberReview``), the months of 党费 owed and not
+paid (``services.dues``, completed months only) and manual awards (``PointAward``).
 Each kind is a ``FactSource`` below, with its own fact keys (see ``domain.points``). A record-book entry
 written by a visit, a proxy service or a review (``source_kind``) is not counted again as an entry.
 
@@ -34,6 +35,7 @@ from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.meetings import ATTENDED, Attendance
 from partybuild_desktop.domain.points import (
     DIRECT_SOURCE_KINDS,
+    DUES_UNPAID_KEY,
     MEETING_ABSENT_KEY,
     MEETING_ATTENDED_KEY,
     PROXY_KEY,
@@ -247,12 +249,49 @@ def _review_facts(session, village_id, member_ids, start, end):
                             review_id, member_id))
 
 
+def _unpaid_months(session, village_id, member_ids, start, end):
+    """(member id, month, amount owed) of the months from ``start`` to ``end`` that are over by ``end``
+    and were owed and not paid."""
+    from partybuild_desktop.domain.dues import month_of, previous_month
+    from partybuild_desktop.services import dues
+
+    last = month_of(end) if (end + dt.timedelta(days=1)).day == 1 else previous_month(month_of(end))
+    if last < month_of(start):
+        return
+    grid = dues.dues_year(session, village_id, start.year, last, member_ids=member_ids)
+    for row in grid.rows:
+        for month in row.unpaid_months:
+            if month >= month_of(start):
+                cell = row.months[month[1] - 1]
+                yield row.member_id, month, cell.due_fen
+
+
+def _dues_totals(session, village_id, start, end, month_keys):
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for member_id, month, _owed in _unpaid_months(session, village_id, None, start, end):
+        counts[member_id][0] += 1
+        counts[member_id][1] |= 1 << month[1]
+    for member_id, (count, months) in counts.items():
+        yield member_id, DUES_UNPAID_KEY, count, 0.0, months
+
+
+def _dues_facts(session, village_id, member_ids, start, end):
+    from partybuild_desktop.domain.money import format_money
+
+    for member_id, (year, month), owed in _unpaid_months(session, village_id, member_ids, start, end):
+        day = dt.date(year, month, 1)
+        yield Fact(DUES_UNPAID_KEY, member_id, day, 0.0,
+                   Evidence("党费", day, f"{year}年{month}月党费未交（应交 {format_money(owed)} 元）", None,
+                            "dues_payment", None, member_id))
+
+
 SOURCES: list[FactSource] = [
     FactSource("record_entry", _entry_totals, _entry_facts),
     FactSource("visit", _visit_totals, _visit_facts),
     FactSource("proxy_service", _proxy_totals, _proxy_facts),
     FactSource("meeting", _meeting_totals, _meeting_facts),
     FactSource("member_review", _review_totals, _review_facts),
+    FactSource("dues", _dues_totals, _dues_facts),
 ]
 
 
