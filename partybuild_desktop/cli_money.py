@@ -1,4 +1,4 @@
-"""The commands of money: ``dues status`` and ``dues pay``.
+"""The commands of money: ``dues status`` and ``dues pay``; ``funds add`` and ``funds status`` (党建经费台账).
 
 Registered by ``cli``; they share its store, errors and exit codes: 0 done, 2 unusable input (nothing
 written).
@@ -30,6 +30,29 @@ def add_commands(commands) -> None:
     pay.add_argument("--method", choices=("monthly", "quarterly", "proxy"), default=None,
                      help="交纳方式：monthly 按月、quarterly 按季度、proxy 委托代交（默认按月，几个月一起交为按季度）")
     pay.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+    _add_funds_commands(commands)
+
+
+def _add_funds_commands(commands) -> None:
+    funds = commands.add_parser("funds", help="党建经费：登记预算、拨付和支出，查看收支和结余")
+    funds_commands = funds.add_subparsers(dest="funds_command", required=True)
+    add = funds_commands.add_parser("add", help="登记一笔预算、拨付（收入）或支出")
+    add.add_argument("--date", required=True, type=_iso_date, metavar="日期", help="日期，写成 2026-11-23 这样")
+    add.add_argument("--kind", required=True, choices=("budget", "income", "expense"),
+                     help="budget 预算（按项目）、income 拨付（收入）、expense 支出")
+    add.add_argument("--amount", required=True, metavar="金额", help="金额（元），例如 1200 或 1200.50")
+    add.add_argument("--item", required=True, metavar="摘要", help="内容或用途；拨付写从哪里来、为什么")
+    add.add_argument("--project", metavar="项目", help="项目（预算和支出必填，例如“党员教育培训”）")
+    add.add_argument("--voucher", metavar="凭证号", help="报账凭证号")
+    add.add_argument("--source", metavar="来源", help="拨付的来源：财政拨付、党费返还、上级补助、其他（拨付必填）")
+    add.add_argument("--approved-by", metavar="审批人")
+    add.add_argument("--handled-by", metavar="经办人")
+    add.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+    status = funds_commands.add_parser("status", help="本年（或本季度）的预算、收入、支出和结余，按项目列出")
+    status.add_argument("--year", type=int, metavar="年度", help="年度（默认今年）")
+    status.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="季度",
+                        help="季度 1—4：算到该季度末，并列出该季度的收支")
+    status.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
 
 def _month(text: str):
@@ -119,5 +142,53 @@ def cmd_dues(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"dues": cmd_dues}
+@_printing_json_on_error
+def cmd_funds(args) -> int:
+    """funds add / funds status: exit 0; 2 when the input cannot be used (nothing written)."""
+    from partybuild_desktop.domain.money import format_money
+    from partybuild_desktop.services import audit, funds
+    from partybuild_desktop.services.changes import Change
+
+    store = _open_store(args)
+    village = _current_village(store)
+    if args.funds_command == "status":
+        year = args.year or dt.date.today().year
+        if not 2000 <= year <= 2999:
+            raise CliError(f"年度 {year} 不对，请写四位年份，例如 2026。")
+        with store.session() as session:
+            status = funds.funds_status(session, village.id, year, args.quarter)
+        if args.json:
+            print(_json(status.to_json()))
+            return EXIT_OK
+        print(f"{village.name}{status.title}党建经费：上年结转 {format_money(status.carried_over_fen)} 元，"
+              f"预算 {format_money(status.budget_fen)} 元，拨付 {format_money(status.income_fen)} 元，"
+              f"支出 {format_money(status.spent_fen)} 元，结余 {format_money(status.balance_fen)} 元。")
+        for line in status.projects:
+            mark = "（无预算）" if not line.budgeted else "（超预算）" if line.over_budget else ""
+            print(f"  {line.project}：预算 {format_money(line.budget_fen)} 元，支出 {format_money(line.spent_fen)} 元，"
+                  f"预算余额 {format_money(line.balance_fen)} 元{mark}")
+        if status.below_minimum:
+            print(f"注意：{year}年拨付 {format_money(status.income_fen)} 元，低于每年 {format_money(status.minimum_fen)} 元的标准。")
+        return EXIT_OK
+
+    form = funds.FundsForm(args.kind, args.date, args.amount, args.item, args.project, args.source, args.voucher,
+                           args.approved_by, args.handled_by)
+    with store.session() as session:
+        try:
+            saved = funds.add_entry(session, village.id, form)
+        except funds.FundsError as error:
+            raise CliError(f"{error}没有写入任何数据。") from error
+        label = funds.KIND_LABELS[saved.kind]
+        audit.record(session, f"登记党建经费{label}（{format_money(saved.amount_fen)} 元，命令行）", Change.RECORDS,
+                     source="cli")
+    if args.json:
+        print(_json(saved.to_json()))
+        return EXIT_OK
+    print(f"已登记党建经费{label} {format_money(saved.amount_fen)} 元（编号 {saved.id}）。")
+    for warning in saved.warnings:
+        print(f"注意：{warning.message}")
+    return EXIT_OK
+
+
+COMMANDS = {"dues": cmd_dues, "funds": cmd_funds}
 READ_ONLY_COMMANDS: set[str] = set()

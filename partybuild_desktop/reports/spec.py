@@ -483,6 +483,8 @@ def display_text(value: Value, column: Column) -> str:
     if value is None:
         return ""
     if column.kind == "money":
+        if isinstance(value, str):  # a mark in place of an amount (“—”: nothing owed)
+            return value
         return format_money(value)  # 分 → "15.00"; a float here is a bug, and format_money says so
     if isinstance(value, dt.datetime):
         value = value.date()

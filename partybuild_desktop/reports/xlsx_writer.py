@@ -408,7 +408,7 @@ def _cell_value(value: Value, column: Column) -> Value:
         return None
     if column.kind in ("id_number", "phone") or isinstance(value, bool):
         return _clean(display_text(value, column))  # an 18-digit number would lose its last digits
-    if column.kind == "money":
+    if column.kind == "money" and not isinstance(value, str):
         display_text(value, column)  # refuses anything but whole 分
         return Decimal(value) / 100  # 元, written exactly ("15.5", never 15.499999…)
     if isinstance(value, dt.datetime):

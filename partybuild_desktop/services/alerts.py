@@ -21,7 +21,7 @@ runs every contributor and sorts: serious first, then by due date (undated last)
 
 Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
 ``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``,
-``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``.
+``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``, ``funds``.
 """
 
 from __future__ import annotations
@@ -364,3 +364,45 @@ def review_disposal_missing(session: Session, village_id: int, as_of: dt.date) -
                   f"{name}在{year}年度民主评议中被评为不合格，还没有登记处置方式（限期改正、劝其退党、党内除名等）。"
                   "请按规定处置，并在“组织生活 → 民主评议”中登记。", "meetings/review")
             for name, year, decided_on in unhandled_reviews(session, village_id)]
+
+
+# ---------------------------------------------------------------------------------------- 党建经费
+
+
+FUNDS_ALERT_FROM_MONTH = 10  # from 1 October the year's income should have reached the minimum
+
+
+@contributor
+def funds_below_minimum(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """From 1 October, the year's funds received (拨付) below the village's minimum (4万元 unless set): a
+    notice. Only for a village that keeps its ledger here (some line entered in any year)."""
+    from partybuild_desktop.domain.money import format_money
+    from partybuild_desktop.services.funds import funds_status, has_entries
+
+    if as_of.month < FUNDS_ALERT_FROM_MONTH or not has_entries(session, village_id):
+        return []
+    status = funds_status(session, village_id, as_of.year)
+    if not status.below_minimum:
+        return []
+    return [Alert("funds_below_minimum", NOTICE, None, dt.date(as_of.year, 12, 31),
+                  f"{as_of.year}年党建经费已到位 {format_money(status.income_fen)} 元，低于每村每年 "
+                  f"{format_money(status.minimum_fen)} 元的标准，还差 {format_money(status.minimum_fen - status.income_fen)} 元。"
+                  "请向镇党委反映落实；已经到账的，请在“党建经费”中登记拨付。", "funds")]
+
+
+@contributor
+def expense_without_budget(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """This year's expenses whose project has no budget line (用前有预算): one notice naming them."""
+    from partybuild_desktop.domain.money import format_money
+    from partybuild_desktop.services.funds import funds_status
+
+    status = funds_status(session, village_id, as_of.year)
+    rows = [r for r in status.unbudgeted if r.date <= as_of]
+    if not rows:
+        return []
+    shown = "、".join(f"{r.date.month}月{r.date.day}日“{r.project}”{r.item}（{format_money(r.amount_fen)} 元）"
+                     for r in rows[:5])
+    more = f"等 {len(rows)} 笔" if len(rows) > 5 else ""
+    return [Alert("expense_without_budget", NOTICE, None, rows[0].date,
+                  f"{as_of.year}年有 {len(rows)} 笔支出的项目没有预算：{shown}{more}。用前要有预算：请在“党建经费”中补登"
+                  "这些项目的预算，或把支出改到已有预算的项目下。", "funds")]

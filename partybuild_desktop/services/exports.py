@@ -25,6 +25,7 @@ from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.reports.files import Written, format_of, write_report
 from partybuild_desktop.reports.spec import Report, safe_file_stem
 from partybuild_desktop.reports.tables import grid_stats, rosters
+from partybuild_desktop.reports.tables import dues as dues_tables
 from partybuild_desktop.reports.tables import meeting_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
@@ -39,7 +40,7 @@ from partybuild_desktop.reports.tables.points_board import TITLE as POINTS_DETAI
 from partybuild_desktop.reports.tables.points_board import points_detail_report
 from partybuild_desktop.reports.tables.record_book import TITLE as BOOK_TITLE
 from partybuild_desktop.reports.tables.record_book import record_book_report
-from partybuild_desktop.services import grid_reports, meetings, member_records, points
+from partybuild_desktop.services import dues, grid_reports, meetings, member_records, points
 from partybuild_desktop.services.grids import GridError, find_grid
 from partybuild_desktop.services.liaison import check_liaison
 from partybuild_desktop.services.member_import import member_register
@@ -381,6 +382,28 @@ def _review(session: Session, village: VillageInfo, options: ExportOptions) -> B
                                               stem=f"{village.name}{year}年度{meeting_tables.REVIEW_TITLE}"))
 
 
+def _dues_year(session: Session, village: VillageInfo, options: ExportOptions, title: str):
+    """The year's dues, up to this month (a past year: all of it)."""
+    year = options.the_year
+    as_of = min((year, 12), (options.day.year, options.day.month))
+    grid = dues.dues_year(session, village.id, year, as_of)
+    if not grid.rows:
+        raise ExportError(f"{village.name}还没有在册党员，无法导出{year}年度{title}。")
+    return grid
+
+
+def _dues_register(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    grid = _dues_year(session, village, options, dues_tables.REGISTER_TITLE)
+    return Built(dues_tables.register_report(grid, village.branch_name, options.day,
+                                             stem=f"{village.name}{grid.year}年度{dues_tables.REGISTER_TITLE}"))
+
+
+def _dues_notice(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    grid = _dues_year(session, village, options, dues_tables.NOTICE_TITLE)
+    return Built(dues_tables.notice_report(grid, village.branch_name, options.day,
+                                           stem=f"{village.name}{grid.year}年度{dues_tables.NOTICE_TITLE}"))
+
+
 def _meetings_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
     """三会一课开展情况统计表 of the quarter (else the year): each kind's meetings required, held and missing."""
     start, end, _ = _period(options)
@@ -444,6 +467,9 @@ _CATALOGUE = (
     ExportDefinition("attendance", meeting_tables.ATTENDANCE_TITLE, ("xlsx", "pdf"), _attendance, uses_year=True),
     ExportDefinition("study-hours", meeting_tables.STUDY_TITLE, ("xlsx", "pdf"), _study_hours, uses_year=True),
     ExportDefinition("review", meeting_tables.REVIEW_TITLE, ("xlsx", "pdf"), _review, uses_year=True),
+    ExportDefinition("dues-register", dues_tables.REGISTER_TITLE, ("xlsx", "pdf"), _dues_register, uses_year=True),
+    ExportDefinition("dues-notice", f"{dues_tables.NOTICE_TITLE}（张贴，不含收入）", ("pdf", "xlsx"), _dues_notice,
+                     uses_year=True, file_title=dues_tables.NOTICE_TITLE),
 )
 
 
