@@ -26,7 +26,7 @@ from partybuild_desktop.reports.files import Written, format_of, write_report
 from partybuild_desktop.reports.spec import Report, safe_file_stem
 from partybuild_desktop.reports.tables import grid_stats, rosters
 from partybuild_desktop.reports.tables import dues as dues_tables
-from partybuild_desktop.reports.tables import meeting_summary
+from partybuild_desktop.reports.tables import meeting_summary, money_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
 from partybuild_desktop.reports.tables.card import cards_report
@@ -418,6 +418,37 @@ def _meetings_summary(session: Session, village: VillageInfo, options: ExportOpt
     return Built(report, figures=meeting_summary.figures(items))
 
 
+def _funds(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """党建经费使用情况公示 of the quarter (else the year): its 拨付 and 支出, the year's figures to its end."""
+    from partybuild_desktop.reports.tables import funds as funds_table
+    from partybuild_desktop.services import funds
+
+    try:
+        status = funds.funds_status(session, village.id, options.the_year, options.quarter)
+    except ValueError as error:
+        raise ExportError(str(error)) from error
+    return Built(funds_table.funds_report(status, village.branch_name, village.name, options.day,
+                                          stem=f"{village.name}{status.title}{funds_table.TITLE}"))
+
+
+def _money_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """党费和党建经费收支情况表 of the quarter (else the year), up to today when it has not ended."""
+    from partybuild_desktop.services import funds
+
+    start, end, period = _period(options)
+    if end < start:
+        raise ExportError(f"{period}还没有开始。")
+    owed = dues.period_dues(session, village.id, (start.year, start.month), (end.year, end.month))
+    status = funds.funds_status(session, village.id, options.the_year, options.quarter)
+    figures = {"dues_members": owed.members, "dues_due_fen": owed.due_fen, "dues_paid_fen": owed.paid_fen,
+               "dues_in_arrears": owed.in_arrears, "funds_income_fen": status.period_income_fen,
+               "funds_spent_fen": status.period_spent_fen}
+    money = money_summary.QuarterMoney(figures, status.balance_fen, status.income_fen, status.spent_fen)
+    report = money_summary.village_report(village.branch_name, options.day, start, end, money,
+                                          stem=f"{village.name}{period}{money_summary.TITLE}")
+    return Built(report, figures=figures)
+
+
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
     return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
@@ -461,12 +492,17 @@ _CATALOGUE = (
                      uses_quarter=True, return_files=_both(meeting_summary.TITLE),
                      figures=Figures("meetings", meeting_summary.summary_report, meeting_summary.FIGURE_KEYS,
                                      read=meeting_summary.check_figures, optional=True)),
+    ExportDefinition("money-summary", money_summary.TITLE, ("xlsx", "pdf"), _money_summary, uses_year=True,
+                     uses_quarter=True, return_files=_both(money_summary.TITLE),
+                     figures=Figures("money", money_summary.summary_report, money_summary.FIGURE_KEYS,
+                                     read=money_summary.check_figures, optional=True)),
     ExportDefinition("meeting-minutes", "会议记录（一次会议）", ("pdf", "xlsx"), _minutes,
                      file_title=meeting_tables.MINUTES_TITLE, dated=False),
     ExportDefinition("meetings", meeting_tables.REGISTER_TITLE, ("xlsx", "pdf"), _meeting_register, uses_year=True),
     ExportDefinition("attendance", meeting_tables.ATTENDANCE_TITLE, ("xlsx", "pdf"), _attendance, uses_year=True),
     ExportDefinition("study-hours", meeting_tables.STUDY_TITLE, ("xlsx", "pdf"), _study_hours, uses_year=True),
     ExportDefinition("review", meeting_tables.REVIEW_TITLE, ("xlsx", "pdf"), _review, uses_year=True),
+    ExportDefinition("funds", "党建经费使用情况公示", ("pdf", "xlsx"), _funds, uses_year=True, uses_quarter=True),
     ExportDefinition("dues-register", dues_tables.REGISTER_TITLE, ("xlsx", "pdf"), _dues_register, uses_year=True),
     ExportDefinition("dues-notice", f"{dues_tables.NOTICE_TITLE}（张贴，不含收入）", ("pdf", "xlsx"), _dues_notice,
                      uses_year=True, file_title=dues_tables.NOTICE_TITLE),
