@@ -93,10 +93,11 @@ class MainWindow(QMainWindow):
                 "members": LazyTab(self._build_members_tab),
                 "grids": LazyTab(self._build_grids_tab),
                 "meetings": LazyTab(self._build_meetings_tab),
+                "dues": LazyTab(self._build_dues_tab),
                 "points": LazyTab(self._build_points_tab),
             }
             titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
-                      ("points", "先锋榜"))
+                      ("dues", "党费"), ("points", "先锋榜"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -140,6 +141,11 @@ class MainWindow(QMainWindow):
 
         return MeetingsTab(self.context, self.dialogs)
 
+    def _build_dues_tab(self):
+        from partybuild_desktop.ui.dues_tab import DuesTab
+
+        return DuesTab(self.context, self.dialogs)
+
     def _build_points_tab(self):
         from partybuild_desktop.ui.points_tab import PointsTab
 
@@ -174,6 +180,10 @@ class MainWindow(QMainWindow):
     @property
     def meetings_tab(self):
         return self.pages["meetings"].build()
+
+    @property
+    def dues_tab(self):
+        return self.pages["dues"].build()
 
     @property
     def points_tab(self):
@@ -308,6 +318,8 @@ class MainWindow(QMainWindow):
                 self.grids_tab.pages.setCurrentIndex(self.GRID_PAGES[part])
             elif area == "meetings":  # "meetings", "meetings/due", "meetings/review", "meetings/study"
                 self.meetings_tab.show_page(part or "list")
+            elif area == "dues":  # "dues" (a dues_unpaid alert), "dues/arrears": only those in arrears
+                self.dues_tab.arrears_only.setChecked(part == "arrears" or self.dues_tab.arrears_only.isChecked())
         else:
             log.warning("no screen for %r", key)
 
