@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_attachments  # noqa: E402
 import bench_cards  # noqa: E402
+import bench_dues  # noqa: E402
 import bench_import  # noqa: E402
 import bench_points  # noqa: E402
 import bench_refresh  # noqa: E402
@@ -55,7 +56,8 @@ def township_data_set(keep: bool) -> Path:
 
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
 FIGURES = [bench_startup.bench, bench_search.bench, bench_refresh.bench, bench_import.bench, bench_cards.bench,
-           bench_points.bench, bench_attachments.bench, bench_returns.bench]
+           bench_points.bench, bench_attachments.bench, bench_returns.bench,
+           bench_dues.bench]
 TOPICS = {bench.__module__: bench for bench in FIGURES}
 FIGURES_LINE = "FIGURES "
 
