@@ -39,9 +39,10 @@ class ImportCommand:
     service: str
     help: str
     file_word: str
-    update_help: str
+    update_help: str | None  # None: the import has no --update
     unit: str  # 名, 户: what a written row counts as
     changes: str = "members"  # the areas an import touches, as in services.changes
+    year: bool = False  # the file is for a year (--year, required), passed to preview_import as year=
 
 
 IMPORTS = {
@@ -51,6 +52,9 @@ IMPORTS = {
                                        "从 Excel/WPS 农户名单导入农户（户主、村民小组、必访对象等）", "农户名单",
                                        "户主姓名、村民小组、住址都与台账相同的农户，用表中有的各列更新", "户",
                                        "households,grids"),
+    "import-dues": ImportCommand("partybuild_desktop.services.dues_import",
+                                 "从 Excel/WPS 党费收缴登记表导入某年度的党费标准和各月交纳情况", "党费收缴登记表",
+                                 None, "名", "records", year=True),
 }
 
 
@@ -106,7 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
         importing = commands.add_parser(command, help=kind.help)
         importing.add_argument("file", metavar=kind.file_word, help=f"{kind.file_word}文件（.xlsx、.xls、.ods、.csv 等）")
         importing.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
-        importing.add_argument("--update", action="store_true", help=kind.update_help)
+        if kind.update_help:
+            importing.add_argument("--update", action="store_true", help=kind.update_help)
+        if kind.year:
+            importing.add_argument("--year", type=int, required=True, metavar="年度", help="登记表是哪一年的，例如 2026")
         importing.add_argument("--report", metavar="问题清单", help="把未导入的行连同原因写成 .xlsx 文件，改正后可重新导入")
         importing.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
 
@@ -455,7 +462,10 @@ def _import_rows(args, kind: ImportCommand) -> int:
     wrote_report = False
     try:
         with store.session() as session:
-            preview = service.preview_import(session, village.id, Path(args.file), update=args.update)
+            options = {"update": args.update} if kind.update_help else {}
+            if kind.year:
+                options["year"] = args.year
+            preview = service.preview_import(session, village.id, Path(args.file), **options)
             if report is not None and preview.refused:
                 from partybuild_desktop.importers.error_workbook import write_error_workbook
 
@@ -477,12 +487,13 @@ def _import_rows(args, kind: ImportCommand) -> int:
     if args.json:
         print(_json(result))
     else:
-        imported, updated, unit = result["imported"], result["updated"], kind.unit
+        imported, updated, unit = result["imported"], result.get("updated", 0), kind.unit
+        updating = f"，{'可' if args.dry_run else ''}更新 {updated} {unit}" if kind.update_help else ""
         if args.dry_run:
-            print(f"试导入（没有写入任何数据）：可新增 {imported} {unit}，可更新 {updated} {unit}，"
+            print(f"试导入（没有写入任何数据）：可新增 {imported} {unit}{updating}，"
                   f"有 {len(preview.refused)} 行不能导入。")
         else:
-            print(f"已导入：新增 {imported} {unit}，更新 {updated} {unit}；有 {len(preview.refused)} 行没有导入。")
+            print(f"已导入：新增 {imported} {unit}{updating}；有 {len(preview.refused)} 行没有导入。")
         for problem in result["refused"]:
             print(f"未导入：{problem['message']}")
         for problem in result["warnings"]:
@@ -620,7 +631,8 @@ def cmd_member(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup,
-            "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import, "points": cmd_points,
+            "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import,
+            "import-dues": cmd_import, "points": cmd_points,
             "rules": cmd_rules, "export-return": cmd_export_return, "consolidate": cmd_consolidate,
             "member": cmd_member}
 
