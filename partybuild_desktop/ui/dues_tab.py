@@ -219,7 +219,8 @@ class DuesTab(WatchesChanges, QWidget):
         self.search.setObjectName("duesSearch")
         self.search.setPlaceholderText("按姓名或党小组查找")
         self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(200)
+        self.search.setMinimumWidth(150)
+        self.search.setMaximumWidth(220)
         self.arrears_only = QCheckBox("只看欠交")
         self.arrears_only.setObjectName("duesArrearsOnly")
         self.show_base = QCheckBox("显示基数")
@@ -227,6 +228,7 @@ class DuesTab(WatchesChanges, QWidget):
         self.show_base.setToolTip("缴费基数是党员的收入，只在本页显示，不打印、不公示；不显示时也不会被复制")
         self.summary = QLabel()
         self.summary.setObjectName("duesSummary")
+        self.summary.setWordWrap(True)  # its own line: a long summary must not widen the window past the screen
         self.model = DuesModel(self)
         self.view = QTableView()
         self.view.setObjectName("duesTable")
@@ -281,7 +283,7 @@ class DuesTab(WatchesChanges, QWidget):
         for widget in (QLabel("年度"), self.year, QLabel("算到"), self.as_of, self.search, self.arrears_only,
                        self.show_base):
             top.addWidget(widget)
-        top.addWidget(self.summary, 1)
+        top.addStretch(1)
         top.addWidget(self.farmer_button)
         buttons = QHBoxLayout()
         for widget in (self.assess_button, self.pay_button, self.undo_button, self.collect_button):
@@ -294,6 +296,7 @@ class DuesTab(WatchesChanges, QWidget):
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(note)
@@ -351,7 +354,7 @@ class DuesTab(WatchesChanges, QWidget):
         notice = sum(1 for r in rows if r.warning == "notice")
         serious = sum(1 for r in rows if r.warning == "serious")
         unassessed = sum(1 for r in rows if r.kind is None)
-        parts = [f"　{len(rows)} 名党员，算到{month_text(grid.as_of)}应交 {format_money(totals['due_fen'])} 元，"
+        parts = [f"{len(rows)} 名党员，算到{month_text(grid.as_of)}应交 {format_money(totals['due_fen'])} 元，"
                  f"已交 {format_money(totals['paid_fen'])} 元，{totals['in_arrears']} 人欠交"]
         if notice or serious:
             parts.append(f"连续未交 {ARREARS_NOTICE_MONTHS} 个月以上 {notice + serious} 人"
@@ -359,7 +362,7 @@ class DuesTab(WatchesChanges, QWidget):
         if unassessed:
             parts.append(f"{unassessed} 人未核定")
         if self.started is None:
-            parts = ["　还没有党费记录：先为党员“核定党费标准…”，或“登记交纳…”第一笔党费"]
+            parts = ["还没有党费记录：先为党员“核定党费标准…”，或“登记交纳…”第一笔党费"]
         shown = len(self.model.visible)
         if shown != len(rows):
             parts.append(f"列出 {shown} 人")
