@@ -484,6 +484,31 @@ def collect_month(session: Session, village_id: int, month: Month, paid_on: dt.d
     return Collected(month, len(rows), sum(r["amount_fen"] for r in rows))
 
 
+@dataclass(frozen=True)
+class PeriodDues:
+    """The dues of some months (a quarter, up to the month it has reached)."""
+
+    members: int  # owing for at least one of the months
+    due_fen: int
+    paid_fen: int  # paid for those months
+    in_arrears: int  # members with a month owed and not paid
+
+
+def period_dues(session: Session, village_id: int, first: Month, last: Month) -> PeriodDues:
+    """The dues owed and paid for the months ``first``–``last`` of one year (the quarterly return)."""
+    grid = dues_year(session, village_id, first[0], last)
+    members = due = paid = arrears = 0
+    for row in grid.rows:
+        cells = [c for c in row.months if first[1] <= c.month <= last[1] and c.due_fen is not None]
+        if not cells:
+            continue
+        members += 1
+        due += sum(c.due_fen for c in cells)
+        paid += sum(c.paid_fen or 0 for c in cells)
+        arrears += any(c.due_fen and c.paid_fen is None for c in cells)
+    return PeriodDues(members, due, paid, arrears)
+
+
 def payment_totals(session: Session, village_id: int, first: Month, last: Month) -> tuple[int, int]:
     """(payments, 分) recorded for the months from ``first`` to ``last`` (one SQL aggregate)."""
     count, total = session.execute(

@@ -132,6 +132,8 @@ class Figures:
     # A table that joined the return after its format's first packages: a package without the section is
     # still taken, and the township shows the village as not having reported it (never as zeros).
     optional: bool = False
+    # The largest count the township takes (None: the return's ``MAX_FIGURE``); amounts in 分 need more.
+    most: int | None = None
 
 
 @dataclass(frozen=True)
@@ -495,7 +497,7 @@ _CATALOGUE = (
     ExportDefinition("money-summary", money_summary.TITLE, ("xlsx", "pdf"), _money_summary, uses_year=True,
                      uses_quarter=True, return_files=_both(money_summary.TITLE),
                      figures=Figures("money", money_summary.summary_report, money_summary.FIGURE_KEYS,
-                                     read=money_summary.check_figures, optional=True)),
+                                     read=money_summary.check_figures, optional=True, most=money_summary.MAX_FEN)),
     ExportDefinition("meeting-minutes", "会议记录（一次会议）", ("pdf", "xlsx"), _minutes,
                      file_title=meeting_tables.MINUTES_TITLE, dated=False),
     ExportDefinition("meetings", meeting_tables.REGISTER_TITLE, ("xlsx", "pdf"), _meeting_register, uses_year=True),

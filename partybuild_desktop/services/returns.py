@@ -720,8 +720,9 @@ def read_section(definition: ExportDefinition, raw: Mapping[str, object], stored
         value = MemberStatistics.from_counts(raw)
     else:
         value = check_attachment1(raw, [k for k in spec.keys if k in raw] if stored else spec.keys)
+    most = spec.most or MAX_FIGURE
     for key, count in section_counts(value).items():
-        if count > MAX_FIGURE:
+        if count > most:
             raise ValueError(f"“{title}”的“{key}”为 {count}，大得不合常理")
     return value
 

@@ -59,3 +59,48 @@ def test_the_notice_shows_what_was_paid_and_no_income_or_id_number(village, tmp_
     export(store, village_id, "dues-notice", tmp_path / "公示.xlsx")
     cells = [c for row in helpers.sheet_rows(tmp_path / "公示.xlsx") for c in row if c is not None]
     assert not any(str(c).startswith("6234") for c in cells)
+
+
+def test_the_quarterly_return_carries_dues_and_funds_and_the_township_adds_them_up(village, tmp_path):
+    from partybuild_desktop.domain.statistics import Quarter
+    from partybuild_desktop.reports.tables import money_summary
+    from partybuild_desktop.services import funds
+    from partybuild_desktop.services.consolidation import consolidate, quarter_figures
+    from partybuild_desktop.services.returns import export_return
+
+    store, village_id = village
+    with store.session() as session:
+        funds.add_entry(session, village_id, funds.FundsForm("income", dt.date(2026, 4, 2), 2_000_000, "镇拨付党建经费",
+                                                             source="财政拨付"), today=TODAY)
+        funds.add_entry(session, village_id, funds.FundsForm("expense", dt.date(2026, 5, 6), 35_000, "购买学习资料",
+                                                             project="学习教育"), today=TODAY)
+    result = export_return(store, village_id, Quarter(2026, 2), tmp_path / "stick", today=TODAY)
+    import json
+
+    data = json.loads((result.path / "return.json").read_text("utf-8"))
+    # April–June: the worker owes 3 × 93.52 and paid April; the farmer owes 3 × 0.50 and paid April.
+    assert data["figures"]["money"] == {"dues_members": 2, "dues_due_fen": 3 * 9352 + 150,
+                                        "dues_paid_fen": 9352 + 50, "dues_in_arrears": 2,
+                                        "funds_income_fen": 2_000_000, "funds_spent_fen": 35_000}
+    assert any(f["name"].endswith(f"{money_summary.TITLE}.pdf") for f in data["files"])
+    township = helpers.new_store(tmp_path / "township")
+    outcome = consolidate(township, "2026Q2", [result.path], out_dir=tmp_path / "out", today=TODAY)
+    assert [p.status for p in outcome.packages] == ["accepted"]
+    with township.session() as session:
+        assert quarter_figures(session, "2026Q2")[0].figures["money"]["funds_spent_fen"] == 35_000
+    summary = next(p for p in outcome.files if money_summary.TITLE in p.name and p.suffix == ".xlsx")
+    total = next(r for r in helpers.sheet_rows(summary) if r and r[0] == "合计")
+    assert float(total[3]) == round((9352 + 50) / 100, 2) and float(total[5]) == 20000
+
+
+@pytest.mark.parametrize("damage, message", [
+    (dict(dues_members=-1), "不是非负整数"), (dict(dues_paid_fen=2 ** 63), "不可能这么多"),
+    (dict(dues_in_arrears=99), "欠交人数多于应交人数"), (dict(funds_income_fen="20000"), "不是非负整数"),
+])
+def test_money_figures_that_cannot_be_true_are_refused(damage, message):
+    from partybuild_desktop.reports.tables import money_summary
+
+    good = {key: 0 for key in money_summary.FIGURE_KEYS} | {"dues_members": 5}
+    assert money_summary.check_figures(good) == good
+    with pytest.raises(ValueError, match=message):
+        money_summary.check_figures(good | damage)
