@@ -28,6 +28,7 @@ import bench_attachments  # noqa: E402
 import bench_cards  # noqa: E402
 import bench_dues  # noqa: E402
 import bench_import  # noqa: E402
+import bench_meetings  # noqa: E402
 import bench_points  # noqa: E402
 import bench_refresh  # noqa: E402
 import bench_returns  # noqa: E402
@@ -56,7 +57,7 @@ def township_data_set(keep: bool) -> Path:
 
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
 FIGURES = [bench_startup.bench, bench_search.bench, bench_refresh.bench, bench_import.bench, bench_cards.bench,
-           bench_points.bench, bench_attachments.bench, bench_returns.bench,
+           bench_points.bench, bench_attachments.bench, bench_returns.bench, bench_meetings.bench,
            bench_dues.bench]
 TOPICS = {bench.__module__: bench for bench in FIGURES}
 FIGURES_LINE = "FIGURES "
