@@ -94,10 +94,11 @@ class MainWindow(QMainWindow):
                 "grids": LazyTab(self._build_grids_tab),
                 "meetings": LazyTab(self._build_meetings_tab),
                 "dues": LazyTab(self._build_dues_tab),
+                "funds": LazyTab(self._build_funds_tab),
                 "points": LazyTab(self._build_points_tab),
             }
             titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
-                      ("dues", "党费"), ("points", "先锋榜"))
+                      ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -140,6 +141,11 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.meetings_tab import MeetingsTab
 
         return MeetingsTab(self.context, self.dialogs)
+
+    def _build_funds_tab(self):
+        from partybuild_desktop.ui.funds_tab import FundsTab
+
+        return FundsTab(self.context, self.dialogs)
 
     def _build_dues_tab(self):
         from partybuild_desktop.ui.dues_tab import DuesTab
@@ -184,6 +190,10 @@ class MainWindow(QMainWindow):
     @property
     def dues_tab(self):
         return self.pages["dues"].build()
+
+    @property
+    def funds_tab(self):
+        return self.pages["funds"].build()
 
     @property
     def points_tab(self):
