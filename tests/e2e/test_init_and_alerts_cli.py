@@ -155,6 +155,11 @@ def test_alerts_json_lists_every_kind(prepared):
         ("backup_old", "notice", None, "2026-11-08"),
         ("must_visit_overdue", "notice", "张明", "2026-10-30"),
         ("probation_due", "notice", "赵预备", "2026-12-10"),
+        # No meeting recorded yet: last month's 主题党日 is asked for; from October, study hours.
+        ("meeting_missing", "notice", None, "2026-10-31"),
+        ("study_hours_short", "notice", "张明", "2026-12-31"),
+        ("study_hours_short", "notice", "赵预备", "2026-12-31"),
+        ("study_hours_short", "notice", "钱过期", "2026-12-31"),
     }
     levels = [a["level"] for a in data["alerts"]]
     assert levels == sorted(levels, key=lambda level: level != "serious")  # serious first
