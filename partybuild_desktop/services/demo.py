@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number
-from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade
+from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade, has_committee
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
     Education,
@@ -507,7 +507,7 @@ def _organisational_life(session, rng, village_id, village_name, groups, member_
         plan.append((day, MeetingKind.THEME_DAY, dict(
             topic=THEME_TOPICS[month].format(age=year - 1921), place=THEME_PLACES.get(month, hall), time="09:00-11:30",
             hours=THEME_HOURS.get(month, 2.0))))
-        if full >= 7:
+        if has_committee(full):  # a branch of fewer than 7 正式党员 has no 支委会
             plan.append((_working_day(dt.date(year, month, 2)), MeetingKind.COMMITTEE, dict(
                 topic=f"第一议题：学习习近平总书记重要讲话精神\n{COMMITTEE_MATTERS[month]}", place=f"{hall}会议室",
                 time="14:30-16:30", hours=1.0)))
