@@ -213,14 +213,16 @@ def test_the_quarterly_notice_read_back_as_xlsx_and_pdf(ledger, tmp_path):
     totals = next(row for row in cells if row and row[0] == "本期合计")
     assert [float(v) for v in totals[5:7]] == [3560.0, 8860.0]
     assert "结余 26319.50 元" in text  # 4,000 + 33,560 − 2,380.50 − 8,000 − 860, to 30 September
-    assert "未列入预算的支出 860.00 元" in text
+    assert "未列入预算的支出 860.00 元（宣传）" in text
+    assert "党员教育：预算 10000.00 元，已支出 10380.50 元，超出预算 380.50 元" in text
+    assert "阵地建设：预算 8000.00 元，已支出 0.00 元，余 8000.00 元" in text  # October's 1,200 comes later
     assert "党组织书记（签字）" in text and "经办人（签字）" in text and "公示日期：2026年11月23日" in text
     assert "王书记" not in text and "李会计" not in text  # who approved and handled stays in the ledger
     assert "活动室刷墙" not in text  # October: not in the third quarter
 
     printed = helpers.pdf_text(pdf)
     for words in ("党建经费使用情况公示", "七一培训", "宣传横幅", "8000.00", "3560.00", "本期合计", "8860.00",
-                  "结余 26319.50 元", "党组织书记（签字）", "经办人（签字）", "公示日期：2026年11月23日"):
+                  "结余 26319.50 元", "超出预算 380.50 元", "党组织书记（签字）", "经办人（签字）", "公示日期：2026年11月23日"):
         assert words in printed, words
     assert "李会计" not in printed
 

@@ -39,21 +39,21 @@ def figures_note(status) -> str:
             f"{f'（{sources}）' if sources else ''}；支出 {_yuan(status.spent_fen)}；结余 {_yuan(status.balance_fen)}。")
 
 
-def budget_note(status) -> str:
-    """How each project's budget stands; unbudgeted spending named as such."""
+def budget_notes(status) -> list[str]:
+    """How each project's budget stands, a line each; unbudgeted spending named as such."""
     lines = [p for p in status.projects if p.budgeted]
     if not lines:
-        text = f"预算执行：{status.year}年尚未登记预算"
+        notes = [f"预算执行：{status.year}年尚未登记预算。"]
     else:
-        parts = []
+        notes = [f"预算执行（{status.year}年预算合计 {_yuan(status.budget_fen)}）："]
         for p in lines:
-            left = f"超出 {_yuan(-p.balance_fen)}" if p.over_budget else f"余 {_yuan(p.balance_fen)}"
-            parts.append(f"{p.project}预算 {_yuan(p.budget_fen)}，已支出 {_yuan(p.spent_fen)}，{left}")
-        text = f"预算执行（{status.year}年预算合计 {_yuan(status.budget_fen)}）：" + "；".join(parts)
-    outside = sum(p.spent_fen for p in status.projects if not p.budgeted)
+            left = f"超出预算 {_yuan(-p.balance_fen)}" if p.over_budget else f"余 {_yuan(p.balance_fen)}"
+            notes.append(f"　　{p.project}：预算 {_yuan(p.budget_fen)}，已支出 {_yuan(p.spent_fen)}，{left}。")
+    outside = [p for p in status.projects if not p.budgeted]
     if outside:
-        text += f"；未列入预算的支出 {_yuan(outside)}"
-    return text + "。"
+        names = "、".join(p.project for p in outside)
+        notes.append(f"　　未列入预算的支出 {_yuan(sum(p.spent_fen for p in outside))}（{names}）。")
+    return notes
 
 
 def notice_rows(status) -> list[dict]:
@@ -82,13 +82,13 @@ def funds_report(status, unit: str, village: str, day: dt.date, stem: str) -> Re
             Column("日期", "date", 11, kind="date"),
             Column("类别", "kind", 6, align="center"),
             Column("项目或来源", "project", 14, align="center"),
-            Column("摘要（用途）", "item", 26),
+            Column("摘要（用途）", "item", 32),
             Column("拨付", "income", 11, kind="money", group="金额（元）"),
             Column("支出", "expense", 11, kind="money", group="金额（元）"),
-            Column("凭证号", "voucher", 9, align="center"),
+            Column("凭证号", "voucher", 10, align="center"),
         ),
-        totals_label="本期合计",
-        notes=(figures_note(status), budget_note(status),
+        totals_label="本期合计" if status.quarter else "合计",
+        notes=(figures_note(status), *budget_notes(status),
                f"公示日期：{format_cn(day)}。对经费使用有疑问的，请向村党组织反映。"),
         signature=SIGNATURE,
         sheet_name="经费公示",
