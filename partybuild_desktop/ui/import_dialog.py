@@ -26,7 +26,7 @@ from partybuild_desktop.domain.id_number import mask
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.widgets import make_copyable
 
-STATUS_LABELS = {"import": "新增", "update": "更新", "warn": "导入，有提示", "refused": "拒绝"}
+STATUS_LABELS = {"import": "新增", "update": "更新", "warn": "导入，有提示", "refused": "拒绝", "unchanged": "已登记过，不变"}
 STATUS_COLOURS = {"warn": QColor("#fff3cd"), "refused": QColor("#fde2e2")}
 
 
@@ -42,7 +42,8 @@ class ImportKind:
     id_key: str | None = "id_number"
     # The words that differ between a members roster and a household list.
     name_header: str = "姓名"
-    update_text: str = "身份证号已在台账中的，用文件中的内容更新原有记录（不重复登记）"
+    # None: the import never updates (the choice is not offered)
+    update_text: str | None = "身份证号已在台账中的，用文件中的内容更新原有记录（不重复登记）"
     counter: str = "人"
 
 
@@ -55,7 +56,9 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"导入{kind.title}：{path.name}")
         self.resize(980, 620)
         self.summary = QLabel("正在读取文件…")
-        self.update_existing = QCheckBox(kind.update_text)
+        self.update_existing = QCheckBox(kind.update_text or "")
+        if kind.update_text is None:
+            self.update_existing.hide()
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("importPreview")
         make_copyable(self.table)
@@ -207,4 +210,17 @@ def household_import_kind(village_id: int, path: Path) -> ImportKind:
         name_header="户主",
         update_text="户主、村民小组和住址都相同的农户已在台账中时，用文件中的内容更新原有记录（不重复登记）",
         counter="户",
+    )
+
+
+def dues_import_kind(village_id: int, path: Path, year: int) -> ImportKind:
+    """The same dialog for a 党费收缴登记表 of ``year``: one row per member; a month already recorded stays."""
+    from partybuild_desktop.services.dues_import import apply_import, preview_import
+
+    return ImportKind(
+        title=f"{year}年党费收缴登记表",
+        preview=lambda session, update: preview_import(session, village_id, path, year=year),
+        apply=lambda session, preview: apply_import(session, village_id, preview),
+        changes=Change.RECORDS,  # as the dues service's payments are announced
+        update_text=None,
     )

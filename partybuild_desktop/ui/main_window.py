@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         for action in self.data_actions:
             action.setEnabled(True)
         self.export_return_action.setVisible(not self.township_mode)
+        self.import_dues_action.setVisible(not self.township_mode)
         for action in self.village_actions:
             action.setVisible(not self.township_mode)
         self.print_action.setVisible(not self.township_mode)
@@ -227,7 +228,8 @@ class MainWindow(QMainWindow):
         self.export_return_action = self._action(file_menu, "导出季度报表（U 盘）…", self.export_return)
         self.import_packages_action = self._action(file_menu, "导入各村报表包…", self.import_packages)
         self.import_packages_action.setVisible(False)
-        self.data_actions += [self.export_return_action, self.import_packages_action]
+        self.import_dues_action = self._action(file_menu, "导入党费登记表…", lambda: self.import_dues())
+        self.data_actions += [self.export_return_action, self.import_packages_action, self.import_dues_action]
         for action in self.data_actions:
             action.setEnabled(False)
         self._add_print_action(file_menu)
@@ -341,6 +343,27 @@ class MainWindow(QMainWindow):
     def import_packages(self) -> None:
         self.tabs.setCurrentWidget(self.pages["township"])
         self.township_tab.import_packages()
+
+    def import_dues(self, year: int | None = None) -> None:
+        """文件 → 导入党费登记表…: the clerk's 党费收缴登记表 of a year, through the import dialog's preview."""
+        import re
+
+        from PySide6.QtWidgets import QInputDialog
+
+        from partybuild_desktop.ui.import_dialog import ImportDialog, dues_import_kind
+
+        path = self.dialogs.open_file("选择党费收缴登记表", Path.home(), "表格文件 (*.xlsx *.xls *.xlsm *.ods *.et *.csv)")
+        if path is None:
+            return
+        if year is None:
+            named = re.search(r"(?<!\d)(20\d{2})(?!\d)", path.stem)  # 2026年党费收缴登记表.xlsx
+            this_year = dt.date.today().year
+            guess = int(named.group(1)) if named and int(named.group(1)) <= this_year else this_year
+            year, ok = QInputDialog.getInt(self, "导入党费登记表", "登记表的年度：", guess, 2000, this_year)
+            if not ok:
+                return
+        kind = dues_import_kind(self.context.village().id, path, year)
+        ImportDialog(self.context, kind, path, self.dialogs, self).exec()
 
     def change_mode(self) -> None:
         """程序用途: village records or township consolidation; the window shows the chosen one."""

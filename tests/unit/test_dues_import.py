@@ -374,3 +374,13 @@ def test_a_file_that_is_not_a_register_is_refused_in_chinese(store, village, tmp
     with pytest.raises(RosterUnreadable, match="年度"):
         preview(store, village, messy_register(tmp_path / "党费2.xlsx"), year=2030)
     assert counts(store) == (0, 0)
+
+
+def test_an_ods_register_imports_the_same_way(store, village, tmp_path):
+    from tests.unit.test_roster_reader import write_ods
+
+    path = write_ods(tmp_path / "党费.ods", [["党费收缴登记表"], ["姓名", "类别", "月收入", "01月", "02月"],
+                                            ["张 三", "在职", 4000, 40, "40元"]], sheet="2026年")
+    result, outcome = import_file(store, village, path)
+    assert outcome.imported == 1 and not result.refused
+    assert standing(store, village)[("张三", None)].paid_fen == 8000
