@@ -38,8 +38,8 @@ def _add_funds_commands(commands) -> None:
     funds_commands = funds.add_subparsers(dest="funds_command", required=True)
     add = funds_commands.add_parser("add", help="登记一笔预算、拨付（收入）或支出")
     add.add_argument("--date", required=True, type=_iso_date, metavar="日期", help="日期，写成 2026-11-23 这样")
-    add.add_argument("--kind", required=True, choices=("budget", "income", "expense"),
-                     help="budget 预算（按项目）、income 拨付（收入）、expense 支出")
+    add.add_argument("--kind", required=True, type=_funds_kind, metavar="类型",
+                     help="预算（按项目）、拨付（收入）或支出；也可写英文代码")
     add.add_argument("--amount", required=True, metavar="金额", help="金额（元），例如 1200 或 1200.50")
     add.add_argument("--item", required=True, metavar="摘要", help="内容或用途；拨付写从哪里来、为什么")
     add.add_argument("--project", metavar="项目", help="项目（预算和支出必填，例如“党员教育培训”）")
@@ -53,6 +53,20 @@ def _add_funds_commands(commands) -> None:
     status.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="季度",
                         help="季度 1—4：算到该季度末，并列出该季度的收支")
     status.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
+
+
+# ``funds add --kind``: the English codes scripts write, or the words the clerk says.
+FUNDS_KINDS = {"budget": "budget", "预算": "budget", "income": "income", "拨付": "income", "收入": "income",
+               "expense": "expense", "支出": "expense"}
+
+
+def _funds_kind(text: str) -> str:
+    import argparse
+
+    kind = FUNDS_KINDS.get(text.strip().lower())
+    if kind is None:
+        raise argparse.ArgumentTypeError(f"“{text}”不是经费类型，请写 预算、拨付 或 支出（budget、income、expense）")
+    return kind
 
 
 def _month(text: str):

@@ -102,3 +102,13 @@ def test_a_future_date_and_a_bad_date_are_refused(folder):
     bad = run(folder, "funds", "add", "--date", "2026-13-01", "--kind", "income", "--amount", "50", "--item", "x")
     assert bad.returncode == 2
     assert rows(folder, "SELECT count(*) FROM funds_entry") == [(0,)]
+
+
+def test_the_kind_may_be_written_in_chinese(folder):
+    spent = add(folder, "--date", f"{YEAR}-02-01", "--kind", "支出", "--amount", "50", "--item", "茶水", "--project", "主题党日")
+    assert spent["kind"] == "expense"
+    assert [w["code"] for w in spent["warnings"]] == ["expense_without_budget", "voucher_missing",
+                                                      "spent_more_than_received"]
+    wrong = run(folder, "funds", "add", "--date", f"{YEAR}-02-01", "--kind", "会餐", "--amount", "50", "--item", "x")
+    assert wrong.returncode == 2 and "“会餐”不是经费类型" in wrong.stderr
+    assert rows(folder, "SELECT count(*) FROM funds_entry") == [(1,)]
