@@ -164,21 +164,23 @@ def month_text(month: Month) -> str:
 
 
 # ---------------------------------------------------------------------------------------- arrears
+# Months as bits: bit ``i`` of a mask is the ``i``-th month of a window (the services use two years, the
+# year before and the year asked for, so a run of unpaid months can cross the year end).
 
 
 @dataclass(frozen=True)
 class Standing:
-    """A member's dues for the months due so far: owed, paid, the months unpaid and the run of unpaid
-    months ending at the last month due."""
+    """A member's dues for the months due so far: owed, paid, the months unpaid (as bits of the window)
+    and the run of unpaid months ending at the last month due."""
 
     due_fen: int
     paid_fen: int
-    unpaid_months: tuple[Month, ...]
+    unpaid_mask: int
     unpaid_run: int
 
     @property
     def arrears_months(self) -> int:
-        return len(self.unpaid_months)
+        return bin(self.unpaid_mask).count("1")
 
     @property
     def warning(self) -> str:
@@ -189,16 +191,35 @@ class Standing:
         return "none"
 
 
+def unpaid_run(owed: int, nothing_owed: int, paid: int, last: int) -> int:
+    """Unpaid months in a row ending at bit ``last``: months not owed at all (before joining) are passed
+    over; a month paid, or owing nothing (减免 to nothing), ends the run."""
+    run = 0
+    for bit in range(last, -1, -1):
+        month = 1 << bit
+        if not owed & month:
+            continue
+        if (paid | nothing_owed) & month:
+            break
+        run += 1
+    return run
+
+
+def bits(first: int, last: int) -> int:
+    """The mask of bits ``first`` to ``last`` (none when ``last`` < ``first``)."""
+    return ((1 << (last + 1)) - 1) & ~((1 << first) - 1) if last >= first else 0
+
+
 def standing(due: Sequence[tuple[Month, int]], paid: dict[Month, int],
              earlier: Sequence[tuple[Month, int]] = ()) -> Standing:
     """``due``: each month due this year so far, in order, with its amount; ``paid``: month → amount paid
     for it; ``earlier``: the months due before the year (the run of unpaid months goes across a year
     end). A month is unpaid when nothing was paid for it; a month due 0 元 (减免 to nothing) never is,
     and ends a run."""
-    unpaid = tuple(month for month, amount in due if amount > 0 and month not in paid)
-    run = 0
-    for month, amount in reversed([*earlier, *due]):
-        if month in paid or amount == 0:  # paid, or nothing owed (减免): the run stops
-            break
-        run += 1
-    return Standing(sum(amount for _, amount in due), sum(paid.get(month, 0) for month, _ in due), unpaid, run)
+    months = [*earlier, *due]
+    owed = bits(0, len(months) - 1)
+    nothing = sum(1 << i for i, (_, amount) in enumerate(months) if amount == 0)
+    paid_mask = sum(1 << i for i, (month, _) in enumerate(months) if month in paid)
+    this_year = bits(len(earlier), len(months) - 1)
+    return Standing(sum(amount for _, amount in due), sum(paid.get(month, 0) for month, _ in due),
+                    owed & this_year & ~nothing & ~paid_mask, unpaid_run(owed, nothing, paid_mask, len(months) - 1))

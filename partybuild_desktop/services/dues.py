@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -24,18 +24,18 @@ from partybuild_desktop.domain.dues import (
     FARMER_MAX_FEN,
     FARMER_MIN_FEN,
     MAKE_UP_MONTHS,
-    Assessment,
     DuesKind,
     DuesRuleError,
     Month,
+    Standing,
     assess,
+    bits,
     differs,
     month_of,
     month_text,
     months_apart,
-    months_between,
     previous_month,
-    standing,
+    unpaid_run,
 )
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.membership import DEPARTURES
@@ -43,7 +43,8 @@ from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import MemberCategory
 from partybuild_desktop.services.village import get_setting, set_setting, village_row
-from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member, MemberEvent, PartyGroup
+from partybuild_desktop.store import dues_facts
+from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member, MemberEvent
 
 FARMER_AMOUNT_KEY = "dues_farmer_fen"
 METHODS = {"monthly": "按月交纳", "quarterly": "按季度交纳", "proxy": "委托他人代交"}
@@ -151,67 +152,14 @@ def delete_assessment(session: Session, village_id: int, assessment_id: int) -> 
 # ---------------------------------------------------------------------------------------- who owes what
 
 
-@dataclass(frozen=True)
-class _Member:
-    id: int
-    name: str
-    party_group: str
-    category: MemberCategory
-    first: Month | None  # the month of joining (owed from it)
-    left: Month | None  # the month of leaving (not owed from it), None: still here
-
-
-def _members(session: Session, village_id: int, year: int, member_ids: Iterable[int] | None = None) -> list[_Member]:
-    query = (select(Member.id, Member.name, PartyGroup.name, Member.category, Member.joined_date, Member.archived)
-             .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
-             .where(Member.village_id == village_id)
-             .order_by(PartyGroup.id.is_(None), PartyGroup.id, Member.id))
-    if member_ids is not None:
-        query = query.where(Member.id.in_(list(member_ids)))
-    rows = session.execute(query).all()
-    archived = [r[0] for r in rows if r[5]]
-    left: dict[int, dt.date] = {}
-    if archived:
-        for member_id, date in session.execute(
-                select(MemberEvent.member_id, func.max(MemberEvent.date))
-                .where(MemberEvent.member_id.in_(archived), MemberEvent.kind.in_(list(DEPARTURES)))
-                .group_by(MemberEvent.member_id)):
-            left[member_id] = date
-    members = []
-    for member_id, name, group, category, joined, is_archived in rows:
-        gone = left.get(member_id) if is_archived else None
-        if is_archived and (gone is None or gone.year < year):
-            continue  # left before the year (or when is not known): owes nothing this year
-        members.append(_Member(member_id, name, group or "", category, month_of(joined) if joined else None,
-                               month_of(gone) if gone else None))
-    return members
-
-
-def _assessments(session: Session, village_id: int, member_ids: list[int] | None, last: Month) -> dict[int, list]:
-    """member id → [(from month, Assessment, row id)] in order, up to ``last``."""
-    query = (select(DuesAssessment.id, DuesAssessment.member_id, DuesAssessment.from_month, DuesAssessment.kind,
-                    DuesAssessment.base_fen, DuesAssessment.monthly_fen)
-             .where(DuesAssessment.village_id == village_id, DuesAssessment.from_month <= first_of(last))
-             .order_by(DuesAssessment.member_id, DuesAssessment.from_month))
-    if member_ids is not None:
-        query = query.where(DuesAssessment.member_id.in_(member_ids))
-    found: dict[int, list] = defaultdict(list)
-    for row_id, member_id, start, kind, base, monthly in session.execute(query):
-        found[member_id].append((month_of(start), Assessment(kind, base, monthly, None), row_id))
-    return found
-
-
-def _payments(session: Session, village_id: int, member_ids: list[int] | None, first: Month,
-              last: Month) -> dict[int, dict[Month, int]]:
-    query = (select(DuesPayment.member_id, DuesPayment.month, DuesPayment.amount_fen)
-             .where(DuesPayment.village_id == village_id,
-                    DuesPayment.month.between(first_of(first), first_of(last))))
-    if member_ids is not None:
-        query = query.where(DuesPayment.member_id.in_(member_ids))
-    paid: dict[int, dict[Month, int]] = defaultdict(dict)
-    for member_id, month, amount in session.execute(query):
-        paid[member_id][month_of(month)] = amount
-    return paid
+def _departures(session: Session, member_ids: list[int]) -> dict[int, dt.date]:
+    """When each of these (archived) members left: their last 转出, 去世 or 归档."""
+    if not member_ids:
+        return {}
+    return dict(session.execute(
+        select(MemberEvent.member_id, func.max(MemberEvent.date))
+        .where(MemberEvent.member_id.in_(member_ids), MemberEvent.kind.in_(list(DEPARTURES)))
+        .group_by(MemberEvent.member_id)).all())
 
 
 def dues_start(session: Session, village_id: int) -> Month | None:
@@ -222,31 +170,30 @@ def dues_start(session: Session, village_id: int) -> Month | None:
     return min(found) if found else None
 
 
-def _owed(member: _Member, assessments: list, months: Sequence[Month], farmer_fen: int,
-          start: Month | None) -> list[tuple[Month, int | None]]:
-    """Each month with what the member owes for it; None for a month not owed (before the village kept
-    dues, before joining, after leaving, or not assessed)."""
-    owed, index, current = [], -1, None
-    for month in months:
-        while index + 1 < len(assessments) and assessments[index + 1][0] <= month:
-            index += 1
-            current = assessments[index][1]
-        if start is None or month < start or (member.first and month < member.first) or (
-                member.left and month >= member.left):
-            owed.append((month, None))
-        elif current is not None:
-            owed.append((month, current.monthly_fen))
-        elif member.category is MemberCategory.FARMER:
-            owed.append((month, farmer_fen))
-        else:
-            owed.append((month, None))
-    return owed
-
-
 # ---------------------------------------------------------------------------------------- the year
+# The year is worked out on a window of 24 months, the year before and the year asked for (a run of
+# unpaid months may begin the year before), as bit masks: ``_window(year, month)`` is a month's bit.
 
 
-@dataclass(frozen=True)
+def _window(year: int, month: Month) -> int:
+    """The bit of ``month`` in the two-year window ending with ``year`` (may fall outside 0–23)."""
+    return (month[0] - year + 1) * 12 + month[1] - 1
+
+
+def _payments(session: Session, village_id: int, member_ids: list[int], year: int) -> dict[int, dict[int, int]]:
+    """member id → month of ``year`` → amount paid, row by row (for the few who paid other amounts than
+    they owed)."""
+    payment = DuesPayment.__table__.c
+    paid: dict[int, dict[int, int]] = defaultdict(dict)
+    for member_id, month, amount in session.connection().execute(
+            select(payment.member_id, payment.month, payment.amount_fen)
+            .where(payment.village_id == village_id, payment.member_id.in_(member_ids),
+                   payment.month.between(dt.date(year, 1, 1), dt.date(year, 12, 1)))):
+        paid[member_id][month.month] = amount
+    return paid
+
+
+@dataclass(frozen=True, slots=True)
 class MonthCell:
     month: int
     due_fen: int | None  # None: not owed (before joining, after leaving, not assessed)
@@ -258,26 +205,64 @@ class MonthCell:
         return not self.future and bool(self.due_fen) and self.paid_fen is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuesRow:
+    """One member's year. The months are kept as bits of the year's window (``_window``); ``months``
+    spells them out."""
+
     member_id: int
     name: str
     party_group: str
     kind: DuesKind | None  # None: 未核定
     base_fen: int | None
     monthly_fen: int  # what the member owes a month now (the latest assessment)
-    months: tuple[MonthCell, ...]
     due_fen: int  # owed for the months up to as-of
     paid_fen: int  # paid for those months
     paid_in_year_fen: int  # paid for any month of the year (advance payments included)
-    unpaid_months: tuple[Month, ...]
     unpaid_run: int  # unpaid months in a row ending at as-of, across a year end
     warning: str  # none / notice / serious
-    left: bool = False  # left the branch this year (transferred out, died, archived)
+    left: bool  # left the branch this year (transferred out, died, archived)
+    year: int
+    as_of: Month
+    segments: tuple[tuple[int, int], ...]  # (first bit, amount a month), in order
+    owed_mask: int
+    paid_mask: int
+    unpaid_mask: int  # the year's months up to as-of owed and not paid
+    paid_amounts: dict[int, int] | None = None  # month → amount, when some month was paid another amount
+
+    def owed_in(self, bit: int) -> int | None:
+        if not self.owed_mask >> bit & 1:
+            return None
+        amount = None
+        for first, monthly in self.segments:
+            if first > bit:
+                break
+            amount = monthly
+        return amount
+
+    @property
+    def months(self) -> tuple[MonthCell, ...]:
+        """The year's twelve months: owed, paid, and whether each is past ``as_of``."""
+        cells = []
+        for month in range(1, 13):
+            bit = 11 + month
+            owed = self.owed_in(bit)
+            if not self.paid_mask >> bit & 1:
+                paid = None
+            elif self.paid_amounts is not None:
+                paid = self.paid_amounts.get(month)
+            else:
+                paid = owed
+            cells.append(MonthCell(month, owed, paid, (self.year, month) > self.as_of))
+        return tuple(cells)
+
+    @property
+    def unpaid_months(self) -> tuple[Month, ...]:
+        return tuple((self.year, m) for m in range(1, 13) if self.unpaid_mask >> (11 + m) & 1)
 
     @property
     def arrears_months(self) -> int:
-        return len(self.unpaid_months)
+        return bin(self.unpaid_mask).count("1")
 
     def to_json(self) -> dict:
         return {"name": self.name, "kind": self.kind.label if self.kind else None, "base_fen": self.base_fen,
@@ -294,49 +279,116 @@ class DuesYear:
     @property
     def totals(self) -> dict:
         return {"due_fen": sum(r.due_fen for r in self.rows), "paid_fen": sum(r.paid_fen for r in self.rows),
-                "members": len(self.rows), "in_arrears": sum(1 for r in self.rows if r.arrears_months)}
+                "members": len(self.rows), "in_arrears": sum(1 for r in self.rows if r.unpaid_mask)}
 
     def to_json(self) -> dict:
         return {"year": self.year, "as_of": f"{self.as_of[0]}-{self.as_of[1]:02d}",
                 "members": [r.to_json() for r in self.rows], "totals": self.totals}
 
 
+def _owed_sum(segments: Sequence[tuple[int, int]], mask: int) -> int:
+    """What the months of ``mask`` owe under ``segments``."""
+    if len(segments) == 1:
+        return bin(mask >> segments[0][0]).count("1") * segments[0][1]
+    total = 0
+    for index, (first, monthly) in enumerate(segments):
+        last = segments[index + 1][0] - 1 if index + 1 < len(segments) else 23
+        total += bin(mask & bits(first, last)).count("1") * monthly
+    return total
+
+
+def _owing_nothing(segments: Sequence[tuple[int, int]]) -> int:
+    """The bits of the months a 减免 to nothing covers."""
+    mask = 0
+    for index, (first, monthly) in enumerate(segments):
+        if monthly == 0:
+            mask |= bits(first, segments[index + 1][0] - 1 if index + 1 < len(segments) else 23)
+    return mask
+
+
+def _segments(assessments: list[tuple[Month, int]], year: int, farmer: bool,
+              farmer_fen: int) -> tuple[tuple[int, int], ...]:
+    """(first bit, amount) of each assessment ((from month, amount), in order) in the window; a farmer
+    owes the village's amount until assessed."""
+    found: list[tuple[int, int]] = []
+    for first, monthly in assessments:
+        bit = max(_window(year, first), 0)
+        if found and found[-1][0] == bit:  # a later assessment from the same month (or before the window) wins
+            found[-1] = (bit, monthly)
+        else:
+            found.append((bit, monthly))
+    if farmer and (not found or found[0][0] > 0):
+        found.insert(0, (0, farmer_fen))
+    return tuple(found)
+
+
 def dues_year(session: Session, village_id: int, year: int, as_of: Month | None = None,
               member_ids: Iterable[int] | None = None, from_month: Month | None = None) -> DuesYear:
     """The year's grid: every member owing dues this year × 12 months, paid / owed / not owed, with the
     totals and arrears for the months up to and including ``as_of`` (default this month). ``from_month``:
-    judge from that month even if the village's dues records begin later (a first payment being made)."""
+    judge from that month even if the village's dues records begin later (a first payment being made).
+
+    One query gives the members with their assessments and their payments aggregated per member into a
+    mask of the months paid and the sums (``store.dues_facts``); only the members who paid some month
+    another amount than it owed have their payments read one by one."""
     as_of = as_of or month_of(dt.date.today())
-    members = _members(session, village_id, year, member_ids)
-    ids = None if member_ids is None else [m.id for m in members]
-    last_due = min(as_of, (year, 12))
-    history_start = (year - 1, 1)  # a run of unpaid months may begin in the year before
-    assessments = _assessments(session, village_id, ids, (year, 12))
-    paid = _payments(session, village_id, ids, history_start, (year, 12))
+    ids = None if member_ids is None else list(member_ids)
+    found = dues_facts.member_year(session.connection(), village_id, year, first_of(as_of), ids)
+    left = _departures(session, list({r[0] for r in found if r[5]}))
     farmer_fen = farmer_amount(session)
     start = dues_start(session, village_id)
     if from_month is not None:
         start = min(start, from_month) if start else from_month
-    year_months = months_between((year, 1), (year, 12))
-    earlier_months = months_between(history_start, (year - 1, 12))
-    rows = []
-    for member in members:
-        mine = assessments.get(member.id, [])
-        owed = _owed(member, mine, earlier_months + year_months, farmer_fen, start)
-        earlier, this_year = owed[:12], owed[12:]
-        member_paid = paid.get(member.id, {})
-        due = [(m, a) for m, a in this_year if a is not None and m <= last_due]
-        result = standing(due, member_paid, [(m, a) for m, a in earlier if a is not None]
-                          if year <= as_of[0] else ())
-        cells = tuple(MonthCell(m[1], a, member_paid.get(m), m > as_of) for m, a in this_year)
-        current = mine[-1][1] if mine else None
-        if current is None and member.category is MemberCategory.FARMER:
-            current = Assessment(DuesKind.FARMER, None, farmer_fen, farmer_fen)
-        rows.append(DuesRow(
-            member.id, member.name, member.party_group, current.kind if current else None,
-            current.base_fen if current else None, current.monthly_fen if current else 0, cells, result.due_fen,
-            result.paid_fen, sum(member_paid.get(m, 0) for m in year_months), result.unpaid_months, result.unpaid_run,
-            result.warning, member.left is not None))
+    begins = _window(year, start) if start else 24
+    last = min(_window(year, as_of), 23)  # the last month due, as a bit
+    to_date = bits(12, last)  # the year's months due so far
+    year_bits = bits(12, 23)
+    farmer = MemberCategory.FARMER.value
+    irregular, rows = [], []
+    index = 0
+    while index < len(found):
+        first_row = found[index]
+        member_id, name, group, category, joined, archived = first_row[:6]
+        assessments = []
+        while index < len(found) and found[index][0] == member_id:
+            if found[index][6] is not None:
+                assessments.append(found[index])
+            index += 1
+        gone = left.get(member_id) if archived else None
+        if archived and (gone is None or gone.year < year):
+            continue  # left before the year (or when is not known): owes nothing this year
+        paid_mask, paid_to_date, paid_in_year = first_row[10:13]
+        segments = _segments([(r[6], r[9]) for r in assessments], year, category == farmer, farmer_fen)
+        lowest = max(segments[0][0] if segments else 24, begins, _window(year, joined) if joined else 0, 0)
+        highest = min(_window(year, (gone.year, gone.month)) - 1, 23) if gone else 23
+        owed = bits(lowest, highest)
+        year_paid = paid_mask & year_bits
+        if len(segments) == 1:  # one amount all the window long: most members
+            monthly_now = segments[0][1]
+            nothing = owed if monthly_now == 0 else 0
+            due_fen = bin(owed & to_date).count("1") * monthly_now
+            regular = not year_paid & ~owed and bin(year_paid).count("1") * monthly_now == paid_in_year
+        else:
+            nothing = owed & _owing_nothing(segments)
+            due_fen = _owed_sum(segments, owed & to_date)
+            regular = not year_paid & ~owed and _owed_sum(segments, year_paid) == paid_in_year
+        unpaid = owed & to_date & ~nothing & ~paid_mask
+        result = Standing(due_fen, paid_to_date, unpaid, unpaid_run(owed, nothing, paid_mask, last) if last >= 0 else 0)
+        if assessments:
+            kind, base, monthly = DuesKind(assessments[-1][7]), assessments[-1][8], assessments[-1][9]
+        elif category == farmer:
+            kind, base, monthly = DuesKind.FARMER, None, farmer_fen
+        else:
+            kind, base, monthly = None, None, 0
+        if not regular:
+            irregular.append(len(rows))
+        rows.append(DuesRow(member_id, name, group or "", kind, base, monthly, result.due_fen, result.paid_fen,
+                            paid_in_year, result.unpaid_run, result.warning, gone is not None, year, as_of, segments,
+                            owed, paid_mask, unpaid))
+    if irregular:
+        amounts = _payments(session, village_id, [rows[i].member_id for i in irregular], year)
+        for i in irregular:
+            rows[i] = replace(rows[i], paid_amounts=amounts.get(rows[i].member_id, {}))
     return DuesYear(year, as_of, tuple(rows))
 
 

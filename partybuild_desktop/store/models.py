@@ -649,4 +649,7 @@ class FundsAttachment(Base):
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
 
 
-Index("ix_dues_payment_village_month", DuesPayment.village_id, DuesPayment.month)
+# The dues grid reads a village's payments member by member (``store.dues_facts``): this index holds
+# every column it reads, in that order.
+Index("ix_dues_payment_member_months", DuesPayment.village_id, DuesPayment.member_id, DuesPayment.month,
+      DuesPayment.amount_fen)

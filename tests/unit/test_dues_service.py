@@ -148,3 +148,26 @@ def test_hardship_needs_its_decision_and_owing_nothing_is_never_in_arrears(villa
                                        AssessmentForm(DuesKind.EMPLOYED, 300_000, 2000, (2026, 3)), today=TODAY)
         assert [w.code for w in warnings] == ["amount_differs_from_rule"]
         assert session.get(Member, who["worker"]) is not None
+
+
+def test_the_grids_query_gives_the_same_rows_in_sqlites_form_and_the_portable_one(village):
+    from partybuild_desktop.store import dues_facts
+
+    store, village_id, who = village
+    with store.session() as session:
+        dues.set_assessment(session, village_id, who["worker"], AssessmentForm(DuesKind.EMPLOYED, 500_001, None, (2026, 7)),
+                            today=TODAY)
+        dues.pay(session, village_id, who["worker"], PaymentForm([(2026, 1), (2026, 2)], 1500, dt.date(2026, 2, 2)),
+                 today=TODAY)
+        dues.pay(session, village_id, who["farmer"], PaymentForm([(2025, 12)], 50, dt.date(2026, 1, 2)), today=TODAY)
+        connection = session.connection()
+        for as_of in (dt.date(2026, 11, 1), dt.date(2026, 1, 1)):
+            tuned = dues_facts.member_year(connection, village_id, 2026, as_of)
+            assert tuned == dues_facts.member_year(connection, village_id, 2026, as_of, portable=True)
+            assert dues_facts.member_year(connection, village_id, 2026, as_of, [who["worker"]]) == [
+                r for r in tuned if r[0] == who["worker"]]
+        worker = [r for r in tuned if r[0] == who["worker"]]
+        assert [r[6] for r in worker] == [(2026, 1), (2026, 7)]  # both assessments, in order
+        assert worker[0][10] == (1 << 12) | (1 << 13)  # January and February 2026 in the two-year window
+        farmer = next(r for r in tuned if r[0] == who["farmer"])
+        assert farmer[10] == 1 << 11 and farmer[12] == 0  # December 2025: in the window, not in the year

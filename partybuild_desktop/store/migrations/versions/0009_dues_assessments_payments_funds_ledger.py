@@ -86,13 +86,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('dues_payment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dues_payment_village_id'), ['village_id'], unique=False)
-        batch_op.create_index('ix_dues_payment_village_month', ['village_id', 'month'], unique=False)
+        batch_op.create_index('ix_dues_payment_member_months', ['village_id', 'member_id', 'month', 'amount_fen'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('dues_payment', schema=None) as batch_op:
-        batch_op.drop_index('ix_dues_payment_village_month')
+        batch_op.drop_index('ix_dues_payment_member_months')
         batch_op.drop_index(batch_op.f('ix_dues_payment_village_id'))
 
     op.drop_table('dues_payment')
