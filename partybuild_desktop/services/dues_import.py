@@ -50,8 +50,6 @@ from partybuild_desktop.importers.dues_fields import (  # noqa: F401  (AMOUNT_UN
     read_dues_register,
 )
 from partybuild_desktop.importers.preview import (  # noqa: F401  (IMPORT… are part of this module's API)
-    EXIT_OK,
-    EXIT_ROWS_REFUSED,
     IMPORT,
     REFUSED,
     WARN,

@@ -384,3 +384,19 @@ def test_an_ods_register_imports_the_same_way(store, village, tmp_path):
     result, outcome = import_file(store, village, path)
     assert outcome.imported == 1 and not result.refused
     assert standing(store, village)[("张三", None)].paid_fen == 8000
+
+
+def test_a_workbook_with_a_sheet_per_year_imports_the_years_sheet(store, village, tmp_path):
+    wb = openpyxl.Workbook()
+    last = wb.active
+    last.title = "2025年"
+    for row in [["姓名", "人员类型", "缴费基数", "1月"], ["张三", "在职", 9000, 135]]:
+        last.append(row)
+    this = wb.create_sheet("2026年")
+    for row in [["姓名", "人员类型", "缴费基数", "1月", "2月"], ["张三", "在职", 4000, 40, 40]]:
+        this.append(row)
+    wb.save(tmp_path / "党费.xlsx")
+    result, outcome = import_file(store, village, tmp_path / "党费.xlsx")
+    assert outcome.imported == 1 and [r.result.sheet for r in result.rows] == ["2026年"]
+    line = standing(store, village)[("张三", None)]
+    assert (line.base_fen, line.paid_fen) == (400000, 8000)
