@@ -27,8 +27,7 @@ def add_commands(commands) -> None:
     pay.add_argument("--date", type=_iso_date, metavar="日期", help="交纳日期（默认今天）")
     pay.add_argument("--receipt", metavar="收据号")
     pay.add_argument("--collector", metavar="收款人")
-    pay.add_argument("--method", choices=("monthly", "quarterly", "proxy"), default=None,
-                     help="交纳方式：monthly 按月、quarterly 按季度、proxy 委托代交（默认按月，几个月一起交为按季度）")
+    pay.add_argument("--method", metavar="方式", help="交纳方式：按月、按季度或代交（委托他人代交）；默认按月，几个月一起交为按季度")
     pay.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
     _add_funds_commands(commands)
 
@@ -91,6 +90,19 @@ def _months(text: str) -> list:
     return months
 
 
+METHOD_WORDS = {"按月": "monthly", "按季度": "quarterly", "按季": "quarterly", "代交": "proxy", "委托代交": "proxy"}
+
+
+def _method(text: str) -> str:
+    from partybuild_desktop.services.dues import METHODS
+
+    word = text.strip()
+    method = METHOD_WORDS.get(word, word)
+    if method not in METHODS:
+        raise CliError(f"交纳方式“{text}”不认识，应为按月、按季度或代交。没有写入任何数据。")
+    return method
+
+
 def _member(session, village_id: int, who: str):
     from partybuild_desktop.services.points import find_members
 
@@ -139,7 +151,7 @@ def cmd_dues(args) -> int:
     months = _months(args.months)
     with store.session() as session:
         member = _member(session, village.id, args.member.strip())
-        method = args.method or ("quarterly" if len(months) > 1 else "monthly")
+        method = _method(args.method) if args.method else ("quarterly" if len(months) > 1 else "monthly")
         form = dues.PaymentForm(months, amount, args.date, args.collector, args.receipt, method)
         try:
             paid = dues.pay(session, village.id, member.id, form)

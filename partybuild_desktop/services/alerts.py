@@ -294,7 +294,8 @@ MEETING_SERIOUS_DAYS = 30  # a month after its period ended, a meeting not held 
 def meeting_missing(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
     """A period that ended without its meetings (三会一课, 主题党日, 组织生活会, 民主评议), one alert per kind
     (and party group), naming the periods. Looked at: the last twelve months, from the month of the
-    village's first meeting recorded; with none recorded yet, only last month's periods."""
+    village's first meeting recorded (with none recorded yet, only last month's periods), and never
+    before the village was set up in this data file."""
     from partybuild_desktop.domain.meetings import Span, period_text
     from partybuild_desktop.services.meetings import due, first_meeting_date, frequencies
 
@@ -302,6 +303,9 @@ def meeting_missing(session: Session, village_id: int, as_of: dt.date) -> list[A
     last_month = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     start = dt.date(as_of.year - 1, as_of.month, 1)
     start = max(start, began.replace(day=1)) if began is not None else last_month
+    created = session.scalar(select(Village.created_at).where(Village.id == village_id))
+    if created is not None:  # a period that ended before the village was set up here is not asked for
+        start = max(start, created.date().replace(day=1))
     end = as_of - dt.timedelta(days=1)
     if end < start:
         return []

@@ -644,26 +644,50 @@ def _dates(session: Session, village_id: int, start: dt.date, end: dt.date) -> d
 
 def due(session: Session, village_id: int, span: Span, as_of: dt.date | None = None) -> list[DueItem]:
     """Each kind's required, held and missing meetings in ``span`` (per party group for 党小组会); a 支委会 is
-    not due in a branch of fewer than 7 正式党员."""
+    not due in a branch of fewer than 7 正式党员, and nothing is due where nobody is (a branch or a party
+    group without members)."""
     as_of = as_of or dt.date.today()
     settings = frequencies(session)
     dates = _dates(session, village_id, dt.date(span.start.year, 1, 1), span.end)
     groups = session.execute(select(PartyGroup.id, PartyGroup.name).where(PartyGroup.village_id == village_id)
                              .order_by(PartyGroup.id)).all()
     committee = has_committee(full_member_count(session, village_id))
+    people = _due_counts(session, village_id)
     items = []
     for kind in DUE_KINDS:
         wanted = settings[kind]
-        if kind == MeetingKind.COMMITTEE.value and not committee:
+        if kind == MeetingKind.COMMITTEE.value and not (committee and people["committee"]):
             wanted = Frequency.NONE
+        elif kind != MeetingKind.GROUP.value and not people[None]:
+            wanted = Frequency.NONE  # nobody to hold it with yet
         if kind == MeetingKind.GROUP.value:
             for group_id, name in groups:
-                items.append(due_item(kind, name, wanted, span, dates.get((kind, group_id), ()), as_of))
+                frequency_here = wanted if people.get(group_id) else Frequency.NONE
+                item = due_item(kind, name, frequency_here, span, dates.get((kind, group_id), ()), as_of)
+                if item.required or item.held or people.get(group_id):
+                    items.append(item)
             continue
         item = due_item(kind, None, wanted, span, dates.get((kind, None), ()), as_of)
         if item.required or item.held:
             items.append(item)
     return items
+
+
+def _due_counts(session: Session, village_id: int) -> dict:
+    """How many members are due: in the branch (key None), in each party group (its id) and on the
+    committee ("committee")."""
+    counts: dict = {None: 0, "committee": 0}
+    for group_id, committee, count in session.execute(
+            select(Member.party_group_id, Member.is_committee_member, func.count())
+            .where(Member.village_id == village_id, Member.archived.is_(False),
+                   Member.membership_state == MembershipState.NORMAL)
+            .group_by(Member.party_group_id, Member.is_committee_member)):
+        counts[None] += count
+        if group_id is not None:
+            counts[group_id] = counts.get(group_id, 0) + count
+        if committee:
+            counts["committee"] += count
+    return counts
 
 
 def quarter_figures(session: Session, village_id: int, span: Span, as_of: dt.date | None = None) -> dict[str, int]:

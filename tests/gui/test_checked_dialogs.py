@@ -78,8 +78,8 @@ def test_a_refused_award_keeps_what_was_typed(points_tab, sample_store, monkeypa
     before, seen = count(sample_store, PointAward), []
 
     def clerk(dialog):
-        dialog.item.setCurrentIndex(next(i for i in range(dialog.item.count()) if "优秀" in dialog.item.itemText(i)))
-        dialog.reason.setText("民主评议为优秀")
+        dialog.item.setCurrentIndex(next(i for i in range(dialog.item.count()) if "带头致富" in dialog.item.itemText(i)))
+        dialog.reason.setText("带动就业")
         dialog.accept()  # nobody chosen
         assert dialog.isVisible() and "请在“对象”中搜索并选中" in dialog.problem.text()
         dialog.search.setText(points_tab.board.members[0].name)
@@ -90,7 +90,7 @@ def test_a_refused_award_keeps_what_was_typed(points_tab, sample_store, monkeypa
         dialog.date.setText("2026-11-20")
         dialog.accept()  # no 登记人: the service refuses, through the runner
         assert dialog.isVisible() and points_tab.dialogs.told[-1][0] == "error"
-        assert "登记人" in points_tab.dialogs.told[-1][2] and dialog.reason.text() == "民主评议为优秀"
+        assert "登记人" in points_tab.dialogs.told[-1][2] and dialog.reason.text() == "带动就业"
         dialog.entered_by.setText("文书")
         dialog.accept()
 

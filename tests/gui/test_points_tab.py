@@ -69,11 +69,11 @@ def test_a_manual_award_shows_in_the_trace(qtbot, tab, monkeypatch):
     target = tab.board.members[-1]
 
     def fill_and_save(self):
-        self.item.setCurrentIndex(next(i for i in range(self.item.count()) if "优秀" in self.item.itemText(i)))
+        self.item.setCurrentIndex(next(i for i in range(self.item.count()) if "带头致富" in self.item.itemText(i)))
         self.search.setText(target.name)
         self.who.item(0).setSelected(True)
         self.date.setText("2026-11-20")
-        self.reason.setText("民主评议为优秀")
+        self.reason.setText("带动就业")
         self.entered_by.setText("文书")
         self.accept()
         return self.result()
@@ -85,4 +85,4 @@ def test_a_manual_award_shows_in_the_trace(qtbot, tab, monkeypatch):
     tab.table.selectRow(row)
     texts = [tab.trace.topLevelItem(i).child(j).text(0) for i in range(tab.trace.topLevelItemCount())
              for j in range(tab.trace.topLevelItem(i).childCount())]
-    assert any("民主评议为优秀" in text for text in texts)
+    assert any("带动就业" in text for text in texts)
