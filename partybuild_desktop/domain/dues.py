@@ -88,13 +88,15 @@ class Assessment:
 
 def assess(kind: DuesKind | str, base_fen: int | None = None, entered_fen: int | None = None,
            farmer_fen: int = DEFAULT_FARMER_FEN) -> Assessment:
-    """The monthly amount of a kind and base. Based kinds need the base (``entered_fen`` is then checked
-    against the rule by the caller: ``differs``); 农民 take ``entered_fen`` or the village's amount, within
+    """The monthly amount of a kind and base. Based kinds need the base or the amount kept (``entered_fen``
+    with a base is checked against the rule by the caller: ``differs``); 农民 take ``entered_fen`` or the village's amount, within
     0.2–1 元; 学生, 失业 and 低保 pay 0.2 元; 减免 takes the amount the branch decided (0 allowed)."""
     kind = DuesKind(kind)
     if kind in BASED_KINDS:
+        if base_fen is None and entered_fen is not None:
+            return Assessment(kind, None, entered_fen, None)  # the amount as kept; no base to check it by
         if base_fen is None:
-            raise DuesRuleError(f"{kind.label}党员要填写缴费基数（每月税后收入）。")
+            raise DuesRuleError(f"{kind.label}党员要填写缴费基数（每月税后收入），或者每月交纳数额。")
         if base_fen < 0:
             raise DuesRuleError("缴费基数不能小于 0。")
         rule = apply_rate(base_fen, rate_for(kind, base_fen))

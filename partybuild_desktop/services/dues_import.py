@@ -87,7 +87,6 @@ class DuesPreviewRow(PreviewRow):
     member_id: int | None = None
     member_name: str = ""
     form: AssessmentForm | None = None  # None: the member's assessment stays as it is
-    without_base: bool = False  # a based kind with a monthly amount but no base (written as the sheet has it)
     payments: list[tuple[Month, int, dt.date]] = field(default_factory=list)  # (month, 分, paid on)
 
     def decide_dues(self, writes: bool) -> None:
@@ -292,7 +291,6 @@ def _assessment(row: DuesPreviewRow, member: Member, register: _Register, farmer
     if kind is DuesKind.REDUCED:
         form.decided_on = dt.date(year, 1, 1)
         form.note = f"{IMPORT_NOTE}（表中没有减免的决定日期，暂记为 {year} 年 1 月 1 日，请核对）"
-    row.without_base = kind in BASED_KINDS and base is None
     row.form = form
     if _same_as_recorded(form, register.january.get(member.id), farmer_fen):
         row.form = None  # already assessed so from January: nothing to write
@@ -323,21 +321,7 @@ def _same_as_recorded(form: AssessmentForm, recorded: tuple | None, farmer_fen: 
 
 def _save_assessment(session: Session, village_id: int, row: DuesPreviewRow, today: dt.date) -> list:
     """Write the row's assessment; the service's warnings (``amount_differs_from_rule``)."""
-    form = row.form
-    if not row.without_base:
-        return dues.set_assessment(session, village_id, row.member_id, form, today=today)
-    # 在职/离退休/个体 with the sheet's monthly amount and no base: kept as the sheet has it (the service
-    # asks for a base; the rule cannot be checked without one).
-    start = first_of(form.from_month)
-    found = session.scalars(select(DuesAssessment).where(DuesAssessment.member_id == row.member_id,
-                                                         DuesAssessment.from_month == start)).first()
-    if found is None:
-        found = DuesAssessment(village_id=village_id, member_id=row.member_id, from_month=start)
-        session.add(found)
-    found.kind, found.base_fen, found.monthly_fen = form.kind, None, form.monthly_fen
-    found.decided_on, found.approved_by, found.note = None, None, form.note
-    session.flush()
-    return []
+    return dues.set_assessment(session, village_id, row.member_id, row.form, today=today)
 
 
 def _owed(session: Session, village_id: int, year: int, today: dt.date, rows: list[DuesPreviewRow]
