@@ -122,7 +122,8 @@ def cmd_meeting(args) -> int:
             group_id = groups.get(args.group.strip())
             if group_id is None:
                 raise CliError(f"本村没有名为“{args.group}”的党小组（本村有：{'、'.join(groups) or '还没有党小组'}）。没有写入任何数据。")
-        roster = {row.member_id: row.name for row in meetings.meeting_roster(session, village.id, kind, group_id)}
+        roster = {row.member_id: row.name for row in meetings.meeting_roster(session, village.id, kind, group_id,
+                                                                                        on=args.date)}
         attendance: dict[int, tuple[Attendance, str]] = {}
         named = [(Attendance.ABSENT, v, False, "--absent") for v in args.absent]
         named += [(Attendance.LEAVE, v, True, "--leave") for v in args.leave]

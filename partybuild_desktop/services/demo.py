@@ -27,7 +27,8 @@ from partybuild_desktop.domain.vocabulary import (
     RecordEntryType,
     Standing,
 )
-from partybuild_desktop.services.meetings import DecisionForm, MeetingForm, ReviewForm, save_meeting, set_reviews
+from partybuild_desktop.services.meetings import (DecisionForm, MeetingForm, ReviewForm, meeting_roster, save_meeting,
+                                                  set_reviews)
 from partybuild_desktop.services.village import create_village
 from partybuild_desktop.store.models import (
     Grid,
@@ -556,23 +557,24 @@ def _organisational_life(session, rng, village_id, village_name, groups, member_
     plan.sort(key=lambda item: (item[0], item[1].value))
 
     lines = dict.fromkeys(member_ids, 0)
+    by_person = {p.id: p for p in people}
     for day, kind, fields in plan:
-        on_list = [p for p in people if p.normal and p.joined < day
-                   and (kind is not MeetingKind.GROUP or p.group_id == fields["group"].id)
-                   and (kind is not MeetingKind.COMMITTEE or p.committee)]
+        # Who was due that day, and who had a vote, as the service judges it.
+        roster = meeting_roster(session, village_id, kind, fields["group"].id if "group" in fields else None, on=day)
+        on_list = [(by_person[r.member_id], r.voting) for r in roster if r.member_id in by_person]
         if not on_list:
             continue
         attendance = {}
         voting_present = 0
-        for p in on_list:
+        for p, voting in on_list:
             status, reason = _status(rng, p, day)
             if status is not Attendance.PRESENT:
                 attendance[p.id] = (status, reason)
-            voting_present += p.full and status is Attendance.PRESENT
+            voting_present += voting and status is Attendance.PRESENT
             lines[p.id] += status in (Attendance.PRESENT, Attendance.ELSEWHERE)
         host, note = secretary, recorder
         if kind is MeetingKind.GROUP:
-            leader = fields["host"] or on_list[0]
+            leader = fields["host"] or on_list[0][0]
             host = leader.name
             note = next((p.name for p in fields["others"] if p is not leader and p.category is not MemberCategory.MIGRANT),
                         leader.name)

@@ -1,9 +1,9 @@
 """党费: each member's assessment (kind, base, monthly amount, from which month), the payments month by
 month, the year's grid, arrears and the month's collection, in integer 分. The rules are ``domain.dues``.
 
-Who owes a month: a current member (or one who left, for the months before leaving) from the month they
-joined (a 预备党员 pays from the month of the 支部大会 that accepted them), whose assessment covers the
-month. A 农民党员 with no assessment pays the village's amount (设置, default 0.50 元); any other member
+Who owes a month: a current member (or one who left, up to the month of leaving: 党费交到转出当月) from
+the month they joined (a 预备党员 pays from the month of the 支部大会 that accepted them) or transferred
+in, whose assessment covers the month. A 农民党员 with no assessment pays the village's amount (设置, default 0.50 元); any other member
 with none is listed as 未核定 and owes nothing until assessed. Nothing is owed before the village began
 keeping dues here (its first assessment or payment): the months before are not judged.
 """
@@ -38,13 +38,13 @@ from partybuild_desktop.domain.dues import (
     unpaid_run,
 )
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.domain.membership import DEPARTURES
 from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import MemberCategory
+from partybuild_desktop.services import members
 from partybuild_desktop.services.village import get_setting, set_setting, village_row
 from partybuild_desktop.store import dues_facts
-from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member, MemberEvent
+from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member
 
 FARMER_AMOUNT_KEY = "dues_farmer_fen"
 METHODS = {"monthly": "按月交纳", "quarterly": "按季度交纳", "proxy": "委托他人代交"}
@@ -150,16 +150,6 @@ def delete_assessment(session: Session, village_id: int, assessment_id: int) -> 
 
 
 # ---------------------------------------------------------------------------------------- who owes what
-
-
-def _departures(session: Session, member_ids: list[int]) -> dict[int, dt.date]:
-    """When each of these (archived) members left: their last 转出, 去世 or 归档."""
-    if not member_ids:
-        return {}
-    return dict(session.execute(
-        select(MemberEvent.member_id, func.max(MemberEvent.date))
-        .where(MemberEvent.member_id.in_(member_ids), MemberEvent.kind.in_(list(DEPARTURES)))
-        .group_by(MemberEvent.member_id)).all())
 
 
 def dues_start(session: Session, village_id: int) -> Month | None:
@@ -334,7 +324,7 @@ def dues_year(session: Session, village_id: int, year: int, as_of: Month | None 
     as_of = as_of or month_of(dt.date.today())
     ids = None if member_ids is None else list(member_ids)
     found = dues_facts.member_year(session.connection(), village_id, year, first_of(as_of), ids)
-    left = _departures(session, list({r[0] for r in found if r[5]}))
+    stays = members.stays(session, village_id)
     farmer_fen = farmer_amount(session)
     start = dues_start(session, village_id)
     if from_month is not None:
@@ -354,13 +344,16 @@ def dues_year(session: Session, village_id: int, year: int, as_of: Month | None 
             if found[index][6] is not None:
                 assessments.append(found[index])
             index += 1
-        gone = left.get(member_id) if archived else None
+        stay = stays.get(member_id)
+        gone = stay.left if stay and archived else None
         if archived and (gone is None or gone.year < year):
             continue  # left before the year (or when is not known): owes nothing this year
         paid_mask, paid_to_date, paid_in_year = first_row[10:13]
         segments = _segments([(r[6], r[9]) for r in assessments], year, category == farmer, farmer_fen)
-        lowest = max(segments[0][0] if segments else 24, begins, _window(year, joined) if joined else 0, 0)
-        highest = min(_window(year, (gone.year, gone.month)) - 1, 23) if gone else 23
+        arrived = stay.arrived if stay else None  # transferred in: owed here from that month
+        came = max((m for m in (joined, (arrived.year, arrived.month) if arrived else None) if m), default=None)
+        lowest = max(segments[0][0] if segments else 24, begins, _window(year, came) if came else 0, 0)
+        highest = min(_window(year, (gone.year, gone.month)), 23) if gone else 23  # 交到转出当月
         owed = bits(lowest, highest)
         year_paid = paid_mask & year_bits
         if len(segments) == 1:  # one amount all the window long: most members

@@ -170,11 +170,11 @@ def _clean(form: FundsForm, today: dt.date) -> FundsForm:
                 EXPENSE: "支出的摘要（用途，例如“购买党员学习资料”）"}[form.kind]
         problems.append(f"请填写{what}")
     project = _clean_project(form.project)
-    if form.kind in (BUDGET, EXPENSE) and not project:
-        problems.append("预算要写明是哪个项目" if form.kind == BUDGET else "支出要写明用在哪个项目上（用时有项目）")
-    source = clean_cell(form.source) if form.source else ""
-    if form.kind == INCOME and not source:
-        problems.append("请填写经费来源（" + "、".join(SOURCES) + "）")
+    if form.kind == BUDGET and not project:
+        project = _clean_project(item)  # a budget line without a project is a project of its own
+    # An expense without a project is kept and flagged (用时有项目: ``expense_without_budget``); income
+    # without its source counts as 其他.
+    source = (clean_cell(form.source) if form.source else "") or (SOURCES[-1] if form.kind == INCOME else "")
     values = {"item": item, "project": project, "source": source,
               "voucher_no": clean_cell(form.voucher_no) if form.voucher_no else "",
               "approved_by": clean_name(form.approved_by) if form.approved_by else "",
@@ -222,7 +222,9 @@ def _warnings(session: Session, village_id: int, form: FundsForm, entry_id: int)
     year = form.date.year
     warnings = []
     budgeted = {project_key(p) for p in budget_projects(session, village_id, year)}
-    if project_key(form.project) not in budgeted:
+    if not form.project:
+        warnings.append(Warning(EXPENSE_WITHOUT_BUDGET, "这笔支出没有写明项目：用时要有项目，请写明用在哪个有预算的项目上。"))
+    elif project_key(form.project) not in budgeted:
         warnings.append(Warning(EXPENSE_WITHOUT_BUDGET,
                                 f"{year}年的预算中没有“{form.project}”这个项目：用前要有预算，请补登这个项目的预算，"
                                 "或把支出改到已有预算的项目下。"))

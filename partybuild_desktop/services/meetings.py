@@ -45,6 +45,7 @@ from partybuild_desktop.domain.meetings import (
 )
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import MemberCategory, MembershipState, RecordEntryType, Standing
+from partybuild_desktop.services import members
 from partybuild_desktop.services.village import get_setting, set_setting, village_row
 from partybuild_desktop.store.models import (
     Meeting,
@@ -122,28 +123,44 @@ class DueMember:
         return self.category is MemberCategory.MIGRANT
 
 
-def _members_query(village_id: int):
-    return (
-        select(Member.id, Member.name, Member.standing, Member.category, PartyGroup.name)
+def _members_query(village_id: int, archived_too: bool = False):
+    query = (
+        select(Member.id, Member.name, Member.standing, Member.category, PartyGroup.name, Member.joined_date,
+               Member.confirmed_date, Member.archived)
         .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
-        .where(Member.village_id == village_id, Member.archived.is_(False),
-               Member.membership_state == MembershipState.NORMAL)
+        .where(Member.village_id == village_id, Member.membership_state == MembershipState.NORMAL)
         .order_by(PartyGroup.id.is_(None), PartyGroup.id, Member.id)
     )
+    return query if archived_too else query.where(Member.archived.is_(False))
 
 
-def due_members(session: Session, village_id: int, kind: MeetingKind | str,
-                party_group_id: int | None = None) -> list[DueMember]:
-    """Who is due at a meeting of ``kind``: the 正式 and 预备 members of the branch (of the party group for
-    a 党小组会; the committee members for a 支委会), not archived, 党籍 not stopped."""
+def due_members(session: Session, village_id: int, kind: MeetingKind | str, party_group_id: int | None = None,
+                on: dt.date | None = None) -> list[DueMember]:
+    """Who is due at a meeting of ``kind`` held ``on`` (default: now): the 正式 and 预备 members of the branch
+    (of the party group for a 党小组会; the committee members for a 支委会), 党籍 not stopped, who had
+    joined (or transferred in) by that day and had not yet left; a vote for those 正式 by then."""
     kind = MeetingKind(kind)
-    query = _members_query(village_id)
+    query = _members_query(village_id, archived_too=on is not None)
     if kind is MeetingKind.GROUP:
         query = query.where(Member.party_group_id == party_group_id)
     elif kind is MeetingKind.COMMITTEE:
         query = query.where(Member.is_committee_member.is_(True))
-    return [DueMember(i, n, s, c, g or "", s is Standing.FULL, c is MemberCategory.ELDERLY)
-            for i, n, s, c, g in session.execute(query)]
+    rows = session.execute(query).all()
+    if on is None:
+        return [DueMember(i, n, s, c, g or "", s is Standing.FULL, c is MemberCategory.ELDERLY)
+                for i, n, s, c, g, *_ in rows]
+    stays = members.stays(session, village_id)
+    due = []
+    for member_id, name, standing, category, group, joined, confirmed, archived in rows:
+        stay = stays.get(member_id, members.Stay(None, None))
+        if archived and stay.left is None:
+            continue  # left, when is not known
+        arrived = max((d for d in (joined, stay.arrived) if d), default=None)
+        if (arrived and arrived > on) or (stay.left and stay.left <= on):
+            continue
+        voting = standing is Standing.FULL and not (confirmed and confirmed > on)
+        due.append(DueMember(member_id, name, standing, category, group or "", voting, category is MemberCategory.ELDERLY))
+    return due
 
 
 def full_member_count(session: Session, village_id: int) -> int:
@@ -223,7 +240,7 @@ def _roster(session: Session, village_id: int, form: MeetingForm, meeting: Meeti
     """Everyone on the meeting's list: who is due now, and (when editing) who was on it already, with the
     vote they had on the day."""
     roster = {m.id: Attendee(m.id, Attendance.PRESENT, m.voting, m.frail)
-              for m in due_members(session, village_id, form.kind, form.party_group_id)}
+              for m in due_members(session, village_id, form.kind, form.party_group_id, on=form.date)}
     if meeting is not None and meeting.kind is form.kind and meeting.party_group_id == form.party_group_id:
         for row in session.scalars(select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)):
             roster[row.member_id] = Attendee(row.member_id, Attendance.PRESENT, bool(row.voting), bool(row.frail))
@@ -245,13 +262,13 @@ class RosterRow:
 
 
 def meeting_roster(session: Session, village_id: int, kind: MeetingKind | str, party_group_id: int | None = None,
-                   meeting_id: int | None = None) -> list[RosterRow]:
-    """The list a meeting's attendance is ticked from: everyone due (all 出席 by default), and when
-    editing a meeting, everyone on it already with what was recorded."""
+                   meeting_id: int | None = None, on: dt.date | None = None) -> list[RosterRow]:
+    """The list a meeting's attendance is ticked from: everyone due on the meeting's day ``on`` (all 出席
+    by default), and when editing a meeting, everyone on it already with what was recorded."""
     kind = MeetingKind(kind)
     group_id = party_group_id if kind is MeetingKind.GROUP else None
     meeting = None if meeting_id is None else _meeting(session, village_id, meeting_id)
-    form = MeetingForm(kind=kind, party_group_id=group_id)
+    form = MeetingForm(kind=kind, date=on or (meeting.date if meeting else None), party_group_id=group_id)
     roster = _roster(session, village_id, form, meeting)
     recorded = {}
     if meeting is not None:
@@ -582,6 +599,26 @@ def attachment_type(data: bytes) -> str | None:
     return None
 
 
+def read_attachment(path) -> tuple[str, bytes]:
+    """A photo or scan chosen from disk: its name and bytes, read only when its size is within the limit
+    (a video picked by mistake is not loaded), and its kind checked. MeetingError in Chinese otherwise."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise MeetingError(f"“{path.name}”有 {size / 1024 / 1024:.1f} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。"
+                               "请把照片缩小或分页扫描后再添加。")
+        with path.open("rb") as file:
+            data = file.read(MAX_ATTACHMENT_BYTES + 1)
+    except OSError as error:
+        raise MeetingError(f"“{path.name}”读不出来：{error.strerror or error}。") from error
+    if len(data) > MAX_ATTACHMENT_BYTES or attachment_type(data) is None:
+        raise MeetingError(f"“{path.name}”不是 JPG、PNG 照片或 PDF 扫描件，不能作为附件。")
+    return path.name, data
+
+
 def add_attachment(session: Session, village_id: int, meeting_id: int, name: str, data: bytes) -> int:
     """Keep a photo (签到表, 现场照片) or a scan with the meeting."""
     _meeting(session, village_id, meeting_id)
@@ -745,7 +782,7 @@ def review_sheet(session: Session, village_id: int, year: int) -> ReviewSheet:
         .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
         .where(Member.id.in_([i for i in grades if i not in seen])))] if set(grades) - seen else []
     rows = []
-    for member_id, name, standing, _category, group in current + left:
+    for member_id, name, standing, _category, group, *_dates in current + left:
         review = grades.get(member_id)
         rows.append(ReviewRow(member_id, name, standing, group or "", review.grade if review else None,
                               review.disposal if review else None, review.note if review else None))

@@ -39,6 +39,8 @@ from partybuild_desktop.domain.vocabulary import (
 )
 from partybuild_desktop.store.models import (
     CommitteePostHolder,
+    DuesAssessment,
+    DuesPayment,
     Grid,
     GridBranch,
     GridBranchMember,
@@ -531,6 +533,8 @@ def references(session: Session, member_id: int) -> list[str]:
         found.append(f"{listed} 次会议的出席名单")
     if count(MemberReview, MemberReview.member_id == member_id):
         found.append("民主评议等次")
+    if count(DuesAssessment, DuesAssessment.member_id == member_id) or count(DuesPayment, DuesPayment.member_id == member_id):
+        found.append("党费标准或交纳记录")
     households = count(Household, Household.liaison_member_id == member_id)
     if households:
         found.append(f"联系农户 {households} 户")
@@ -605,6 +609,34 @@ def find_by_name_or_id_number(session: Session, village_id: int, text: str) -> l
     if not rows:
         rows = session.execute(query.where(Member.name == wanted).order_by(Member.archived, Member.id)).all()
     return [MemberMatch(i, n, num, bool(a)) for i, n, num, a in rows]
+
+
+@dataclass(frozen=True)
+class Stay:
+    """When a member came to this branch (the latest 组织关系转入; None: through joining here) and, for an
+    archived member, when they left (their last 转出, 去世 or 归档)."""
+
+    arrived: dt.date | None
+    left: dt.date | None
+
+
+def stays(session: Session, village_id: int) -> dict[int, Stay]:
+    """The members of the village who transferred in or left, by id (everyone else: ``Stay(None, None)``)."""
+    from partybuild_desktop.domain.membership import DEPARTURES
+
+    arrived: dict[int, dt.date] = {}
+    left: dict[int, dt.date] = {}
+    for member_id, kind, date, archived in session.execute(
+            select(MemberEvent.member_id, MemberEvent.kind, func.max(MemberEvent.date), Member.archived)
+            .join(Member, Member.id == MemberEvent.member_id)
+            .where(Member.village_id == village_id,
+                   MemberEvent.kind.in_([MemberEventKind.TRANSFERRED_IN, *DEPARTURES]))
+            .group_by(MemberEvent.member_id, MemberEvent.kind, Member.archived)):
+        if kind is MemberEventKind.TRANSFERRED_IN:
+            arrived[member_id] = date
+        elif archived:
+            left[member_id] = max(date, left.get(member_id, date))
+    return {member_id: Stay(arrived.get(member_id), left.get(member_id)) for member_id in arrived.keys() | left.keys()}
 
 
 # ---------------------------------------------------------------------------------------- the record book

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, case, extract, func, literal, select
+from sqlalchemy import Connection, Integer, case, cast, extract, func, literal, select
 
 from partybuild_desktop.store.models import DuesAssessment, DuesPayment, Member, PartyGroup
 
@@ -72,7 +72,7 @@ def member_year(connection: Connection, village_id: int, year: int, as_of: dt.da
         return [(r[0], r[1], r[2], r[3], _month(r[4]), bool(r[5]), _month(r[6]), r[7], r[8], r[9], int(r[10] or 0),
                  int(r[11] or 0), int(r[12] or 0)) for r in rows]
     payment = DuesPayment.__table__.c
-    bit = (extract("year", payment.month) - (year - 1)) * 12 + extract("month", payment.month) - 1
+    bit = cast((extract("year", payment.month) - (year - 1)) * 12 + extract("month", payment.month) - 1, Integer)
     paid = (select(payment.member_id, func.sum(literal(1).bitwise_lshift(bit)).label("months"),
                    func.sum(case((payment.month.between(year_start, as_of), payment.amount_fen), else_=0)).label("to_date"),
                    func.sum(case((payment.month >= year_start, payment.amount_fen), else_=0)).label("in_year"))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.money import format_money, parse_money
 from partybuild_desktop.services import funds as funds_service
+from partybuild_desktop.services.meetings import read_attachment
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
@@ -351,11 +352,11 @@ class FundsTab(WatchesChanges, QWidget):
         if path is None:
             return
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            self.dialogs.error("添加凭证附件", f"“{Path(path).name}”读不出来：{error.strerror or error}")
+            name, data = read_attachment(path)
+        except Refusal as error:
+            self.dialogs.error("添加凭证附件", str(error))
             return
-        village_id, name = self.village_id, Path(path).name
+        village_id = self.village_id
         self.context.operations.run("添加凭证附件", lambda s: funds_service.add_attachment(s, village_id, entry.id,
                                                                                      name, data),
                                     Change.RECORDS, dialogs=self.dialogs, initiator=self)

@@ -351,7 +351,7 @@ class MeetingDialog(CheckedDialog):
         self.setObjectName("meetingDialog")
         self._build(names)
         self._fill(record, kind)
-        self.roster_kind, self.roster_group = None, None
+        self.roster_kind, self.roster_group, self.roster_day = None, None, None
         self.remembered: dict[int, tuple[Attendance, str]] = {}
         self.reload_roster()
         self.resize(1280, 880)  # fitted to smaller screens as it is shown (ui.screen_fit)
@@ -458,6 +458,7 @@ class MeetingDialog(CheckedDialog):
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.group.currentIndexChanged.connect(lambda _i: self.reload_roster())
+        self.date.dateChanged.connect(lambda _d: self.reload_roster())  # who was due depends on the day
 
     @staticmethod
     def _name_box(names: list[str], name: str) -> QComboBox:
@@ -632,8 +633,8 @@ class MeetingDialog(CheckedDialog):
 
     def reload_roster(self) -> None:
         """Who is due for the kind and party group chosen; the ticks of members still listed are kept."""
-        kind, group = self.current_kind(), self.current_group()
-        if (kind, group) == (self.roster_kind, self.roster_group):
+        kind, group, day = self.current_kind(), self.current_group(), self.date.date().toPython()
+        if (kind, group, day) == (self.roster_kind, self.roster_group, self.roster_day):
             return
         # Every tick made in this dialog is remembered, so passing through a list that leaves someone out
         # (a 党小组会 before its group is chosen) does not lose it.
@@ -642,8 +643,9 @@ class MeetingDialog(CheckedDialog):
             roster = []
         else:
             with self.context.store.session() as session:
-                roster = meeting_service.meeting_roster(session, self.village_id, kind, group, self.meeting_id)
-        self.roster_kind, self.roster_group = kind, group
+                roster = meeting_service.meeting_roster(session, self.village_id, kind, group, self.meeting_id,
+                                                        on=day)
+        self.roster_kind, self.roster_group, self.roster_day = kind, group, day
         self.model.load(roster, self.remembered)
 
     def selected_rows(self) -> list[int]:
@@ -762,19 +764,12 @@ class MeetingDialog(CheckedDialog):
         if path is None:
             return
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            self.dialogs.error("添加附件", f"“{Path(path).name}”读不出来：{error.strerror or error}")
+            name, data = meeting_service.read_attachment(path)
+        except meeting_service.MeetingError as error:
+            self.dialogs.error("添加附件", str(error))
             return
-        if len(data) > meeting_service.MAX_ATTACHMENT_BYTES:
-            self.dialogs.error("添加附件", f"“{Path(path).name}”有 {len(data) / 1024 / 1024:.1f} MB，超过 "
-                                         f"{meeting_service.MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。请把照片缩小或分页扫描后再添加。")
-            return
-        if meeting_service.attachment_type(data) is None:
-            self.dialogs.error("添加附件", f"“{Path(path).name}”不是 JPG、PNG 照片或 PDF 扫描件，不能作为会议附件。")
-            return
-        self.added.append(PendingAttachment(Path(path).name, data))
-        self._list_attachment(Path(path).name, len(data), ("new", len(self.added) - 1))
+        self.added.append(PendingAttachment(name, data))
+        self._list_attachment(name, len(data), ("new", len(self.added) - 1))
 
     def _chosen_attachment(self):
         item = self.attachments.currentItem()

@@ -82,8 +82,7 @@ def test_funds_add_and_status_round_trip(folder):
     (("--kind", "expense", "--amount", "0", "--item", "买书", "--project", "教育"), "金额应大于 0"),
     (("--kind", "expense", "--amount", "-5", "--item", "买书", "--project", "教育"), "金额应大于 0"),
     (("--kind", "expense", "--amount", "五十", "--item", "买书", "--project", "教育"), "不是金额"),
-    (("--kind", "expense", "--amount", "50", "--item", "买书"), "用时有项目"),
-    (("--kind", "income", "--amount", "50", "--item", "拨付"), "请填写经费来源"),
+    (("--kind", "expense", "--amount", "50", "--item", "买书", "--project", "教育", "--voucher", "记" * 40), "凭证号"),
     (("--kind", "budget", "--amount", "50", "--item", "  ", "--project", "教育"), "请填写预算的内容"),
 ])
 def test_unusable_input_exits_2_in_chinese_and_writes_nothing(folder, args, words):

@@ -64,9 +64,9 @@ def test_who_owes_which_months(village):
                             today=TODAY)
         cells = row(dues.dues_year(session, village_id, 2026, (2026, 11)), who["probation"]).months
         assert [c.due_fen for c in cells] == [None] * 4 + [20] * 8
-        # Transferred out in September: owes January to August.
+        # Transferred out in September: owes January to September (党费交到转出当月).
         gone = row(grid, who["gone"]).months
-        assert [c.due_fen for c in gone] == [50] * 8 + [None] * 4
+        assert [c.due_fen for c in gone] == [50] * 9 + [None] * 3
 
 
 def test_payments_for_several_months_make_ups_and_refusals(village):
@@ -171,3 +171,14 @@ def test_the_grids_query_gives_the_same_rows_in_sqlites_form_and_the_portable_on
         assert worker[0][10] == (1 << 12) | (1 << 13)  # January and February 2026 in the two-year window
         farmer = next(r for r in tuned if r[0] == who["farmer"])
         assert farmer[10] == 1 << 11 and farmer[12] == 0  # December 2025: in the window, not in the year
+
+
+def test_a_member_who_transferred_in_owes_from_that_month(village):
+    store, village_id, who = village
+    with store.session() as session:
+        moved = helpers.member(session, village_id, "转入戊", joined_date=dt.date(1991, 3, 1))
+        session.add(MemberEvent(member_id=moved, date=dt.date(2026, 8, 10), kind=MemberEventKind.TRANSFERRED_IN,
+                                note="从邻村转入"))
+        grid = dues.dues_year(session, village_id, 2026, (2026, 11))
+        assert [c.due_fen for c in row(grid, moved).months] == [None] * 7 + [50] * 5
+        assert (row(grid, moved).arrears_months, row(grid, moved).warning) == (4, "notice")

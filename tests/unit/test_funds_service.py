@@ -53,9 +53,6 @@ def test_refusals_say_what_to_fix_and_write_nothing(store):
         (FundsForm("expense", dt.date(2026, 5, 1), "1.234", "买书", project="党员教育"), "小数超过两位"),
         (FundsForm("expense", dt.date(2026, 11, 24), "20", "买书", project="党员教育"), "晚于今天"),
         (FundsForm("expense", dt.date(2026, 5, 1), "20", "  ", project="党员教育"), "请填写支出的摘要"),
-        (FundsForm("expense", dt.date(2026, 5, 1), "20", "买书", project="　"), "用时有项目"),
-        (FundsForm("budget", dt.date(2026, 1, 1), "20", "全年预算"), "预算要写明是哪个项目"),
-        (FundsForm("income", dt.date(2026, 5, 1), "20", "拨付"), "请填写经费来源"),
         (FundsForm("transfer", dt.date(2026, 5, 1), "20", "x"), "请选择类型"),
         (FundsForm("expense", None, "20", "买书", project="党员教育"), "请填写日期"),
         (FundsForm("expense", dt.date(2026, 5, 1), "20", "买书", project="党员教育", voucher_no="记" * 40), "凭证号"),
@@ -74,7 +71,19 @@ def test_every_problem_of_a_form_is_named_at_once(store):
         with pytest.raises(FundsError) as refused:
             funds.add_entry(s, vid, FundsForm("expense", dt.date(2027, 1, 1), "0", ""), TODAY)
     message = str(refused.value)
-    assert all(words in message for words in ("晚于今天", "金额应大于 0", "摘要", "项目"))
+    assert all(words in message for words in ("晚于今天", "金额应大于 0", "摘要"))
+
+
+def test_what_the_command_may_leave_out_is_kept_and_flagged(store):
+    with store.session() as s:
+        vid = helpers.village(s)
+        income = funds.add_entry(s, vid, FundsForm("income", dt.date(2026, 5, 1), "20", "拨付"), TODAY)
+        assert s.get(FundsEntry, income.id).source == "其他"
+        budget = funds.add_entry(s, vid, FundsForm("budget", dt.date(2026, 1, 1), "20", "全年 学习资料"), TODAY)
+        assert s.get(FundsEntry, budget.id).project == "全年学习资料"
+        expense = funds.add_entry(s, vid, FundsForm("expense", dt.date(2026, 5, 1), "20", "买书", project="　"), TODAY)
+        assert funds.EXPENSE_WITHOUT_BUDGET in [w.code for w in expense.warnings]
+        assert "没有写明项目" in expense.warnings[0].message
 
 
 def test_an_expense_takes_its_budget_lines_spelling_and_warns_without_one(store):

@@ -4,13 +4,13 @@ meeting writes and keeps in step, who is due, what is due, the cap, the points b
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade, parse_span
 from partybuild_desktop.domain.vocabulary import MemberCategory, MembershipState, RecordEntryType, Standing
 from partybuild_desktop.services import alerts, meetings, members, points
 from partybuild_desktop.services.meetings import MeetingError, MeetingForm, ReviewForm
-from partybuild_desktop.store.models import Meeting, MeetingAttendance, Member, MemberReview, RecordEntry
+from partybuild_desktop.store.models import Meeting, MeetingAttendance, Member, MemberReview, RecordEntry, Village
 from tests import helpers
 
 TODAY = dt.date(2026, 12, 1)
@@ -261,6 +261,8 @@ def test_study_hours_against_32_and_56(branch):
 def test_meeting_missing_and_no_organisational_life_alerts(branch):
     store, village_id, ids, _ = branch
     with store.session() as session:
+        assert alerts.meeting_missing(session, village_id, TODAY) == []  # set up today: nothing asked of the past
+        session.execute(update(Village).values(created_at=dt.datetime(2025, 1, 10, 9, 0)))
         assert alerts.meeting_missing(session, village_id, TODAY)  # nothing recorded: last month's meetings
         for month in range(4, 12):
             attendance = {} if month < 6 else {ids[9]: (Attendance.ABSENT, "")}
@@ -301,3 +303,47 @@ def test_a_member_on_a_meeting_list_is_not_deleted_silently(branch):
         meetings.save_meeting(session, village_id, theme_day(ids), today=TODAY)
         with pytest.raises(members.MemberError, match="1 次会议的出席名单"):
             members.delete_member(session, ids[0])  # on leave: no record line, still on the list
+
+
+def test_a_meeting_entered_afterwards_lists_who_was_due_on_its_day(branch):
+    from partybuild_desktop.domain.vocabulary import MemberEventKind
+    from partybuild_desktop.store.models import MemberEvent
+
+    store, village_id, ids, _ = branch
+    with store.session() as session:
+        late = helpers.member(session, village_id, "九月入党", standing=Standing.PROBATIONARY, joined_date=dt.date(2026, 9, 26))
+        moved = helpers.member(session, village_id, "八月转入", joined_date=dt.date(1999, 7, 1))
+        session.add(MemberEvent(member_id=moved, date=dt.date(2026, 8, 10), kind=MemberEventKind.TRANSFERRED_IN, note="转入"))
+        gone = helpers.member(session, village_id, "十月转出", joined_date=dt.date(1999, 7, 1), archived=True)
+        session.add(MemberEvent(member_id=gone, date=dt.date(2026, 10, 15), kind=MemberEventKind.TRANSFERRED_OUT, note="转出"))
+        confirmed = session.get(Member, ids[9])
+        confirmed.confirmed_date = dt.date(2026, 9, 1)  # 正式 only since September: no vote in August
+        roster = {r.member_id: r for r in meetings.meeting_roster(session, village_id, MeetingKind.BRANCH_ASSEMBLY,
+                                                                   on=dt.date(2026, 8, 27))}
+        assert late not in roster and moved in roster and gone in roster
+        assert roster[ids[9]].voting is False and roster[ids[8]].voting is True
+        saved = meetings.save_meeting(session, village_id, MeetingForm(MeetingKind.THEME_DAY, dt.date(2026, 8, 27), "学习"),
+                                      today=TODAY)
+        assert late not in [m for m, *_ in entries(session, saved.id)]
+        with pytest.raises(MeetingError, match="不在这次会议的应到名单上"):
+            meetings.save_meeting(session, village_id, MeetingForm(MeetingKind.THEME_DAY, dt.date(2026, 8, 28), "学习",
+                                                                   attendance={late: (Attendance.ABSENT, "")}), today=TODAY)
+        now = {r.member_id for r in meetings.meeting_roster(session, village_id, MeetingKind.THEME_DAY, on=TODAY)}
+        assert late in now and gone not in now
+
+
+def test_an_attachment_file_is_sized_before_it_is_read(tmp_path):
+    huge = tmp_path / "录像.mp4"
+    with huge.open("wb") as file:
+        file.truncate(3 * 1024 ** 3)  # 3 GB, sparse: reading it would take the memory
+    with pytest.raises(MeetingError, match="超过 20 MB"):
+        meetings.read_attachment(huge)
+    text = tmp_path / "说明.txt"
+    text.write_text("不是照片", "utf-8")
+    with pytest.raises(MeetingError, match="不是 JPG、PNG 照片或 PDF 扫描件"):
+        meetings.read_attachment(text)
+    with pytest.raises(MeetingError, match="读不出来"):
+        meetings.read_attachment(tmp_path / "不存在.jpg")
+    photo = tmp_path / "签到表.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 10)
+    assert meetings.read_attachment(photo) == ("签到表.jpg", photo.read_bytes())
