@@ -30,7 +30,10 @@ from partybuild_desktop.domain.vocabulary import (
 from partybuild_desktop.services.meetings import (DecisionForm, MeetingForm, ReviewForm, meeting_roster, save_meeting,
                                                   set_reviews)
 from partybuild_desktop.services.village import create_village
+from partybuild_desktop.domain.dues import DEFAULT_FARMER_FEN, DuesKind, assess
 from partybuild_desktop.store.models import (
+    DuesAssessment,
+    DuesPayment,
     Grid,
     GridBranch,
     GridStaff,
@@ -355,19 +358,15 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     meeting_lines = _organisational_life(session, random.Random(rng.getrandbits(64)), village.id, name, groups,
                                          member_ids, member_rows, months, today)
 
+    _dues(session, random.Random(rng.getrandbits(64)), village.id, member_ids, member_rows, months, today)
+
     # The entries typed by hand, about ``entries_per_month`` a month (the meetings' lines come on top):
-    # monthly dues, the committee's county training, and the rest spread over the year.
+    # the committee's county training, and the rest spread over the year.
     entry_rows = []
     entry_types = list(ENTRY_TEXTS)
     for member_id, row in zip(member_ids, member_rows):
         at_home = row["category"] is not MemberCategory.MIGRANT
         monthly = 0
-        for year, month in months:
-            paid = dt.date(year, month, rng.randint(1, 10))
-            if paid <= today and rng.random() < (0.96 if at_home else 0.85):  # dues, paid monthly
-                monthly += 1
-                entry_rows.append(dict(member_id=member_id, date=paid, entry_type=RecordEntryType.DUES_PAYMENT,
-                                       text=f"缴纳{month}月党费", hours=None))
         if row["is_committee_member"]:
             monthly += 1
             entry_rows.append(dict(member_id=member_id, date=_random_date(rng, start, today),
@@ -387,6 +386,67 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     session.execute(insert(RecordEntry), entry_rows)
     session.flush()
     return len(member_rows), len(household_rows), len(entry_rows) + sum(meeting_lines.values())
+
+
+# ---------------------------------------------------------------------------------------- dues
+# A year of 党费 as the 党费收缴登记表 keeps it: each member assessed from the year's first month (in work
+# and migrants by their wage, the retired by their pension, farmers at the village's amount, a student,
+# a member on 低保 and one 减免), paid month by month on the collection day (migrants often a quarter at
+# once), with a few members behind: three months for some, more than six for one.
+
+
+def _dues(session, rng, village_id, member_ids, member_rows, months, today) -> None:
+    first = dt.date(*months[0], 1)
+    assessments, payments = [], []
+    behind = {member_id: rng.choice((3, 4)) for member_id in rng.sample(member_ids, min(4, len(member_ids)))}
+    if member_ids:
+        behind[member_ids[-1]] = 7
+    for index, (member_id, row) in enumerate(zip(member_ids, member_rows)):
+        category = row["category"]
+        age = (today - row["birth_date"]).days // 365 if row.get("birth_date") else 50
+        base = None
+        if index == 3:
+            kind = DuesKind.STUDENT
+        elif index == 7:
+            kind = DuesKind.RELIEF
+        elif index == 11:
+            kind = DuesKind.REDUCED
+        elif category in (MemberCategory.EMPLOYED, MemberCategory.MIGRANT):
+            kind, base = DuesKind.EMPLOYED, rng.randrange(2_400, 9_000, 100) * 100
+        elif category is MemberCategory.ELDERLY and age >= 60 and rng.random() < 0.5:
+            kind, base = DuesKind.RETIRED, rng.randrange(1_800, 5_200, 100) * 100
+        else:
+            kind = None  # 农民党员: the village's amount, no assessment needed
+        if kind is not None:
+            assessed = assess(kind, base, 0 if kind is DuesKind.REDUCED else None)
+            assessments.append(dict(
+                village_id=village_id, member_id=member_id, from_month=first, kind=kind, base_fen=base,
+                monthly_fen=assessed.monthly_fen, decided_on=first if kind is DuesKind.REDUCED else None,
+                approved_by="镇党委" if kind is DuesKind.REDUCED else None,
+                note="家庭遭遇重大变故，经支部研究、镇党委批准免交" if kind is DuesKind.REDUCED else None))
+            monthly = assessed.monthly_fen
+        else:
+            monthly = DEFAULT_FARMER_FEN
+        joined = row.get("joined_date")
+        owed = [(y, m) for y, m in months if not joined or (y, m) >= (joined.year, joined.month)]
+        owed = [m for m in owed if dt.date(*m, 1) <= today]
+        stop = len(owed) - behind.get(member_id, 0) if member_id in behind else len(owed)
+        migrant = category is MemberCategory.MIGRANT
+        for number, (year, month) in enumerate(owed[:stop]):
+            if monthly == 0 or (not migrant and rng.random() < 0.03):
+                continue  # nothing owed (减免), or a month missed and not made up
+            if migrant:  # a quarter at once, at the end of its last month
+                last = owed[min(number - number % 3 + 2, stop - 1)]
+                paid_on = min(dt.date(*last, 25), today)
+            else:
+                paid_on = min(dt.date(year, month, rng.randint(5, 12)), today)
+            payments.append(dict(village_id=village_id, member_id=member_id, month=dt.date(year, month, 1),
+                                 amount_fen=monthly, paid_on=paid_on, collector="组织委员" if not migrant else "本人转账",
+                                 receipt_no=None, method="quarterly" if migrant else "monthly", note=None))
+    if assessments:
+        session.execute(insert(DuesAssessment), assessments)
+    if payments:
+        session.execute(insert(DuesPayment), payments)
 
 
 # ---------------------------------------------------------------------------------------- organisational life

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.dates import format_cn
@@ -56,6 +56,7 @@ from partybuild_desktop.store.models import (
     MemberReview,
     PartyGroup,
     RecordEntry,
+    Setting,
 )
 
 SOURCE_KIND = "meeting"  # RecordEntry.source_kind of the lines meetings write
@@ -84,17 +85,24 @@ class MeetingError(Refusal):
 # ---------------------------------------------------------------------------------------- settings
 
 
-def frequency(session: Session, kind: str) -> Frequency:
-    """How often a kind is due (a village setting; the rules' default otherwise)."""
-    raw = get_setting(session, FREQUENCY_KEY.format(kind=kind))
+def _frequency(raw: str | None, kind: str) -> Frequency:
     try:
         return Frequency(raw) if raw else DEFAULT_FREQUENCIES[kind]
     except ValueError:
         return DEFAULT_FREQUENCIES[kind]
 
 
+def frequency(session: Session, kind: str) -> Frequency:
+    """How often a kind is due (a village setting; the rules' default otherwise)."""
+    return _frequency(get_setting(session, FREQUENCY_KEY.format(kind=kind)), kind)
+
+
 def frequencies(session: Session) -> dict[str, Frequency]:
-    return {kind: frequency(session, kind) for kind in DUE_KINDS}
+    """Every kind's frequency, read in one query."""
+    keys = {FREQUENCY_KEY.format(kind=kind): kind for kind in DUE_KINDS}
+    stored = dict(session.connection().execute(
+        select(Setting.__table__.c.key, Setting.__table__.c.value).where(Setting.__table__.c.key.in_(list(keys)))).all())
+    return {kind: _frequency(stored.get(key), kind) for key, kind in keys.items()}
 
 
 def set_frequency(session: Session, kind: str, value: Frequency | str) -> None:
@@ -164,9 +172,12 @@ def due_members(session: Session, village_id: int, kind: MeetingKind | str, part
 
 
 def full_member_count(session: Session, village_id: int) -> int:
-    return session.scalar(select(func.count(Member.id)).where(
-        Member.village_id == village_id, Member.archived.is_(False), Member.standing == Standing.FULL,
-        Member.membership_state == MembershipState.NORMAL)) or 0
+    # Counted over the village's own rows (``ix_member_village_id``): left to itself, SQLite reads every
+    # current member of the file by the archived flag.
+    current = (Member.archived.is_(False)) & (Member.standing == Standing.FULL) & (
+        Member.membership_state == MembershipState.NORMAL)
+    return session.scalar(select(func.coalesce(func.sum(case((current, 1), else_=0)), 0))
+                          .where(Member.village_id == village_id)) or 0
 
 
 # ---------------------------------------------------------------------------------------- forms
@@ -365,17 +376,19 @@ def entry_text(kind: MeetingKind, topic: str, status: Attendance) -> str:
 
 
 def _write_rows(session: Session, meeting: Meeting, form: MeetingForm, attendees: Sequence[Attendee]) -> None:
-    """The meeting's attendance, decisions and 纪实 lines, written anew (one batch statement each)."""
+    """The meeting's attendance, decisions and 纪实 lines, written anew: one batch statement each, into
+    the tables themselves (the ORM's bulk insert would split the batch wherever a column is sometimes
+    empty)."""
     meeting_id = meeting.id
     session.execute(delete(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting_id))
     session.execute(delete(MeetingDecision).where(MeetingDecision.meeting_id == meeting_id))
     session.execute(delete(RecordEntry).where(RecordEntry.source_kind == SOURCE_KIND,
                                               RecordEntry.source_id == meeting_id))
-    session.execute(insert(MeetingAttendance), [
+    session.execute(insert(MeetingAttendance.__table__), [
         dict(meeting_id=meeting_id, member_id=a.member_id, status=a.status, reason=a.reason or None,
              voting=a.voting, frail=a.frail) for a in attendees])
     if form.decisions:
-        session.execute(insert(MeetingDecision), [
+        session.execute(insert(MeetingDecision.__table__), [
             dict(meeting_id=meeting_id, position=n, text=d.text, votes_for=d.votes_for,
                  votes_against=d.votes_against, votes_abstain=d.votes_abstain)
             for n, d in enumerate(form.decisions, start=1)])
@@ -384,7 +397,7 @@ def _write_rows(session: Session, meeting: Meeting, form: MeetingForm, attendees
                     source_id=meeting_id)
                for a in attendees if a.status in ATTENDED]
     if entries:
-        session.execute(insert(RecordEntry), entries)
+        session.execute(insert(RecordEntry.__table__), entries)
 
 
 def _warnings(session: Session, village_id: int, kind: MeetingKind, result: Turnout) -> tuple[Warning, ...]:
