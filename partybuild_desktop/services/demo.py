@@ -415,8 +415,10 @@ def _dues(session, rng, village_id, member_ids, member_rows, months, today) -> N
             kind, base = DuesKind.EMPLOYED, rng.randrange(2_400, 9_000, 100) * 100
         elif category is MemberCategory.ELDERLY and age >= 60 and rng.random() < 0.5:
             kind, base = DuesKind.RETIRED, rng.randrange(1_800, 5_200, 100) * 100
-        else:
+        elif category is MemberCategory.FARMER:
             kind = None  # 农民党员: the village's amount, no assessment needed
+        else:
+            kind = DuesKind.FARMER  # an elderly member without a pension pays as a farmer
         if kind is not None:
             assessed = assess(kind, base, 0 if kind is DuesKind.REDUCED else None)
             assessments.append(dict(
