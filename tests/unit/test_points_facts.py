@@ -40,7 +40,7 @@ def test_both_forms_agree_on_the_sample_village(sample_store):
 def test_a_month_mask_counts_each_month_once(sample_store):
     with sample_store.session() as session:
         connection = session.connection()
-        masks = points_facts.entry_months(connection, None, [RecordEntryType.DUES_PAYMENT.value], START, END,
+        masks = points_facts.entry_months(connection, None, [RecordEntryType.ORGANISATIONAL_LIFE.value], START, END,
                                           DIRECT_SOURCE_KINDS, portable=True)
     assert masks and all(mask & ~(0b1111111111110) == 0 for mask in masks.values())  # months 1–12 only
-    assert max(bin(mask).count("1") for mask in masks.values()) >= 10  # monthly dues over most of the year
+    assert max(bin(mask).count("1") for mask in masks.values()) >= 10  # monthly meetings over most of the year
