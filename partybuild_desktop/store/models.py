@@ -653,3 +653,76 @@ class FundsAttachment(Base):
 # every column it reads, in that order.
 Index("ix_dues_payment_member_months", DuesPayment.village_id, DuesPayment.member_id, DuesPayment.month,
       DuesPayment.amount_fen)
+
+
+# ---------------------------------------------------------------------------------------- 发展党员
+# Recruitment cases (``services.recruitment``): people who are not yet members, kept apart from the
+# member list, its statistics and its unique ID numbers, until ⑰ makes them a 预备 member.
+
+from partybuild_desktop.domain.recruitment import Step  # noqa: E402  (kept beside the tables that use it)
+
+
+class RecruitCase(Base):
+    """One person on the way into the party, from ① 递交入党申请书 to ㉕ 材料归档."""
+
+    __tablename__ = "recruit_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    gender: Mapped[Optional[Gender]] = mapped_column(code_enum(Gender))
+    # Unique among cases only: the member made at ⑰ carries the same number in the member table.
+    id_number: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
+    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    party_group_id: Mapped[Optional[int]] = mapped_column(ForeignKey("party_group.id"), index=True)  # 拟编入
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    training_days: Mapped[Optional[float]] = mapped_column(Float)  # ⑪ 集中培训
+    training_hours: Mapped[Optional[float]] = mapped_column(Float)
+    publicity_start: Mapped[Optional[dt.date]] = mapped_column(Date)  # 公示 before ⑬ 预审
+    publicity_end: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The member made at ⑰ (上级党委审批为预备党员); the case stays linked to them.
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"), index=True)
+
+
+class RecruitStep(Base):
+    """The date a step of a case was done (with whatever it notes: who talked, the 谈话人, …)."""
+
+    __tablename__ = "recruit_step"
+    case_id: Mapped[int] = mapped_column(ForeignKey("recruit_case.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[Step] = mapped_column(code_enum(Step), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class RecruitPerson(Base):
+    """A 培养联系人 (``contact``) or 入党介绍人 (``introducer``) of a case: a 正式 member of the branch
+    (``member_id``) or someone named from elsewhere (``name`` only)."""
+
+    __tablename__ = "recruit_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("recruit_case.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # contact / introducer
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+
+
+class RecruitReview(Base):
+    """A six-monthly 考察 of an activist (or of a 预备党员)."""
+
+    __tablename__ = "recruit_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("recruit_case.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class RecruitBreach(Base):
+    """A rule broken at a step, kept with the reason the clerk gave (it happened; the ledger says so)."""
+
+    __tablename__ = "recruit_breach"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("recruit_case.id", ondelete="CASCADE"), index=True)
+    step: Mapped[Step] = mapped_column(code_enum(Step))
+    code: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    accepted_on: Mapped[dt.date] = mapped_column(Date)  # when it was kept with its reason
