@@ -296,13 +296,13 @@ def _owing_nothing(segments: Sequence[tuple[int, int]]) -> int:
     return mask
 
 
-def _segments(assessments: list[tuple[Month, int]], year: int, farmer: bool,
+def _segments(assessments: list[tuple[int, int]], base: int, farmer: bool,
               farmer_fen: int) -> tuple[tuple[int, int], ...]:
-    """(first bit, amount) of each assessment ((from month, amount), in order) in the window; a farmer
-    owes the village's amount until assessed."""
+    """(first bit, amount) of each assessment ((from month number, amount), in order) in the window that
+    begins at month number ``base``; a farmer owes the village's amount until assessed."""
     found: list[tuple[int, int]] = []
     for first, monthly in assessments:
-        bit = max(_window(year, first), 0)
+        bit = max(first - base, 0)
         if found and found[-1][0] == bit:  # a later assessment from the same month (or before the window) wins
             found[-1] = (bit, monthly)
         else:
@@ -319,16 +319,18 @@ def dues_year(session: Session, village_id: int, year: int, as_of: Month | None 
     judge from that month even if the village's dues records begin later (a first payment being made).
 
     One query gives the members with their assessments and their payments aggregated per member into a
-    mask of the months paid and the sums (``store.dues_facts``); only the members who paid some month
-    another amount than it owed have their payments read one by one."""
+    mask of the months paid and their sum (``store.dues_facts``). Where that sum is what the months paid
+    owed, each month paid what it owed; the few members who paid another amount have their payments read
+    one by one."""
     as_of = as_of or month_of(dt.date.today())
     ids = None if member_ids is None else list(member_ids)
-    found = dues_facts.member_year(session.connection(), village_id, year, first_of(as_of), ids)
+    found = dues_facts.member_year(session.connection(), village_id, year, ids)
     stays = members.stays(session, village_id)
     farmer_fen = farmer_amount(session)
     start = dues_start(session, village_id)
     if from_month is not None:
         start = min(start, from_month) if start else from_month
+    base = (year - 1) * 12  # the month number of the window's first month
     begins = _window(year, start) if start else 24
     last = min(_window(year, as_of), 23)  # the last month due, as a bit
     to_date = bits(12, last)  # the year's months due so far
@@ -348,40 +350,44 @@ def dues_year(session: Session, village_id: int, year: int, as_of: Month | None 
         gone = stay.left if stay and archived else None
         if archived and (gone is None or gone.year < year):
             continue  # left before the year (or when is not known): owes nothing this year
-        paid_mask, paid_to_date, paid_in_year = first_row[10:13]
-        segments = _segments([(r[6], r[9]) for r in assessments], year, category == farmer, farmer_fen)
+        paid_mask, paid_sum = first_row[10], first_row[11]
+        segments = _segments([(r[6], r[9]) for r in assessments], base, category == farmer, farmer_fen)
         arrived = stay.arrived if stay else None  # transferred in: owed here from that month
-        came = max((m for m in (joined, (arrived.year, arrived.month) if arrived else None) if m), default=None)
-        lowest = max(segments[0][0] if segments else 24, begins, _window(year, came) if came else 0, 0)
+        came = max((n for n in (joined, dues_facts.month_number(arrived)) if n is not None), default=None)
+        lowest = max(segments[0][0] if segments else 24, begins, came - base if came is not None else 0, 0)
         highest = min(_window(year, (gone.year, gone.month)), 23) if gone else 23  # 交到转出当月
         owed = bits(lowest, highest)
-        year_paid = paid_mask & year_bits
         if len(segments) == 1:  # one amount all the window long: most members
             monthly_now = segments[0][1]
             nothing = owed if monthly_now == 0 else 0
             due_fen = bin(owed & to_date).count("1") * monthly_now
-            regular = not year_paid & ~owed and bin(year_paid).count("1") * monthly_now == paid_in_year
+            regular = not paid_mask & ~owed and bin(paid_mask).count("1") * monthly_now == paid_sum
+            paid_to_date = bin(paid_mask & to_date).count("1") * monthly_now
+            paid_in_year = bin(paid_mask & year_bits).count("1") * monthly_now
         else:
             nothing = owed & _owing_nothing(segments)
             due_fen = _owed_sum(segments, owed & to_date)
-            regular = not year_paid & ~owed and _owed_sum(segments, year_paid) == paid_in_year
+            regular = not paid_mask & ~owed and _owed_sum(segments, paid_mask) == paid_sum
+            paid_to_date, paid_in_year = _owed_sum(segments, paid_mask & to_date), _owed_sum(segments, paid_mask & year_bits)
         unpaid = owed & to_date & ~nothing & ~paid_mask
-        result = Standing(due_fen, paid_to_date, unpaid, unpaid_run(owed, nothing, paid_mask, last) if last >= 0 else 0)
+        run = unpaid_run(owed, nothing, paid_mask, last) if last >= 0 else 0
         if assessments:
-            kind, base, monthly = DuesKind(assessments[-1][7]), assessments[-1][8], assessments[-1][9]
+            kind, base_fen, monthly = DuesKind(assessments[-1][7]), assessments[-1][8], assessments[-1][9]
         elif category == farmer:
-            kind, base, monthly = DuesKind.FARMER, None, farmer_fen
+            kind, base_fen, monthly = DuesKind.FARMER, None, farmer_fen
         else:
-            kind, base, monthly = None, None, 0
+            kind, base_fen, monthly = None, None, 0
         if not regular:
             irregular.append(len(rows))
-        rows.append(DuesRow(member_id, name, group or "", kind, base, monthly, result.due_fen, result.paid_fen,
-                            paid_in_year, result.unpaid_run, result.warning, gone is not None, year, as_of, segments,
-                            owed, paid_mask, unpaid))
+        rows.append(DuesRow(member_id, name, group or "", kind, base_fen, monthly, due_fen, paid_to_date, paid_in_year,
+                            run, Standing(due_fen, paid_to_date, unpaid, run).warning, gone is not None, year, as_of,
+                            segments, owed, paid_mask, unpaid))
     if irregular:
         amounts = _payments(session, village_id, [rows[i].member_id for i in irregular], year)
         for i in irregular:
-            rows[i] = replace(rows[i], paid_amounts=amounts.get(rows[i].member_id, {}))
+            paid = amounts.get(rows[i].member_id, {})
+            rows[i] = replace(rows[i], paid_amounts=paid, paid_in_year_fen=sum(paid.values()),
+                              paid_fen=sum(amount for month, amount in paid.items() if (year, month) <= as_of))
     return DuesYear(year, as_of, tuple(rows))
 
 
