@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import String, bindparam, case, delete, func, insert, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.dates import format_cn
@@ -676,20 +676,50 @@ def delete_attachment(session: Session, village_id: int, attachment_id: int) -> 
 # ---------------------------------------------------------------------------------------- what is due
 
 
-def _dates(session: Session, village_id: int, start: dt.date, end: dt.date) -> dict[tuple[str, int | None], list]:
-    """(kind, party group) → the dates of the meetings held from ``start`` to ``end``."""
+_MEETING = Meeting.__table__.c
+_REVIEW = MemberReview.__table__.c
+_MEMBER = Member.__table__.c
+_GROUP = PartyGroup.__table__.c
+# The due list's statements, built once (each call only binds its values): the meetings and the days
+# 民主评议 grades were (last) decided, the village's party groups, and who is due, counted.
+_DATES = union_all(
+    select(type_coerce(_MEETING.kind, String), _MEETING.party_group_id, _MEETING.date)  # codes, 'review' among them
+    .where(_MEETING.village_id == bindparam("village"), _MEETING.date.between(bindparam("start"), bindparam("end"))),
+    select(literal(REVIEW_KIND), literal(None), func.max(_REVIEW.decided_on))
+    .where(_REVIEW.village_id == bindparam("village"), _REVIEW.decided_on.between(bindparam("start"), bindparam("end")))
+    .group_by(_REVIEW.year))
+_GROUPS = select(_GROUP.id, _GROUP.name).where(_GROUP.village_id == bindparam("village")).order_by(_GROUP.id)
+_COUNTS = (select(_MEMBER.party_group_id, _MEMBER.is_committee_member, _MEMBER.standing, func.count())
+           .where(_MEMBER.village_id == bindparam("village"), _MEMBER.archived.is_(False),
+                  _MEMBER.membership_state == MembershipState.NORMAL.value)
+           .group_by(_MEMBER.party_group_id, _MEMBER.is_committee_member, _MEMBER.standing))
+
+
+def _dates(connection, village_id: int, start: dt.date, end: dt.date) -> dict[tuple[str, int | None], list]:
+    """(kind, party group) → the dates of the meetings held from ``start`` to ``end``; 民主评议 counts once
+    a year, on the day its grades were (last) decided."""
     dates: dict[tuple[str, int | None], list] = defaultdict(list)
-    for kind, group, date in session.execute(
-            select(Meeting.kind, Meeting.party_group_id, Meeting.date)
-            .where(Meeting.village_id == village_id, Meeting.date.between(start, end))):
-        dates[(kind.value, group if kind is MeetingKind.GROUP else None)].append(date)
-    # 民主评议 counts once a year, on the day its grades were (last) decided.
-    for (decided,) in session.execute(
-            select(func.max(MemberReview.decided_on))
-            .where(MemberReview.village_id == village_id, MemberReview.decided_on.between(start, end))
-            .group_by(MemberReview.year)):
-        dates[(REVIEW_KIND, None)].append(decided)
+    group_kind = MeetingKind.GROUP.value
+    for kind, group, date in connection.execute(_DATES, dict(village=village_id, start=start, end=end)):
+        if isinstance(date, str):  # the union's date column comes back as SQLite stored it
+            date = dt.date.fromisoformat(date)
+        dates[(kind, group if kind == group_kind else None)].append(date)
     return dates
+
+
+def _due_counts(connection, village_id: int) -> dict:
+    """How many members are due: in the branch (key None), in each party group (its id), on the committee
+    ("committee"), and how many of them are 正式 ("full")."""
+    counts: dict = {None: 0, "committee": 0, "full": 0}
+    for group_id, committee, standing, count in connection.execute(_COUNTS, dict(village=village_id)):
+        counts[None] += count
+        if group_id is not None:
+            counts[group_id] = counts.get(group_id, 0) + count
+        if committee:
+            counts["committee"] += count
+        if standing is Standing.FULL or standing == Standing.FULL.value:
+            counts["full"] += count
+    return counts
 
 
 def due(session: Session, village_id: int, span: Span, as_of: dt.date | None = None) -> list[DueItem]:
@@ -697,12 +727,12 @@ def due(session: Session, village_id: int, span: Span, as_of: dt.date | None = N
     not due in a branch of fewer than 7 正式党员, and nothing is due where nobody is (a branch or a party
     group without members)."""
     as_of = as_of or dt.date.today()
+    connection = session.connection()
     settings = frequencies(session)
-    dates = _dates(session, village_id, dt.date(span.start.year, 1, 1), span.end)
-    groups = session.execute(select(PartyGroup.id, PartyGroup.name).where(PartyGroup.village_id == village_id)
-                             .order_by(PartyGroup.id)).all()
-    committee = has_committee(full_member_count(session, village_id))
-    people = _due_counts(session, village_id)
+    dates = _dates(connection, village_id, dt.date(span.start.year, 1, 1), span.end)
+    groups = connection.execute(_GROUPS, dict(village=village_id)).all()
+    people = _due_counts(connection, village_id)
+    committee = has_committee(people["full"])
     items = []
     for kind in DUE_KINDS:
         wanted = settings[kind]
@@ -721,23 +751,6 @@ def due(session: Session, village_id: int, span: Span, as_of: dt.date | None = N
         if item.required or item.held:
             items.append(item)
     return items
-
-
-def _due_counts(session: Session, village_id: int) -> dict:
-    """How many members are due: in the branch (key None), in each party group (its id) and on the
-    committee ("committee")."""
-    counts: dict = {None: 0, "committee": 0}
-    for group_id, committee, count in session.execute(
-            select(Member.party_group_id, Member.is_committee_member, func.count())
-            .where(Member.village_id == village_id, Member.archived.is_(False),
-                   Member.membership_state == MembershipState.NORMAL)
-            .group_by(Member.party_group_id, Member.is_committee_member)):
-        counts[None] += count
-        if group_id is not None:
-            counts[group_id] = counts.get(group_id, 0) + count
-        if committee:
-            counts["committee"] += count
-    return counts
 
 
 def quarter_figures(session: Session, village_id: int, span: Span, as_of: dt.date | None = None) -> dict[str, int]:

@@ -347,3 +347,14 @@ def test_an_attachment_file_is_sized_before_it_is_read(tmp_path):
     photo = tmp_path / "签到表.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 10)
     assert meetings.read_attachment(photo) == ("签到表.jpg", photo.read_bytes())
+
+
+def test_the_due_list_counts_the_years_review_beside_the_meetings(branch):
+    store, village_id, ids, _ = branch
+    with store.session() as session:
+        meetings.save_meeting(session, village_id, theme_day(ids), today=TODAY)
+        meetings.set_reviews(session, village_id, 2026, {ids[5]: ReviewForm(ReviewGrade.QUALIFIED)},
+                             decided_on=dt.date(2026, 11, 28), today=TODAY)
+        items = {i.kind: i for i in meetings.due(session, village_id, parse_span("2026"), TODAY)}
+        assert (items["review"].required, items["review"].held, items["review"].missing) == (1, 1, 0)
+        assert items["theme_day"].held == 1
