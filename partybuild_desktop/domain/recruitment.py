@@ -93,7 +93,7 @@ def parse_step(text: str) -> Step:
     """A step as the clerk or a script names it: its code (``talk``), its number (``2``, ``②``) or its
     Chinese name (``党组织派人谈话``). ValueError in Chinese otherwise."""
     raw = (text or "").strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(STEPS):
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(STEPS):
         return STEPS[int(raw) - 1]
     if len(raw) == 1 and raw in CIRCLED:
         return STEPS[CIRCLED.index(raw)]

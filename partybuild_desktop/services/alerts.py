@@ -410,3 +410,46 @@ def expense_without_budget(session: Session, village_id: int, as_of: dt.date) ->
     return [Alert("expense_without_budget", NOTICE, None, rows[0].date,
                   f"{as_of.year}年有 {len(rows)} 笔支出的项目没有预算：{shown}{more}。用前要有预算：请在“党建经费”中补登"
                   "这些项目的预算，或把支出改到已有预算的项目下。", "funds")]
+
+
+# ---------------------------------------------------------------------------------------- 发展党员
+
+
+@contributor
+def recruitment_steps(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A recruitment case whose next step (the talk, an activist's six-monthly review, the 预审 once the
+    公示 has ended, an approval) is due within 14 days (``recruit_step_due``, a notice) or is past due
+    (``recruit_step_overdue``, serious). The end of a 预备期 is the members' ``probation_due``/``_overdue``."""
+    from partybuild_desktop.domain.recruitment import DUE_SOON_DAYS, Stage, Step
+    from partybuild_desktop.services.recruitment import list_cases
+
+    alerts = []
+    for case in list_cases(session, village_id, as_of):
+        step = case.next_step
+        if case.due is None or step is None or (step.stage is Stage.PROBATION and step is not Step.CONFIRM_APPROVAL):
+            continue
+        days = (case.due - as_of).days
+        what = "考察入党积极分子（每半年一次）" if step.stage is Stage.ACTIVIST or step is Step.CANDIDATE_NAMED else step.title
+        if days < 0:
+            alerts.append(Alert("recruit_step_overdue", SERIOUS, case.name, case.due,
+                                f"{case.name}的{what}应在{format_cn(case.due)}前完成，已逾期 {-days} 天。请尽快办理，"
+                                "并在“发展党员”中登记日期。", "recruitment"))
+        elif days <= DUE_SOON_DAYS:
+            alerts.append(Alert("recruit_step_due", NOTICE, case.name, case.due,
+                                f"{case.name}的{what}应在{format_cn(case.due)}前完成（还有 {days} 天）。请按时办理，"
+                                "并在“发展党员”中登记日期。", "recruitment"))
+    return alerts
+
+
+@contributor
+def no_recruitment_three_years(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """No new 预备党员 in three years (the village would be 挂牌督办): serious. Judged only where some member's
+    joined date is recorded."""
+    from partybuild_desktop.services.recruitment import NO_RECRUITMENT_YEARS, no_recruitment_since
+
+    last = no_recruitment_since(session, village_id, as_of)
+    if last is None:
+        return []
+    return [Alert("no_recruitment_three_years", SERIOUS, None, last,
+                  f"本村已连续 {NO_RECRUITMENT_YEARS} 年以上没有发展党员（最近一次接收预备党员：{format_cn(last)}），"
+                  "按规定将被挂牌督办。请从入党申请人、入党积极分子中做好培养，按程序发展党员。", "recruitment")]
