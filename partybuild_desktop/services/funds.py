@@ -34,7 +34,7 @@ from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.money import format_money, parse_money
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.domain.text import clean_cell, clean_name
-from partybuild_desktop.services.meetings import MAX_ATTACHMENT_BYTES, AttachmentRow, attachment_type
+from partybuild_desktop.services.attachments import MAX_ATTACHMENT_BYTES, AttachmentRow, Attachments  # noqa: F401
 from partybuild_desktop.services.village import get_setting, set_setting, village_row
 from partybuild_desktop.store.models import FundsAttachment, FundsEntry
 
@@ -498,43 +498,24 @@ def projects_in_use(session: Session, village_id: int, year: int) -> list[str]:
 # ---------------------------------------------------------------------------------------- attachments
 
 
+_ATTACHMENTS = Attachments(FundsAttachment, FundsEntry, "entry_id", FundsError, what="凭证附件", shrink="扫描件")
+
+
 def add_attachment(session: Session, village_id: int, entry_id: int, name: str, data: bytes) -> int:
     """Keep a scan of the voucher or invoice (JPG, PNG or PDF) with its ledger line."""
     _entry(session, village_id, entry_id)
-    name = clean_cell(name)[:255] or "附件"
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise FundsError(f"“{name}”有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。"
-                         "请把扫描件缩小或分页扫描后再添加。")
-    content_type = attachment_type(data)
-    if content_type is None:
-        raise FundsError(f"“{name}”不是 JPG、PNG 照片或 PDF 扫描件，不能作为凭证附件。")
-    row = FundsAttachment(entry_id=entry_id, name=name, content_type=content_type, data=data,
-                          added_at=dt.datetime.now().replace(microsecond=0))
-    session.add(row)
-    session.flush()
-    return row.id
+    return _ATTACHMENTS.add(session, entry_id, name, data)
 
 
 def list_attachments(session: Session, village_id: int, entry_id: int) -> list[AttachmentRow]:
-    rows = session.execute(
-        select(FundsAttachment.id, FundsAttachment.name, FundsAttachment.content_type,
-               func.length(FundsAttachment.data), FundsAttachment.added_at)
-        .join(FundsEntry, FundsEntry.id == FundsAttachment.entry_id)
-        .where(FundsEntry.village_id == village_id, FundsAttachment.entry_id == entry_id)
-        .order_by(FundsAttachment.id))
-    return [AttachmentRow(*row) for row in rows]
+    return _ATTACHMENTS.rows(session, village_id, entry_id)
 
 
 def attachment_data(session: Session, village_id: int, attachment_id: int) -> tuple[str, bytes]:
-    row = session.get(FundsAttachment, attachment_id)
-    if row is None or village_row(session, FundsEntry, row.entry_id, village_id) is None:
-        raise FundsError("找不到这个附件，可能已被删除。")
+    row = _ATTACHMENTS.get(session, village_id, attachment_id)
     return row.name, row.data
 
 
 def delete_attachment(session: Session, village_id: int, attachment_id: int) -> None:
-    row = session.get(FundsAttachment, attachment_id)
-    if row is None or village_row(session, FundsEntry, row.entry_id, village_id) is None:
-        raise FundsError("找不到这个附件，可能已被删除。")
-    session.delete(row)
+    session.delete(_ATTACHMENTS.get(session, village_id, attachment_id))
     session.flush()

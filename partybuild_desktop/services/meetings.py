@@ -45,7 +45,8 @@ from partybuild_desktop.domain.meetings import (
 )
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import MemberCategory, MembershipState, RecordEntryType, Standing
-from partybuild_desktop.services import members
+from partybuild_desktop.services import attachments, members
+from partybuild_desktop.services.attachments import MAX_ATTACHMENT_BYTES, AttachmentRow, Attachments  # noqa: F401
 from partybuild_desktop.services.village import get_setting, set_setting, village_row
 from partybuild_desktop.store.models import (
     Meeting,
@@ -63,7 +64,6 @@ SOURCE_KIND = "meeting"  # RecordEntry.source_kind of the lines meetings write
 REVIEW_SOURCE_KIND = "review"  # … and of the lines 民主评议 writes
 FREQUENCY_KEY = "meeting_frequency.{kind}"
 MAX_HOURS = 24
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 TEXT_LIMITS = {"topic": 2000, "place": 128, "host": 32, "recorder": 32, "time": 16, "minutes": 100_000,
                "attendees_note": 2000, "reason": 200, "decision": 2000}
 
@@ -592,83 +592,33 @@ def list_meetings(session: Session, village_id: int, year: int | None = None, ki
 # ---------------------------------------------------------------------------------------- attachments
 
 
-@dataclass(frozen=True)
-class AttachmentRow:
-    id: int
-    name: str
-    content_type: str
-    size: int
-    added_at: dt.datetime
-
-
-_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"%PDF-", "application/pdf"))
-
-
-def attachment_type(data: bytes) -> str | None:
-    """What a file is, from its first bytes: a JPEG or PNG photo, or a PDF scan; None for anything else."""
-    for signature, content_type in _SIGNATURES:
-        if data.startswith(signature):
-            return content_type
-    return None
+_ATTACHMENTS = Attachments(MeetingAttachment, Meeting, "meeting_id", MeetingError, what="会议附件", shrink="照片")
 
 
 def read_attachment(path) -> tuple[str, bytes]:
     """A photo or scan chosen from disk: its name and bytes, read only when its size is within the limit
     (a video picked by mistake is not loaded), and its kind checked. MeetingError in Chinese otherwise."""
-    from pathlib import Path
-
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_ATTACHMENT_BYTES:
-            raise MeetingError(f"“{path.name}”有 {size / 1024 / 1024:.1f} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。"
-                               "请把照片缩小或分页扫描后再添加。")
-        with path.open("rb") as file:
-            data = file.read(MAX_ATTACHMENT_BYTES + 1)
-    except OSError as error:
-        raise MeetingError(f"“{path.name}”读不出来：{error.strerror or error}。") from error
-    if len(data) > MAX_ATTACHMENT_BYTES or attachment_type(data) is None:
-        raise MeetingError(f"“{path.name}”不是 JPG、PNG 照片或 PDF 扫描件，不能作为附件。")
-    return path.name, data
+    return attachments.read_attachment(path, MeetingError)
 
 
 def add_attachment(session: Session, village_id: int, meeting_id: int, name: str, data: bytes) -> int:
     """Keep a photo (签到表, 现场照片) or a scan with the meeting."""
     _meeting(session, village_id, meeting_id)
-    name = clean_cell(name)[:255] or "附件"
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise MeetingError(f"“{name}”有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。"
-                           "请把照片缩小或分页扫描后再添加。")
-    content_type = attachment_type(data)
-    if content_type is None:
-        raise MeetingError(f"“{name}”不是 JPG、PNG 照片或 PDF 扫描件，不能作为会议附件。")
-    row = MeetingAttachment(meeting_id=meeting_id, name=name, content_type=content_type, data=data,
-                            added_at=dt.datetime.now().replace(microsecond=0))
-    session.add(row)
-    session.flush()
-    return row.id
+    return _ATTACHMENTS.add(session, meeting_id, name, data)
 
 
 def list_attachments(session: Session, village_id: int, meeting_id: int) -> list[AttachmentRow]:
-    rows = session.execute(
-        select(MeetingAttachment.id, MeetingAttachment.name, MeetingAttachment.content_type,
-               func.length(MeetingAttachment.data), MeetingAttachment.added_at)
-        .join(Meeting, Meeting.id == MeetingAttachment.meeting_id)
-        .where(Meeting.village_id == village_id, MeetingAttachment.meeting_id == meeting_id)
-        .order_by(MeetingAttachment.id))
-    return [AttachmentRow(*row) for row in rows]
+    return _ATTACHMENTS.rows(session, village_id, meeting_id)
 
 
 def attachment_data(session: Session, village_id: int, attachment_id: int) -> tuple[str, bytes]:
-    row = session.get(MeetingAttachment, attachment_id)
-    if row is None or village_row(session, Meeting, row.meeting_id, village_id) is None:
-        raise MeetingError("找不到这个附件，可能已被删除。")
+    row = _ATTACHMENTS.get(session, village_id, attachment_id)
     return row.name, row.data
 
 
 def delete_attachment(session: Session, village_id: int, attachment_id: int) -> None:
-    row = session.get(MeetingAttachment, attachment_id)
-    if row is not None and village_row(session, Meeting, row.meeting_id, village_id) is not None:
+    row = _ATTACHMENTS.find(session, village_id, attachment_id)
+    if row is not None:
         session.delete(row)
         session.flush()
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.money import format_money, parse_money
 from partybuild_desktop.services import funds as funds_service
-from partybuild_desktop.services.meetings import read_attachment
+from partybuild_desktop.services.attachments import read_attachment
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
