@@ -220,7 +220,7 @@ def talk_after_one_month(applied: dt.date, talk: dt.date) -> Breach | None:
     if talk <= latest:
         return None
     return Breach(TALK_LATE, f"谈话（{format_cn(talk)}）超过了收到入党申请书（{format_cn(applied)}）后一个月"
-                             f"（应在{format_cn(latest)}前）。")
+                             f"（应不晚于{format_cn(latest)}）。")
 
 
 def activist_under_one_year(activist_named: dt.date, candidate_named: dt.date) -> Breach | None:
@@ -290,7 +290,7 @@ def approval_after_three_months(assembly: dt.date, approval: dt.date) -> Breach 
     special = add_months(assembly, APPROVAL_SPECIAL_MONTHS)
     beyond = ("，也超过了特殊情况下的六个月" if approval > special else "（特殊情况可延长至六个月，须写明原因）")
     return Breach(APPROVAL_LATE, f"上级党委审批（{format_cn(approval)}）超过了支部大会（{format_cn(assembly)}）后三个月"
-                                 f"（应在{format_cn(latest)}前）{beyond}。")
+                                 f"（应不晚于{format_cn(latest)}）{beyond}。")
 
 
 def probation_not_one_year(joined: dt.date, confirm_assembly: dt.date) -> Breach | None:

@@ -466,7 +466,7 @@ def advance(session: Session, village_id: int, case_id: int, form: StepForm, tod
     if step is not expected:
         if step in case.dates:
             raise RecruitError(f"{case.row.name}的{step.title}已经登记过了（{format_cn(case.dates[step])}）；"
-                               "要改日期请用“修改日期”。")
+                               "要改日期请用“修改日期”（命令行：recruit edit）。")
         raise RecruitError(f"{case.row.name}下一步应是{expected.title}，还不能登记{step.title}（按顺序逐步登记）。")
     reason = _reason(form.reason)
     # The checks read the case as it would be; nothing reaches the database until they have passed, and

@@ -213,11 +213,13 @@ ALLOWED = {"xlsx", "xls", "ods", "csv", "pdf", "json", "JSON", "zip", "Excel", "
 @pytest.mark.parametrize("command", _commands(), ids=lambda path: " ".join(path) or "top")
 def test_help_is_chinese_throughout(command):
     from partybuild_desktop.domain.meetings import MeetingKind
+    from partybuild_desktop.domain.recruitment import Step
     from partybuild_desktop.services.exports import catalogue
 
     names = {name for path in _commands() for name in path}
     names |= {word for definition in catalogue() for word in definition.name.split("-")}  # export's names
     names |= {kind.value for kind in MeetingKind}  # meeting add --kind takes these codes (or the Chinese names)
+    names |= {step.value for step in Step}  # recruit step --step takes these codes (or numbers, or the names)
     result = cli(*command, "--help")
     assert result.returncode == 0, result.stderr
     text = result.stdout
