@@ -268,7 +268,7 @@ def _check_dates(case: _Case, today: dt.date) -> None:
         if not (row.publicity_start and row.publicity_end):
             raise RecruitError("请同时填写公示的开始和结束日期。")
         if max(row.publicity_start, row.publicity_end) > today:
-            raise RecruitError(f"公示日期晚于今天，请核对。", rules.DATE_IN_FUTURE)
+            raise RecruitError("公示日期晚于今天，请核对。", rules.DATE_IN_FUTURE)
         rules.check_order(row.publicity_start, row.publicity_end, "公示开始", "公示结束")
         rules.check_order(case.dates.get(Step.COMMITTEE_REVIEW), row.publicity_start, Step.COMMITTEE_REVIEW.title,
                           "公示开始")
