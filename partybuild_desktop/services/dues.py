@@ -37,7 +37,7 @@ from partybuild_desktop.domain.dues import (
     previous_month,
     unpaid_run,
 )
-from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.errors import Refusal, Warning
 from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import MemberCategory
@@ -55,15 +55,6 @@ MAKE_UP_TOO_LONG = "make_up_over_six_months"
 
 class DuesError(Refusal):
     """A change refused; the message says why and what to do, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Warning:
-    code: str
-    message: str
-
-    def to_json(self) -> dict:
-        return {"code": self.code, "message": self.message}
 
 
 def first_of(month: Month) -> dt.date:

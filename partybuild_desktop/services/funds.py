@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.dates import format_cn
-from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.errors import Refusal, Warning
 from partybuild_desktop.domain.money import format_money, parse_money
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.domain.text import clean_cell, clean_name
@@ -98,15 +98,6 @@ class FundsForm:
     voucher_no: str | None = None
     approved_by: str | None = None
     handled_by: str | None = None
-
-
-@dataclass(frozen=True)
-class Warning:
-    code: str
-    message: str
-
-    def to_json(self) -> dict:
-        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)

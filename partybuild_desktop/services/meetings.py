@@ -17,7 +17,7 @@ from sqlalchemy import String, bindparam, case, delete, func, insert, literal, s
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.dates import format_cn
-from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.errors import Refusal, Warning
 from partybuild_desktop.domain.meetings import (
     ATTENDED,
     DUE_KINDS,
@@ -215,15 +215,6 @@ class MeetingForm:
     # member id → (status, reason); everyone due who is not named is 出席.
     attendance: dict[int, tuple[Attendance, str]] = field(default_factory=dict)
     decisions: list[DecisionForm] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Warning:
-    code: str
-    message: str
-
-    def to_json(self) -> dict:
-        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
