@@ -33,8 +33,7 @@ from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.services import dues as dues_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.review_page import year_combo
-from partybuild_desktop.ui.widgets import copy_rows, make_copyable, remember_header
+from partybuild_desktop.ui.widgets import copy_rows, make_copyable, remember_header, year_combo
 
 UNPAID = QColor("#fde2e2")  # a month owed up to 算到 and not paid
 NOT_OWED = QColor("#9a9a9a")  # the grey “—”

@@ -37,8 +37,7 @@ from partybuild_desktop.services.attachments import read_attachment
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.review_page import year_combo
-from partybuild_desktop.ui.widgets import HIGHLIGHT, TOTALS, RowsTable, date_edit
+from partybuild_desktop.ui.widgets import HIGHLIGHT, TOTALS, RowsTable, date_edit, year_combo
 
 ATTACHMENT_FILTER = "凭证照片或扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)"
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")

@@ -29,8 +29,8 @@ from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.review_page import ReviewPage, StudyPage, year_combo
-from partybuild_desktop.ui.widgets import RowsTable
+from partybuild_desktop.ui.review_page import ReviewPage, StudyPage
+from partybuild_desktop.ui.widgets import RowsTable, year_combo
 
 PAGES = {"list": 0, "due": 1, "review": 2, "study": 3}  # open_target("meetings/…")
 OPEN_PERIOD = QColor("#fff4cc")

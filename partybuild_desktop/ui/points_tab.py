@@ -38,6 +38,7 @@ from partybuild_desktop.services import point_rules, points
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
+from partybuild_desktop.ui.widgets import year_combo
 
 WARNING_BACKGROUND = QColor("#fde2e2")
 MAX_LISTED = 100  # members listed at once in the award dialog; typing narrows the rest
@@ -57,10 +58,7 @@ class PointsTab(WatchesChanges, QWidget):
         self.context, self.dialogs = context, dialogs
         self.today = today or dt.date.today()
         self.board = None
-        self.year = QComboBox()
-        self.year.setObjectName("pointsYear")
-        for year in range(self.today.year, self.today.year - 5, -1):
-            self.year.addItem(f"{year}年", year)
+        self.year = year_combo(self.today, "pointsYear", years=5)
         self.period = QComboBox()
         for label, quarter in PERIODS:
             self.period.addItem(label, quarter)

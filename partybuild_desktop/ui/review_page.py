@@ -33,7 +33,7 @@ from partybuild_desktop.domain.meetings import DISPOSALS, ReviewGrade
 from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import ReviewForm
-from partybuild_desktop.ui.widgets import RowsTable, make_copyable
+from partybuild_desktop.ui.widgets import RowsTable, make_copyable, year_combo
 
 NOT_GRADED = "参加评议，不评定等次"
 GRADE_KEYS = ((ReviewGrade.EXCELLENT, "1"), (ReviewGrade.QUALIFIED, "2"), (ReviewGrade.BASIC, "3"),
@@ -42,14 +42,6 @@ GRADE_COLOURS = {ReviewGrade.EXCELLENT: QColor("#e3f1e3"), ReviewGrade.BASIC: QC
                  ReviewGrade.UNQUALIFIED: QColor("#fde2e2")}
 MISSING = QColor("#f7b6b6")
 CHANGED = QColor("#eef3fb")
-
-
-def year_combo(today: dt.date, name: str, years: int = 6) -> QComboBox:
-    box = QComboBox()
-    box.setObjectName(name)
-    for year in range(today.year, today.year - years, -1):
-        box.addItem(f"{year}年", year)
-    return box
 
 
 # ---------------------------------------------------------------------------------------- 民主评议

@@ -152,6 +152,15 @@ def combo(items: Iterable[tuple[str, object]], current=None, blank: str | None =
     return box
 
 
+def year_combo(today: dt.date, name: str, years: int = 6) -> QComboBox:
+    """The year chooser above a tab's tables: this year first, then the ``years`` − 1 before it."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for year in range(today.year, today.year - years, -1):
+        box.addItem(f"{year}年", year)
+    return box
+
+
 class FormDialog(QDialog):
     """A dialog of labelled fields with OK/Cancel; the caller reads the widgets afterwards."""
 
