@@ -9,11 +9,10 @@ writes only on OK and stays open, with what was typed, when the service refuses.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl, Qt
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -37,7 +36,8 @@ from partybuild_desktop.services.attachments import read_attachment
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import HIGHLIGHT, TOTALS, RowsTable, date_edit, year_combo
+from partybuild_desktop.ui.widgets import (HIGHLIGHT, TOTALS, RowsTable, date_edit, open_attachment_copy, open_with_desktop,
+                                           year_combo)
 
 ATTACHMENT_FILTER = "凭证照片或扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)"
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
@@ -65,7 +65,7 @@ class FundsTab(WatchesChanges, QWidget):
         self.context, self.dialogs = context, dialogs
         self.today = today or dt.date.today()
         # How a scan is shown: the system's viewer (tests replace it).
-        self.open_file = open_file or (lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+        self.open_file = open_file or open_with_desktop
         self.status: funds_service.FundsStatus | None = None
         self.last_preview = None
 
@@ -374,10 +374,7 @@ class FundsTab(WatchesChanges, QWidget):
             except funds_service.FundsError as error:
                 self.dialogs.error("查看凭证附件", str(error))
                 return
-        folder = Path(tempfile.mkdtemp(prefix="partybuild-attachment-"))
-        path = folder / Path(name).name
-        path.write_bytes(data)
-        self.open_file(path)
+        open_attachment_copy(name, data, self.open_file)
 
     def remove_attachment(self) -> None:
         attachment_id = self._chosen_attachment()

@@ -13,12 +13,11 @@ added or removed go in ONE operation; a refusal is shown in the dialog, which st
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -63,7 +62,7 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import DecisionForm, MeetingError, MeetingForm
 from partybuild_desktop.ui.checked import CheckedDialog
-from partybuild_desktop.ui.widgets import make_copyable
+from partybuild_desktop.ui.widgets import make_copyable, open_attachment_copy, open_with_desktop
 
 # The keys that set the selected rows' status, in this order (also the buttons' order).
 STATUS_KEYS = (
@@ -340,7 +339,7 @@ class MeetingDialog(CheckedDialog):
         self.saved = None
         self.village_id = context.village().id
         # How an attachment is shown: the system's viewer (tests replace it).
-        self.open_file = open_file or (lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+        self.open_file = open_file or open_with_desktop
         with context.store.session() as session:
             record = meeting_service.meeting_record(session, self.village_id, meeting_id) if meeting_id else None
             self.groups = member_service.party_groups(session, self.village_id)
@@ -789,10 +788,7 @@ class MeetingDialog(CheckedDialog):
                 except MeetingError as error:
                     self.dialogs.error("打开附件", str(error))
                     return
-        folder = Path(tempfile.mkdtemp(prefix="partybuild-attachment-"))
-        path = folder / Path(name).name
-        path.write_bytes(data)
-        self.open_file(path)
+        open_attachment_copy(name, data, self.open_file)
 
     def remove_attachment(self) -> None:
         item, key = self._chosen_attachment()

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from PySide6.QtCore import QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -159,6 +160,21 @@ def year_combo(today: dt.date, name: str, years: int = 6) -> QComboBox:
     for year in range(today.year, today.year - years, -1):
         box.addItem(f"{year}年", year)
     return box
+
+
+def open_with_desktop(path) -> bool:
+    """Open a file with the program the desktop has for it (a photo viewer, a PDF reader)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def open_attachment_copy(name: str, data: bytes, open_file=open_with_desktop) -> Path:
+    """Show an attachment kept in the database: its bytes written under its own name into a fresh
+    temporary folder and opened there with ``open_file``; returns the copy's path."""
+    folder = Path(tempfile.mkdtemp(prefix="partybuild-attachment-"))
+    path = folder / Path(name).name
+    path.write_bytes(data)
+    open_file(path)
+    return path
 
 
 class FormDialog(QDialog):
