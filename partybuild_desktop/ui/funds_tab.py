@@ -392,32 +392,17 @@ class FundsTab(WatchesChanges, QWidget):
     def print_notice(self) -> None:
         """打印公示…: the catalogue's 党建经费使用情况公示 of the chosen quarter (or year), in the print preview."""
         from partybuild_desktop.services import exports
-        from partybuild_desktop.services.printing import discard, report_pdf_for_printing
-        from partybuild_desktop.ui.print_preview import PrintPreviewDialog
+        from partybuild_desktop.ui.print_preview import preview_report
 
         try:
             definition = exports.find("funds")
         except exports.ExportError as error:
             self.dialogs.error("打印公示", str(error))
             return
-        village = self.context.village()
-        store, operations = self.context.store, self.context.operations
         options = exports.ExportOptions(year=self.year.currentData(), quarter=self.quarter.currentData(),
                                         today=self.today)
-
-        def show(result) -> None:
-            preview = PrintPreviewDialog(result.path, definition.title, self.dialogs, operations, self,
-                                         on_close=lambda: discard(result.path),
-                                         file_name=definition.suggested_name(village, options, "pdf"))
-            preview.setAttribute(Qt.WA_DeleteOnClose)
-            self.last_preview = preview
-            preview.open()
-
-        operations.query_in_background(
-            f"打印{definition.title}",
-            lambda progress: report_pdf_for_printing(store, village.id, definition.name, options),
-            dialogs=self.dialogs, parent=self, on_success=show, cancellable=False,
-            label=f"正在生成{definition.title}…")
+        preview_report(self, self.context, self.dialogs, definition, options,
+                       on_preview=lambda preview: setattr(self, "last_preview", preview), show_warnings=False)
 
 
 class FundsEntryDialog(CheckedDialog):

@@ -214,29 +214,12 @@ class MeetingsTab(WatchesChanges, QWidget):
         except exports.ExportError as error:
             self.dialogs.error("打印会议记录", str(error))
             return
-        from partybuild_desktop.services.printing import discard, report_pdf_for_printing
-        from partybuild_desktop.ui.print_preview import PrintPreviewDialog
+        from partybuild_desktop.ui.print_preview import preview_report
 
-        village = self.context.village()
-        store, operations = self.context.store, self.context.operations
         options = exports.ExportOptions(year=meeting.date.year, meeting_id=meeting.id, today=self.today)
         self.last_preview = None
-
-        def show(result) -> None:
-            preview = PrintPreviewDialog(result.path, definition.title, self.dialogs, operations, self,
-                                         on_close=lambda: discard(result.path),
-                                         file_name=definition.suggested_name(village, options, "pdf"))
-            preview.setAttribute(Qt.WA_DeleteOnClose)
-            if result.warnings:
-                preview.status.setText(preview.status.text() + "".join(f"\n提示：{w}" for w in result.warnings))
-            self.last_preview = preview
-            preview.open()
-
-        operations.query_in_background(
-            f"打印{definition.title}",
-            lambda progress: report_pdf_for_printing(store, village.id, definition.name, options),
-            dialogs=self.dialogs, parent=self, on_success=show, cancellable=False,
-            label=f"正在生成{definition.title}…")
+        preview_report(self, self.context, self.dialogs, definition, options,
+                       on_preview=lambda preview: setattr(self, "last_preview", preview))
 
     # ======================================================================== 应开会议
     def _due_page(self) -> QWidget:

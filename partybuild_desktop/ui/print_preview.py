@@ -384,17 +384,27 @@ def print_report(parent, context, dialogs, definitions, name: str | None = None,
     if chooser.exec() != QDialog.Accepted or chooser.chosen() is None:
         return
     definition, year = chooser.chosen()
+    options = ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
+    preview_report(parent, context, dialogs, definition, options)
+
+
+def preview_report(parent, context, dialogs, definition, options, on_preview=None,
+                   show_warnings: bool = True) -> None:
+    """Have the export write ``definition``'s PDF with ``options`` to a temporary file off the GUI thread,
+    then show it in the print preview, the export's warnings under the pages unless ``show_warnings`` is
+    off; the file goes when the preview closes. ``on_preview`` is handed the preview before it opens."""
     village = context.village()
     store, operations = context.store, context.operations
-    options = ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
 
     def show(result) -> None:
         preview = PrintPreviewDialog(result.path, definition.title, dialogs, operations, parent,
                                      on_close=lambda: discard(result.path),
                                      file_name=definition.suggested_name(village, options, "pdf"))
         preview.setAttribute(Qt.WA_DeleteOnClose)
-        if result.warnings:
+        if show_warnings and result.warnings:
             preview.status.setText(preview.status.text() + "".join(f"\n提示：{w}" for w in result.warnings))
+        if on_preview is not None:
+            on_preview(preview)
         preview.open()
 
     operations.query_in_background(
