@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QInputDialog
 
         from partybuild_desktop.services import exports
+        from partybuild_desktop.ui.export_flow import export_report
 
         year = None
         if definition.uses_year:
@@ -285,30 +286,7 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         options = exports.ExportOptions(year=year, member_ids=tuple(member_ids) if member_ids else None)
-        village = self.context.village()
-        filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
-        suggested = self._suggested_export_path(definition, village, options)
-        target = self.dialogs.save_file(f"导出{definition.title}", suggested, ";;".join(filters[f] for f in definition.formats))
-        if target is None:
-            return
-        if target.suffix.lower().lstrip(".") not in definition.formats:
-            target = target.with_suffix(f".{definition.formats[0]}")
-        store, village_id = self.context.store, village.id
-
-        def done(result) -> None:
-            notes = "".join(f"\n提示：{w}" for w in result.warnings)
-            self.dialogs.exported("导出完成", result.path, notes)
-
-        self.context.operations.query_in_background(
-            f"导出{definition.title}", lambda progress: exports.export(store, village_id, definition.name, target, options),
-            dialogs=self.dialogs, parent=self, on_success=done, cancellable=False)
-
-    @staticmethod
-    def _suggested_export_path(definition, village, options) -> Path:
-        """Where the save dialog starts: the Desktop (or Documents), with the catalogue's file name."""
-        from partybuild_desktop.ui.dialogs import default_export_folder
-
-        return default_export_folder() / definition.suggested_name(village, options)
+        export_report(self, self.context, self.dialogs, definition, options)
 
     # Where an alert or a set-up step sends the clerk: "members", "grids/visits", "settings/village"…
     GRID_PAGES = {"grids": 0, "households": 1, "liaison": 2, "visits": 3, "proxies": 4}

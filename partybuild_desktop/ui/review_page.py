@@ -442,7 +442,7 @@ class StudyPage(QWidget):
     def export(self) -> None:
         """导出学时统计…: the catalogue's study-hours table of the year shown, to a file the clerk names."""
         from partybuild_desktop.services import exports
-        from partybuild_desktop.ui.dialogs import default_export_folder
+        from partybuild_desktop.ui.export_flow import export_report
 
         try:
             definition = exports.find("study-hours")
@@ -450,21 +450,4 @@ class StudyPage(QWidget):
             self.dialogs.error("导出学时统计", str(error))
             return
         options = exports.ExportOptions(year=self.year.currentData(), today=self.today)
-        village = self.context.village()
-        filters = {"xlsx": "Excel 工作簿 (*.xlsx)", "pdf": "PDF 文件 (*.pdf)"}
-        suggested = default_export_folder() / definition.suggested_name(village, options)
-        target = self.dialogs.save_file(f"导出{definition.title}", suggested,
-                                        ";;".join(filters[f] for f in definition.formats if f in filters))
-        if target is None:
-            return
-        if target.suffix.lower().lstrip(".") not in definition.formats:
-            target = target.with_suffix(f".{definition.formats[0]}")
-        store, village_id = self.context.store, village.id
-
-        def done(result) -> None:
-            self.dialogs.exported("导出完成", result.path, "".join(f"\n提示：{w}" for w in result.warnings))
-
-        self.context.operations.query_in_background(
-            f"导出{definition.title}",
-            lambda progress: exports.export(store, village_id, definition.name, target, options),
-            dialogs=self.dialogs, parent=self, on_success=done, cancellable=False)
+        export_report(self, self.context, self.dialogs, definition, options)
