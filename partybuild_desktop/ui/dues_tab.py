@@ -33,7 +33,7 @@ from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.services import dues as dues_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import copy_rows, make_copyable, remember_header, year_combo
+from partybuild_desktop.ui.widgets import copy_rows, make_copyable, remember_header, tell_warnings, year_combo
 
 UNPAID = QColor("#fde2e2")  # a month owed up to 算到 and not paid
 NOT_OWED = QColor("#9a9a9a")  # the grey “—”
@@ -461,9 +461,7 @@ class DuesTab(WatchesChanges, QWidget):
 
     def _after(self, dialog, title: str, member_id: int) -> None:
         self.select(member_id)
-        warnings = dialog.warnings
-        if warnings:
-            self.dialogs.info(title, "已保存。请注意：\n" + "\n".join(f"· {w.message}" for w in warnings))
+        tell_warnings(self.dialogs, title, dialog.warnings)
 
     def ask_undo(self) -> None:
         title = "撤销党费交纳"

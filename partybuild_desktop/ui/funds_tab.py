@@ -37,7 +37,7 @@ from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.widgets import (HIGHLIGHT, TOTALS, RowsTable, date_edit, open_attachment_copy, open_with_desktop,
-                                           year_combo)
+                                           show_year, tell_warnings, year_combo)
 
 ATTACHMENT_FILTER = "凭证照片或扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)"
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
@@ -289,13 +289,9 @@ class FundsTab(WatchesChanges, QWidget):
             return
         with self.context.store.session() as session:
             year = funds_service.entry_row(session, self.village_id, saved.id).date.year
-        if self.year.currentData() != year and self.year.findData(year) >= 0:
-            self.year.setCurrentIndex(self.year.findData(year))
-        for row, entry in enumerate(self.ledger.objects):
-            if entry.id == saved.id:
-                self.ledger.selectRow(row)
-        if saved.warnings:
-            self.dialogs.info(title, "已保存。请注意：\n" + "\n".join(f"· {w.message}" for w in saved.warnings))
+        show_year(self.year, year)
+        self.ledger.select_id(saved.id)
+        tell_warnings(self.dialogs, title, saved.warnings)
 
     def ask_delete(self) -> None:
         entry = self.selected_entry()

@@ -30,7 +30,7 @@ from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.review_page import ReviewPage, StudyPage
-from partybuild_desktop.ui.widgets import RowsTable, year_combo
+from partybuild_desktop.ui.widgets import RowsTable, show_year, tell_warnings, year_combo
 
 PAGES = {"list": 0, "due": 1, "review": 2, "study": 3}  # open_target("meetings/…")
 OPEN_PERIOD = QColor("#fff4cc")
@@ -180,13 +180,9 @@ class MeetingsTab(WatchesChanges, QWidget):
         if saved is None:
             return
         year = dialog.date.date().year()
-        if self.year.currentData() != year and self.year.findData(year) >= 0:
-            self.year.setCurrentIndex(self.year.findData(year))
-        for row, meeting in enumerate(self.meetings.objects):
-            if meeting.id == saved.id:
-                self.meetings.selectRow(row)
-        if saved.warnings:
-            self.dialogs.info(title, "已保存。请注意：\n" + "\n".join(f"· {w.message}" for w in saved.warnings))
+        show_year(self.year, year)
+        self.meetings.select_id(saved.id)
+        tell_warnings(self.dialogs, title, saved.warnings)
 
     def ask_delete(self) -> None:
         meeting = self.selected_meeting()

@@ -33,7 +33,7 @@ from partybuild_desktop.domain.meetings import DISPOSALS, ReviewGrade
 from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import ReviewForm
-from partybuild_desktop.ui.widgets import RowsTable, make_copyable, year_combo
+from partybuild_desktop.ui.widgets import RowsTable, make_copyable, tell_warnings, year_combo
 
 NOT_GRADED = "参加评议，不评定等次"
 GRADE_KEYS = ((ReviewGrade.EXCELLENT, "1"), (ReviewGrade.QUALIFIED, "2"), (ReviewGrade.BASIC, "3"),
@@ -381,8 +381,7 @@ class ReviewPage(QWidget):
             Change.RECORDS, dialogs=self.dialogs, initiator=self)
         if outcome.ok:
             self.refresh(keep_edits=False)
-            if outcome.value:
-                self.dialogs.info("保存评议结果", "已保存。请注意：\n" + "\n".join(f"· {w.message}" for w in outcome.value))
+            tell_warnings(self.dialogs, "保存评议结果", outcome.value)
 
 
 # ---------------------------------------------------------------------------------------- 学时统计

@@ -76,6 +76,12 @@ class RowsTable(QTableWidget):
         row = self.currentRow()
         return self.objects[row] if 0 <= row < len(self.objects) else None
 
+    def select_id(self, row_id: int) -> None:
+        """Select the row of the object with this ``id`` (a line just saved), where it is listed."""
+        for row, obj in enumerate(self.objects):
+            if obj.id == row_id:
+                self.selectRow(row)
+
     def texts(self) -> list[list[str]]:
         """Every line as shown."""
         return [[self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
@@ -175,6 +181,18 @@ def open_attachment_copy(name: str, data: bytes, open_file=open_with_desktop) ->
     path.write_bytes(data)
     open_file(path)
     return path
+
+
+def show_year(box: QComboBox, year: int) -> None:
+    """Turn a ``year_combo`` to ``year`` (where a record just saved belongs) when it offers that year."""
+    if box.currentData() != year and box.findData(year) >= 0:
+        box.setCurrentIndex(box.findData(year))
+
+
+def tell_warnings(dialogs, title: str, warnings) -> None:
+    """After a save: tell the clerk what the service warned about (the change is kept all the same)."""
+    if warnings:
+        dialogs.info(title, "已保存。请注意：\n" + "\n".join(f"· {w.message}" for w in warnings))
 
 
 class FormDialog(QDialog):
