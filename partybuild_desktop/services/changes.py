@@ -19,7 +19,8 @@ class Change(enum.Flag):
     POINTS = enum.auto()  # point rules, awards, closed years
     RETURNS = enum.auto()  # quarterly returns written, or received by the township
     SETTINGS = enum.auto()  # the file's settings: program use, operator, intervals
-    EVERYTHING = VILLAGE | MEMBERS | RECORDS | GRIDS | HOUSEHOLDS | POINTS | RETURNS | SETTINGS
+    RECRUITMENT = enum.auto()  # 发展党员 cases: their steps, people, reviews and breaches kept
+    EVERYTHING = VILLAGE | MEMBERS | RECORDS | GRIDS | HOUSEHOLDS | POINTS | RETURNS | SETTINGS | RECRUITMENT
 
     @property
     def names(self) -> list[str]:

@@ -93,12 +93,13 @@ class MainWindow(QMainWindow):
                 "members": LazyTab(self._build_members_tab),
                 "grids": LazyTab(self._build_grids_tab),
                 "meetings": LazyTab(self._build_meetings_tab),
+                "recruitment": LazyTab(self._build_recruitment_tab),
                 "dues": LazyTab(self._build_dues_tab),
                 "funds": LazyTab(self._build_funds_tab),
                 "points": LazyTab(self._build_points_tab),
             }
             titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
-                      ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"))
+                      ("recruitment", "发展党员"), ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -142,6 +143,11 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.meetings_tab import MeetingsTab
 
         return MeetingsTab(self.context, self.dialogs)
+
+    def _build_recruitment_tab(self):
+        from partybuild_desktop.ui.recruitment_tab import RecruitmentTab
+
+        return RecruitmentTab(self.context, self.dialogs)
 
     def _build_funds_tab(self):
         from partybuild_desktop.ui.funds_tab import FundsTab
@@ -187,6 +193,10 @@ class MainWindow(QMainWindow):
     @property
     def meetings_tab(self):
         return self.pages["meetings"].build()
+
+    @property
+    def recruitment_tab(self):
+        return self.pages["recruitment"].build()
 
     @property
     def dues_tab(self):
