@@ -35,3 +35,26 @@ class CheckedDialog(QDialog):
             self.problem.hide()
             return
         super().accept()
+
+
+class Told:
+    """The operation runner's ``dialogs`` while a dialog saves: a refusal is kept to be shown in the dialog."""
+
+    def __init__(self):
+        self.message = ""
+
+    def error(self, title, text):
+        self.message = text
+
+    def info(self, title, text):
+        self.message = text
+
+
+def run_checked(dialog, title: str, work, changes, error: type[Refusal] = Refusal):
+    """``work(session)`` as one operation of ``dialog.context``, announcing ``changes``; its value, or the
+    runner's refusal raised again as ``error`` so that the CheckedDialog shows it and stays open."""
+    told = Told()
+    outcome = dialog.context.operations.run(title, work, changes, dialogs=told, initiator=dialog)
+    if not outcome.ok:
+        raise error(told.message or "没有保存。")
+    return outcome.value

@@ -36,21 +36,8 @@ from partybuild_desktop.domain.money import format_money, parse_money
 from partybuild_desktop.services import dues as dues_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.dues import AssessmentForm, DuesError, PaymentForm
-from partybuild_desktop.ui.checked import CheckedDialog
+from partybuild_desktop.ui.checked import CheckedDialog, run_checked
 from partybuild_desktop.ui.widgets import date_edit
-
-
-class _Told:
-    """The runner's ``dialogs`` while saving: a refusal is kept to be shown in the dialog."""
-
-    def __init__(self):
-        self.message = ""
-
-    def error(self, title, text):
-        self.message = text
-
-    def info(self, title, text):
-        self.message = text
 
 
 def _money(edit: QLineEdit, what: str, required: bool = True) -> int | None:
@@ -67,11 +54,7 @@ def _money(edit: QLineEdit, what: str, required: bool = True) -> int | None:
 
 def _run(dialog, title: str, work):
     """``work(session)`` in one operation; a refusal raised as a DuesError keeps the dialog open."""
-    told = _Told()
-    outcome = dialog.context.operations.run(title, work, Change.RECORDS, dialogs=told, initiator=dialog)
-    if not outcome.ok:
-        raise DuesError(told.message or "没有保存。")
-    return outcome.value
+    return run_checked(dialog, title, work, Change.RECORDS, DuesError)
 
 
 def _buttons(dialog) -> QDialogButtonBox:
@@ -473,9 +456,6 @@ class FarmerAmountDialog(CheckedDialog):
 
     def check(self) -> bool | None:
         fen = _money(self.amount, "每月交纳额")
-        told = _Told()
-        outcome = self.context.operations.run("设置农民党员党费标准", lambda s: dues_service.set_farmer_amount(s, fen),
-                                              Change.SETTINGS | Change.RECORDS, dialogs=told, initiator=self)
-        if not outcome.ok:
-            raise DuesError(told.message or "没有保存。")
+        run_checked(self, "设置农民党员党费标准", lambda s: dues_service.set_farmer_amount(s, fen),
+                    Change.SETTINGS | Change.RECORDS, DuesError)
         return None

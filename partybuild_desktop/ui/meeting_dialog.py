@@ -61,7 +61,7 @@ from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import DecisionForm, MeetingError, MeetingForm
-from partybuild_desktop.ui.checked import CheckedDialog
+from partybuild_desktop.ui.checked import CheckedDialog, run_checked
 from partybuild_desktop.ui.widgets import make_copyable, open_attachment_copy, open_with_desktop
 
 # The keys that set the selected rows' status, in this order (also the buttons' order).
@@ -306,19 +306,6 @@ class AttendanceView(QTableView):
 
 
 # ---------------------------------------------------------------------------------------- the dialog
-
-
-class _Told:
-    """The operation runner's ``dialogs`` while saving: a refusal is kept to be shown in the dialog."""
-
-    def __init__(self):
-        self.message = ""
-
-    def error(self, title, text):
-        self.message = text
-
-    def info(self, title, text):
-        self.message = text
 
 
 @dataclass
@@ -831,10 +818,6 @@ class MeetingDialog(CheckedDialog):
                 meeting_service.delete_attachment(session, village_id, attachment_id)
             return saved
 
-        told = _Told()
         title = "修改会议记录" if meeting_id else "登记会议"
-        outcome = self.context.operations.run(title, work, Change.RECORDS, dialogs=told, initiator=self)
-        if not outcome.ok:
-            raise MeetingError(told.message or "没有保存。")
-        self.saved = outcome.value
+        self.saved = run_checked(self, title, work, Change.RECORDS, MeetingError)
         return None
