@@ -55,6 +55,9 @@ IMPORTS = {
     "import-dues": ImportCommand("partybuild_desktop.services.dues_import",
                                  "从 Excel/WPS 党费收缴登记表导入某年度的党费标准和各月交纳情况", "党费收缴登记表",
                                  None, "名", "records", year=True),
+    "import-recruits": ImportCommand("partybuild_desktop.services.recruit_import",
+                                     "从 Excel/WPS 发展党员工作台账导入入党申请人、积极分子、发展对象和预备党员的各步骤日期"
+                                     "（身份证号已登记的人按表中内容更新）", "发展党员台账", None, "人"),
 }
 
 
@@ -105,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--grid", metavar="网格", help="网格名称")
     export.add_argument("--quarter", metavar="季度", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
     export.add_argument("--meeting", type=int, metavar="会议编号", help="会议编号（只用于 meeting-minutes 会议记录）")
+    export.add_argument("--person", metavar="姓名或编号", help="姓名或编号（只用于 recruit-record 发展党员纪实表）")
 
     for command, kind in IMPORTS.items():
         importing = commands.add_parser(command, help=kind.help)
@@ -319,7 +323,8 @@ def _export_options(args):
         if year is not None and year != chosen.year:
             raise CliError(f"--year {year} 与 --quarter {args.quarter} 的年份不一致，只写 --quarter 即可。")
         year, quarter = chosen.year, chosen.number
-    return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter, meeting_id=args.meeting)
+    return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter, meeting_id=args.meeting,
+                                 person=args.person)
 
 
 def _json(data) -> str:
@@ -632,7 +637,7 @@ def cmd_member(args) -> int:
 
 COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup,
             "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import,
-            "import-dues": cmd_import, "points": cmd_points,
+            "import-dues": cmd_import, "import-recruits": cmd_import, "points": cmd_points,
             "rules": cmd_rules, "export-return": cmd_export_return, "consolidate": cmd_consolidate,
             "member": cmd_member}
 

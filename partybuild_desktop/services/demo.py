@@ -385,6 +385,9 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
                                    entry_type=RecordEntryType.CARE_VISIT, text="村党组织上门走访慰问", hours=None))
     session.execute(insert(RecordEntry), entry_rows)
     session.flush()
+
+    _recruitment(session, random.Random(rng.getrandbits(64)), village.id, groups, member_ids[1:5],
+                 {r["name"] for r in member_rows}, county, used_ids, today)
     return len(member_rows), len(household_rows), len(entry_rows) + sum(meeting_lines.values())
 
 
@@ -686,3 +689,129 @@ def _review(session, rng, village_id, day, people, today) -> list[int]:
         grades.setdefault(p.id, ReviewForm(ReviewGrade.QUALIFIED))
     set_reviews(session, village_id, day.year, grades, decided_on=day, today=today)
     return list(grades)
+
+
+# ---------------------------------------------------------------------------------------- recruitment
+# 发展党员 at every stage, entered step by step through the recruitment service as the clerk enters them
+# (every rule checked): applicants (one talked to late, the breach kept with its reason), activists with
+# their six-monthly reviews, 发展对象 with introducers and training (one in 公示 until today), one accepted
+# as 预备党员 this year and one 转正 (both become members through the service). The 预备 members made
+# directly above stay as they are.
+
+def _monday_on_or_after(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _recruitment(session, rng, village_id, groups, full_member_ids, taken_names, county, used_ids, today) -> None:
+    from partybuild_desktop.domain.probation import add_months
+    from partybuild_desktop.domain.recruitment import Step
+    from partybuild_desktop.services import recruitment
+    from partybuild_desktop.services.recruitment import CaseForm, Person, StepForm
+
+    fake = _Names(rng)
+    contacts, introducers = full_member_ids[:2], full_member_ids[2:4]
+    days = dt.timedelta
+
+    def person(applied: dt.date, reason: str | None = None) -> int:
+        gender = Gender.MALE if rng.random() < 0.6 else Gender.FEMALE
+        name = fake.person(gender)
+        while name in taken_names:
+            name = fake.person(gender)
+        taken_names.add(name)
+        age = rng.randint(20, 38)
+        birth = _random_date(rng, dt.date(applied.year - age - 1, 1, 1), dt.date(applied.year - age, 1, 1))
+        form = CaseForm(name, applied, gender=gender, id_number=_id_number(rng, county, birth, gender, used_ids),
+                        party_group_id=rng.choice(groups).id, reason=reason)
+        return recruitment.create_case(session, village_id, form, today=today).case_id
+
+    def steps(case_id: int, plan) -> None:
+        for step, day, extra in plan:
+            recruitment.advance(session, village_id, case_id, StepForm(step, day, **extra), today=today)
+
+    def review(case_id: int, named: dt.date, until: dt.date) -> None:
+        day = add_months(named, 5)
+        while day <= min(until, today):
+            recruitment.add_review(session, village_id, case_id, day, "表现良好，按期完成培养任务", today=today)
+            day = add_months(day, 5)
+
+    def to_candidate(case_id: int, applied: dt.date) -> dt.date:
+        """② to ⑪ on the way every rule asks for; returns the day of ⑪."""
+        named = applied + days(60)
+        candidate = add_months(named, 12) + days(10)
+        steps(case_id, [
+            (Step.TALK, applied + days(14), {"note": "支部书记谈话"}),
+            (Step.ACTIVIST_NAMED, named, {}),
+            (Step.ACTIVIST_FILED, named + days(7), {}),
+            (Step.CONTACTS, named + days(7), {"contacts": [Person(member_id=i) for i in contacts]}),
+        ])
+        review(case_id, named, candidate)
+        steps(case_id, [
+            (Step.ACTIVIST_TRAINING, candidate - days(5), {}),
+            (Step.CANDIDATE_NAMED, candidate, {}),
+            (Step.CANDIDATE_FILED, candidate + days(5), {}),
+            (Step.INTRODUCERS, candidate + days(7), {"introducers": [Person(member_id=i) for i in introducers]}),
+            (Step.POLITICAL_REVIEW, candidate + days(20), {"note": "政治审查合格"}),
+            (Step.TRAINING, candidate + days(30), {"training_days": 3, "training_hours": 24}),
+        ])
+        return candidate + days(30)
+
+    def to_member(case_id: int, assembly: dt.date) -> None:
+        """⑫ to ⑳, the 支部大会 on ``assembly`` and the approval two months later."""
+        publicity = _monday_on_or_after(assembly - days(40))
+        steps(case_id, [
+            (Step.COMMITTEE_REVIEW, publicity - days(3), {"publicity_start": publicity,
+                                                          "publicity_end": publicity + days(4)}),
+            (Step.PRE_REVIEW, publicity + days(7), {}),
+            (Step.APPLICATION_FORM, publicity + days(14), {}),
+            (Step.ASSEMBLY, assembly, {"note": "支部党员大会逐个表决通过"}),
+            (Step.UPPER_TALK, assembly + days(20), {}),
+            (Step.APPROVAL, assembly + days(60), {}),
+            (Step.APPROVAL_FILED, assembly + days(65), {}),
+            (Step.PLACED, assembly + days(65), {}),
+            (Step.OATH, assembly + days(70), {}),
+        ])
+
+    # Applicants: one waiting for the talk, one talked to, one talked to late (kept with the reason).
+    person(today - days(12))
+    case_id = person(today - days(45))
+    steps(case_id, [(Step.TALK, today - days(30), {"note": "支部书记谈话"})])
+    case_id = person(today - days(80))
+    recruitment.advance(session, village_id, case_id, StepForm(Step.TALK, today - days(80) + days(45),
+                                                               reason="申请人外出务工，返乡后谈话"), today=today)
+    # Activists, reviewed every six months (a little under): one of nine months, one of sixteen.
+    for months in (9, 16):
+        applied = add_months(today, -months)
+        case_id = person(applied)
+        named = applied + days(40)
+        steps(case_id, [(Step.TALK, applied + days(10), {}), (Step.ACTIVIST_NAMED, named, {}),
+                        (Step.ACTIVIST_FILED, named + days(5), {}),
+                        (Step.CONTACTS, named + days(5), {"contacts": [Person(member_id=contacts[months % 2])]})])
+        review(case_id, named, today)
+    # 发展对象: one trained, one in 公示 until today after the 支委会's review.
+    case_id = person(add_months(today, -18))
+    to_candidate(case_id, add_months(today, -18))
+    case_id = person(add_months(today, -19))
+    trained = to_candidate(case_id, add_months(today, -19))
+    steps(case_id, [(Step.COMMITTEE_REVIEW, max(trained, today - days(9)),
+                     {"publicity_start": today - days(6), "publicity_end": today})])
+    # Accepted as 预备党员 this year (approved two months after the 支部大会), and one 转正.
+    approval = max(today - days(40), dt.date(today.year, 1, 1))
+    assembly = approval - days(60)
+    applied = add_months(assembly, -15) - days(60)
+    case_id = person(applied)
+    to_candidate(case_id, applied)
+    to_member(case_id, assembly)
+    steps(case_id, [(Step.PROBATION_REVIEW, min(today, assembly + days(90)), {})])
+    confirm_assembly = today - days(35)
+    assembly = add_months(confirm_assembly - days(3), -12)
+    applied = add_months(assembly, -15) - days(60)
+    case_id = person(applied)
+    to_candidate(case_id, applied)
+    to_member(case_id, assembly)
+    steps(case_id, [
+        (Step.PROBATION_REVIEW, add_months(assembly, 6), {"note": "半年考察：表现良好"}),
+        (Step.CONFIRM_APPLICATION, add_months(assembly, 12) - days(10), {}),
+        (Step.CONFIRM_ASSEMBLY, confirm_assembly, {"note": "支部党员大会表决同意按期转正"}),
+        (Step.CONFIRM_APPROVAL, confirm_assembly + days(20), {}),
+        (Step.ARCHIVED, confirm_assembly + days(30), {}),
+    ])

@@ -28,6 +28,7 @@ from partybuild_desktop.reports.tables import grid_stats, rosters
 from partybuild_desktop.reports.tables import dues as dues_tables
 from partybuild_desktop.reports.tables import meeting_summary, money_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
+from partybuild_desktop.reports.tables import recruitment as recruit_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
 from partybuild_desktop.reports.tables.card import cards_report
 from partybuild_desktop.reports.tables.contact_table import TITLE as CONTACT_TITLE
@@ -74,6 +75,8 @@ class ExportOptions:
     # What a one-item export is about, as its default file name says it before the table, in place of
     # the year: ``2026年11月5日主题党日`` (see ``minutes_options``).
     subject: str | None = None
+    # One person of the recruitment ledger (``recruit-record``: their 纪实表): a name or a case's 编号.
+    person: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -451,6 +454,185 @@ def _money_summary(session: Session, village: VillageInfo, options: ExportOption
     return Built(report, figures=figures)
 
 
+def _case_sheets(session: Session, village: VillageInfo, options: ExportOptions,
+                 case_ids: Sequence[int] | None = None) -> list[recruit_tables.CaseSheet]:
+    """The recruitment cases as the printouts show them: ``services.recruitment.list_cases`` (stage, next
+    step, due date, breaches) with each person's details, people, reviews, step notes and the rules kept
+    with their reasons, read in five queries over the village whatever the number of cases."""
+    # The reads beside list_cases belong in services.recruitment (a ``ledger`` of its own); kept here
+    # until it has one, over its tables only.
+    from sqlalchemy import select
+
+    from partybuild_desktop.services import recruitment
+    from partybuild_desktop.store.models import (PartyGroup, RecruitBreach, RecruitCase, RecruitPerson,
+                                                 RecruitReview, RecruitStep)
+
+    rows = [r for r in recruitment.list_cases(session, village.id, options.day)
+            if case_ids is None or r.id in case_ids]
+    wanted = {r.id for r in rows}
+    if not wanted:
+        return []
+
+    def of_village(query, column):
+        return query.join(RecruitCase, RecruitCase.id == column).where(RecruitCase.village_id == village.id)
+
+    details = {c.id: c for c in session.execute(
+        select(RecruitCase.id, RecruitCase.gender, RecruitCase.birth_date, RecruitCase.id_number,
+               RecruitCase.training_days, RecruitCase.training_hours, RecruitCase.publicity_start,
+               RecruitCase.publicity_end, PartyGroup.name.label("party_group"))
+        .outerjoin(PartyGroup, PartyGroup.id == RecruitCase.party_group_id)
+        .where(RecruitCase.village_id == village.id))}
+    people: dict[int, dict[str, list[str]]] = {i: {recruitment.CONTACT: [], recruitment.INTRODUCER: []} for i in wanted}
+    for case_id, role, name in session.execute(of_village(
+            select(RecruitPerson.case_id, RecruitPerson.role, RecruitPerson.name), RecruitPerson.case_id)
+            .order_by(RecruitPerson.id)):
+        if case_id in wanted:
+            people[case_id].setdefault(role, []).append(name)
+    reviews: dict[int, list[dt.date]] = {i: [] for i in wanted}
+    for case_id, day in session.execute(of_village(select(RecruitReview.case_id, RecruitReview.date),
+                                                   RecruitReview.case_id)):
+        if case_id in wanted:
+            reviews[case_id].append(day)
+    notes: dict[int, dict] = {i: {} for i in wanted}
+    for case_id, step, note in session.execute(of_village(
+            select(RecruitStep.case_id, RecruitStep.step, RecruitStep.note), RecruitStep.case_id)
+            .where(RecruitStep.note.is_not(None))):
+        if case_id in wanted:
+            notes[case_id][step] = note
+    kept: dict[int, list[recruit_tables.KeptRule]] = {i: [] for i in wanted}
+    for case_id, step, message, reason in session.execute(of_village(
+            select(RecruitBreach.case_id, RecruitBreach.step, RecruitBreach.message, RecruitBreach.reason),
+            RecruitBreach.case_id).order_by(RecruitBreach.id)):
+        if case_id in wanted:
+            kept[case_id].append(recruit_tables.KeptRule(step, message, reason))
+    sheets = []
+    for r in rows:
+        d = details[r.id]
+        sheets.append(recruit_tables.CaseSheet(
+            r.id, r.name, d.gender.label if d.gender else "", d.birth_date, d.id_number, d.party_group or "",
+            r.stage, r.next_step, r.due, dict(r.dates), people[r.id][recruitment.CONTACT],
+            people[r.id][recruitment.INTRODUCER], sorted(reviews[r.id]), d.training_days, d.training_hours,
+            d.publicity_start, d.publicity_end, notes[r.id], kept[r.id], "probation_overdue" in r.breaches))
+    return sheets
+
+
+def _recruits(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """发展党员工作台账: every person, every date."""
+    sheets = _case_sheets(session, village, options)
+    if not sheets:
+        raise ExportError(f"{village.name}还没有登记入党申请人，无法导出{recruit_tables.LEDGER_TITLE}。"
+                          "请先在“发展党员”中登记，或用 import-recruits 导入台账。")
+    return Built(recruit_tables.ledger_report(sheets, village.branch_name, options.day,
+                                              stem=f"{village.name}{recruit_tables.LEDGER_TITLE}"))
+
+
+def _recruit_case_id(session: Session, village: VillageInfo, person: str | None) -> int:
+    from partybuild_desktop.services import recruitment
+
+    if not person or not person.strip():
+        raise ExportError("请指定要打印纪实表的人：在“发展党员”中选中一人，或在命令行写 --person 姓名或编号。")
+    found = recruitment.find_cases(session, village.id, person)
+    if not found:
+        raise ExportError(f"{village.name}的发展党员台账中没有“{person.strip()}”。请核对姓名或编号（见 recruits 命令）。")
+    if len(found) > 1:
+        listed = "、".join(f"编号 {case_id}" for case_id, _ in found)
+        raise ExportError(f"{village.name}有 {len(found)} 人叫“{person.strip()}”（{listed}），请用 --person 编号写明是哪一位。")
+    return found[0][0]
+
+
+def recruit_record_options(session: Session, village_id: int, person: str, **others) -> ExportOptions:
+    """The options of one person's 纪实表, its subject the person's name for the default file name
+    (东湖村周晓梅发展党员纪实表.pdf)."""
+    village = village_info(session, village_id)
+    case_id = _recruit_case_id(session, village, person)
+    [sheet] = _case_sheets(session, village, ExportOptions(**others), [case_id])
+    return ExportOptions(person=str(case_id), subject=sheet.name, **others)
+
+
+def _recruit_record(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """发展党员纪实表 of one person: the 25 steps."""
+    from partybuild_desktop.services import recruitment
+
+    case_id = _recruit_case_id(session, village, options.person)
+    [sheet] = _case_sheets(session, village, options, [case_id])
+    return Built(recruit_tables.record_report(
+        sheet, village.branch_name, options.day, stem=f"{village.name}{sheet.name}{recruit_tables.RECORD_TITLE}",
+        publicity_days=recruitment.publicity_working_days(session)))
+
+
+def _probation(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """预备党员考察: each 预备党员 of the village (made through a case or entered directly), the day their
+    probation ends, the reviews and any extension."""
+    from sqlalchemy import select
+
+    from partybuild_desktop.domain.probation import probation_end
+    from partybuild_desktop.domain.recruitment import Step
+    from partybuild_desktop.domain.vocabulary import MemberEventKind, Standing
+    from partybuild_desktop.store.models import Member, MemberEvent, PartyGroup, RecruitCase, RecruitReview, RecruitStep
+
+    members = session.execute(
+        select(Member.id, Member.name, Member.joined_date, PartyGroup.name.label("party_group"))
+        .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
+        .where(Member.village_id == village.id, Member.standing == Standing.PROBATIONARY, Member.archived.is_(False))
+        .order_by(Member.joined_date, Member.id)).all()
+    ids = [m.id for m in members]
+    extensions: dict[int, list] = {i: [] for i in ids}
+    case_of: dict[int, int] = {}
+    steps: dict[int, dict] = {}
+    reviews: dict[int, list[dt.date]] = {}
+    if ids:
+        for member_id, day, note in session.execute(
+                select(MemberEvent.member_id, MemberEvent.date, MemberEvent.note)
+                .where(MemberEvent.member_id.in_(ids), MemberEvent.kind == MemberEventKind.PROBATION_EXTENDED)
+                .order_by(MemberEvent.date, MemberEvent.id)):
+            extensions[member_id].append((day, note))
+        case_of = dict(session.execute(select(RecruitCase.member_id, RecruitCase.id).where(
+            RecruitCase.village_id == village.id, RecruitCase.member_id.in_(ids))).all())
+        cases = list(case_of.values())
+        for case_id, step, day in session.execute(select(RecruitStep.case_id, RecruitStep.step, RecruitStep.date)
+                                                  .where(RecruitStep.case_id.in_(cases))):
+            steps.setdefault(case_id, {})[step] = day
+        for case_id, day in session.execute(select(RecruitReview.case_id, RecruitReview.date)
+                                            .where(RecruitReview.case_id.in_(cases))):
+            reviews.setdefault(case_id, []).append(day)
+    lines = []
+    for m in members:
+        case_id = case_of.get(m.id)
+        done = steps.get(case_id, {})
+        joined = m.joined_date
+        end = probation_end(joined, [note for _, note in extensions[m.id]]).date if joined else None
+        extension = "；".join(f"{note or '延长预备期'}（{_day_text(day)}）" for day, note in extensions[m.id])
+        seen = [d for d in reviews.get(case_id, []) if joined is None or d >= joined]
+        if Step.PROBATION_REVIEW in done:
+            seen.append(done[Step.PROBATION_REVIEW])
+        lines.append(recruit_tables.ProbationLine(
+            m.name, m.party_group or "", joined, done.get(Step.APPROVAL), end, extension, sorted(set(seen)),
+            done.get(Step.CONFIRM_APPLICATION), done.get(Step.CONFIRM_ASSEMBLY)))
+    return Built(recruit_tables.probation_report(lines, village.branch_name, options.day,
+                                                 stem=f"{village.name}{recruit_tables.PROBATION_TITLE}"))
+
+
+def _day_text(day: dt.date) -> str:
+    from partybuild_desktop.domain.dates import format_cn
+
+    return format_cn(day)
+
+
+def _recruitment_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """发展党员工作情况统计表 of the quarter (else the year): the pipeline at its end, and who was accepted
+    and confirmed in it."""
+    from partybuild_desktop.services import recruitment
+
+    start, end, period = _period(options)
+    if end < start:
+        raise ExportError(f"{period}还没有开始。")
+    cases = [(r.name, r.dates) for r in recruitment.list_cases(session, village.id, options.day)]
+    people = recruit_tables.quarter_people(cases, start, end)
+    report = recruit_tables.village_report(village.branch_name, options.day, start, end, people,
+                                           stem=f"{village.name}{period}{recruit_tables.TITLE}")
+    return Built(report, figures=recruit_tables.figures(people))
+
+
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
     return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
@@ -498,6 +680,10 @@ _CATALOGUE = (
                      uses_quarter=True, return_files=_both(money_summary.TITLE),
                      figures=Figures("money", money_summary.summary_report, money_summary.FIGURE_KEYS,
                                      read=money_summary.check_figures, optional=True, most=money_summary.MAX_FEN)),
+    ExportDefinition("recruitment-summary", recruit_tables.TITLE, ("xlsx", "pdf"), _recruitment_summary,
+                     uses_year=True, uses_quarter=True, return_files=_both(recruit_tables.TITLE),
+                     figures=Figures("recruitment", recruit_tables.summary_report, recruit_tables.FIGURE_KEYS,
+                                     read=recruit_tables.check_figures, optional=True)),
     ExportDefinition("meeting-minutes", "会议记录（一次会议）", ("pdf", "xlsx"), _minutes,
                      file_title=meeting_tables.MINUTES_TITLE, dated=False),
     ExportDefinition("meetings", meeting_tables.REGISTER_TITLE, ("xlsx", "pdf"), _meeting_register, uses_year=True),
@@ -508,6 +694,10 @@ _CATALOGUE = (
     ExportDefinition("dues-register", dues_tables.REGISTER_TITLE, ("xlsx", "pdf"), _dues_register, uses_year=True),
     ExportDefinition("dues-notice", f"{dues_tables.NOTICE_TITLE}（张贴，不含收入）", ("pdf", "xlsx"), _dues_notice,
                      uses_year=True, file_title=dues_tables.NOTICE_TITLE),
+    ExportDefinition("recruits", recruit_tables.LEDGER_TITLE, ("xlsx", "pdf"), _recruits, dated=False),
+    ExportDefinition("recruit-record", f"{recruit_tables.RECORD_TITLE}（一人）", ("pdf", "xlsx"), _recruit_record,
+                     file_title=recruit_tables.RECORD_TITLE, dated=False),
+    ExportDefinition("probation", recruit_tables.PROBATION_TITLE, ("xlsx", "pdf"), _probation, dated=False),
 )
 
 
