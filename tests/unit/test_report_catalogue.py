@@ -32,8 +32,8 @@ def test_every_definition_is_whole():
             assert definition.in_return, definition.name
     assert [d.name for d in return_definitions()] == [
         "points-board", "stats", "roster-committee", "roster-hubs", "roster-members", "member-stats",
-        "meetings-summary", "money-summary"]
-    assert {d.figures.section for d in exports.figure_definitions()} == {"attachment1", "member_statistics", "meetings",
+        "meetings-summary", "money-summary", "recruitment-summary"]
+    assert {d.figures.section for d in exports.figure_definitions()} == {"attachment1", "member_statistics", "meetings", "recruitment",
                                                                          "money"}
 
 
