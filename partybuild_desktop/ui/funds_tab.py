@@ -36,8 +36,18 @@ from partybuild_desktop.services.attachments import read_attachment
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import (HIGHLIGHT, TOTALS, RowsTable, date_edit, open_attachment_copy, open_with_desktop,
-                                           show_year, tell_warnings, year_combo)
+from partybuild_desktop.ui.widgets import (
+    HIGHLIGHT,
+    TOTALS,
+    RowsTable,
+    button_row,
+    date_edit,
+    open_attachment_copy,
+    open_with_desktop,
+    show_year,
+    tell_warnings,
+    year_combo,
+)
 
 ATTACHMENT_FILTER = "凭证照片或扫描件 (*.jpg *.jpeg *.png *.pdf);;所有文件 (*)"
 QUARTERS = ("全年", "第一季度", "第二季度", "第三季度", "第四季度")
@@ -45,14 +55,6 @@ OVER_BUDGET = QColor("#fff4cc")  # spent more than the budget line
 UNBUDGETED = HIGHLIGHT  # spent with no budget line at all
 LEDGER_COLUMNS = ["日期", "类型", "项目", "摘要", "金额（元）", "凭证号", "审批人", "经办人", "附件"]
 AMOUNT_COLUMN = 4
-
-
-def _buttons(*widgets) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch()
-    return row
 
 
 class FundsTab(WatchesChanges, QWidget):
@@ -109,7 +111,7 @@ class FundsTab(WatchesChanges, QWidget):
         ledger_layout = QVBoxLayout(ledger_box)
         ledger_layout.setContentsMargins(0, 0, 0, 0)
         ledger_layout.addWidget(self.ledger, 1)
-        ledger_layout.addLayout(_buttons(*self.add_buttons.values(), self.edit_button, self.delete_button))
+        ledger_layout.addLayout(button_row(*self.add_buttons.values(), self.edit_button, self.delete_button))
 
         self.projects = RowsTable(["项目", "预算（元）", "支出（元）", "预算余额（元）", "说明"], "fundsProjects", stretch=4)
         projects_box = QGroupBox("按项目")
@@ -124,7 +126,7 @@ class FundsTab(WatchesChanges, QWidget):
         attachments_box = QGroupBox("凭证附件（选中的一笔）")
         attachments_layout = QVBoxLayout(attachments_box)
         attachments_layout.addWidget(self.attachments, 1)
-        attachments_layout.addLayout(_buttons(*self.attachment_buttons))
+        attachments_layout.addLayout(button_row(*self.attachment_buttons))
         lower = QSplitter(Qt.Horizontal)
         lower.setObjectName("fundsLowerSplitter")
         lower.addWidget(projects_box)

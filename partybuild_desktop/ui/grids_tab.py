@@ -40,15 +40,7 @@ from partybuild_desktop.services import proxy_services, visits
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import FormDialog, RowsTable, combo, date_edit
-
-
-def _buttons(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch()
-    return row
+from partybuild_desktop.ui.widgets import FormDialog, RowsTable, button_row, combo, date_edit
 
 
 def _date(value: dt.date | None) -> str:
@@ -119,14 +111,14 @@ class GridsTab(WatchesChanges, QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.grid_heading)
         right_layout.addWidget(self.staff, 1)
-        right_layout.addLayout(_buttons(add_staff, remove_staff))
+        right_layout.addLayout(button_row(add_staff, remove_staff))
         splitter = QSplitter(Qt.Horizontal)
         splitter.setObjectName("gridsSplitter")
         splitter.addWidget(self.tree)
         splitter.addWidget(right)
         layout = QVBoxLayout(page)
         layout.addWidget(splitter, 1)
-        layout.addLayout(_buttons(add_grid, edit_grid, delete_grid))
+        layout.addLayout(button_row(add_grid, edit_grid, delete_grid))
         return page
 
     def _fill_tree(self) -> None:
@@ -264,7 +256,7 @@ class GridsTab(WatchesChanges, QWidget):
         layout = QVBoxLayout(page)
         layout.addLayout(filters)
         layout.addWidget(self.households, 1)
-        layout.addLayout(_buttons(add, edit, delete, assign, import_button))
+        layout.addLayout(button_row(add, edit, delete, assign, import_button))
         return page
 
     def _refill_groups(self, box: QComboBox, everything: str | None) -> None:
@@ -441,7 +433,7 @@ class GridsTab(WatchesChanges, QWidget):
         row.addStretch()
         layout = QVBoxLayout(page)
         layout.addWidget(self.visits, 3)
-        layout.addLayout(_buttons(add, delete))
+        layout.addLayout(button_row(add, delete))
         layout.addLayout(row)
         layout.addWidget(self.overdue_visits, 2)
         return page
@@ -490,7 +482,7 @@ class GridsTab(WatchesChanges, QWidget):
         done.clicked.connect(lambda: [self.do_complete_proxy(p.id, self.today) for p in self.proxies.selected()])
         layout = QVBoxLayout(page)
         layout.addWidget(self.proxies, 3)
-        layout.addLayout(_buttons(add, done))
+        layout.addLayout(button_row(add, done))
         layout.addWidget(QLabel("<b>超期未办结</b>（即办件当日、承诺件到承诺日期、其他 30 天）"))
         layout.addWidget(self.overdue_proxies, 2)
         return page

@@ -30,7 +30,7 @@ from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.checked import CheckedDialog
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.review_page import ReviewPage, StudyPage
-from partybuild_desktop.ui.widgets import RowsTable, show_year, tell_warnings, year_combo
+from partybuild_desktop.ui.widgets import RowsTable, button_row, show_year, tell_warnings, year_combo
 
 PAGES = {"list": 0, "due": 1, "review": 2, "study": 3}  # open_target("meetings/…")
 OPEN_PERIOD = QColor("#fff4cc")
@@ -39,14 +39,6 @@ QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 
 def _hours(value: float | None) -> str:
     return f"{value:g}" if value else ""
-
-
-def _buttons(*widgets) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch()
-    return row
 
 
 class MeetingsTab(WatchesChanges, QWidget):
@@ -115,7 +107,7 @@ class MeetingsTab(WatchesChanges, QWidget):
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.meetings, 1)
-        layout.addLayout(_buttons(self.add_button, self.edit_button, self.delete_button, self.print_button))
+        layout.addLayout(button_row(self.add_button, self.edit_button, self.delete_button, self.print_button))
         self.year.currentIndexChanged.connect(lambda _i: self.refresh_meetings())
         self.kind_filter.currentIndexChanged.connect(lambda _i: self.refresh_meetings())
         return page

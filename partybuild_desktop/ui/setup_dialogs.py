@@ -41,7 +41,7 @@ from partybuild_desktop.services import village as village_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.organisation import HUBS, KIND_LABEL, MODEL_POSTS, GridBranchForm, PartyGroupForm
 from partybuild_desktop.services.village import PostChoice, PostRecordForm, VillageForm
-from partybuild_desktop.ui.widgets import RowsTable, make_copyable
+from partybuild_desktop.ui.widgets import RowsTable, button_row, make_copyable
 
 NO_DATE = QDate(1900, 1, 1)  # shown as “未填写”: a date edit cannot be empty
 MEMBER_ROLE = Qt.UserRole
@@ -202,14 +202,6 @@ class MemberChecklist(QWidget):
         return [item.data(0, MEMBER_ROLE) for item in self._items() if item.checkState(0) == Qt.Checked]
 
 
-def _row(*widgets) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch()
-    return row
-
-
 class EditorDialog(QDialog):
     """An editor that writes on OK: ``save()`` runs the operation; the dialog closes only when it worked."""
 
@@ -270,7 +262,7 @@ class ListDialog(QDialog):
             label.setWordWrap(True)
             layout.addWidget(label)
         layout.addWidget(self.table, 1)
-        buttons = _row(self.add_button, self.edit_button, self.delete_button)
+        buttons = button_row(self.add_button, self.edit_button, self.delete_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.resize(820, 440)
@@ -436,7 +428,7 @@ class VillageDialog(EditorDialog):
         columns.addLayout(left, 1)
         columns.addWidget(committee, 1)
         layout.addLayout(columns)
-        bottom = _row(self.history_button)
+        bottom = button_row(self.history_button)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
         self.resize(900, 470)

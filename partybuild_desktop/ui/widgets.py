@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QListWidget,
     QListWidgetItem,
@@ -181,6 +182,15 @@ def open_attachment_copy(name: str, data: bytes, open_file=open_with_desktop) ->
     path.write_bytes(data)
     open_file(path)
     return path
+
+
+def button_row(*widgets) -> QHBoxLayout:
+    """Buttons (or any widgets) side by side from the left, the rest of the row left empty."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch()
+    return row
 
 
 def show_year(box: QComboBox, year: int) -> None:
