@@ -30,6 +30,7 @@ import bench_dues  # noqa: E402
 import bench_import  # noqa: E402
 import bench_meetings  # noqa: E402
 import bench_points  # noqa: E402
+import bench_recruitment  # noqa: E402
 import bench_refresh  # noqa: E402
 import bench_returns  # noqa: E402
 import bench_search  # noqa: E402
@@ -58,7 +59,7 @@ def township_data_set(keep: bool) -> Path:
 # Each topic's benchmarks: bench_<topic>.bench(folder, repeat) -> list[Figure].
 FIGURES = [bench_startup.bench, bench_search.bench, bench_refresh.bench, bench_import.bench, bench_cards.bench,
            bench_points.bench, bench_attachments.bench, bench_returns.bench, bench_meetings.bench,
-           bench_dues.bench]
+           bench_dues.bench, bench_recruitment.bench]
 TOPICS = {bench.__module__: bench for bench in FIGURES}
 FIGURES_LINE = "FIGURES "
 
