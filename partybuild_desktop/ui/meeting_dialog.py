@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,7 +62,8 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import DecisionForm, MeetingError, MeetingForm
 from partybuild_desktop.ui.checked import CheckedDialog, run_checked
-from partybuild_desktop.ui.widgets import make_copyable, open_attachment_copy, open_with_desktop
+from partybuild_desktop.ui.widgets import (NumberedTableModel, PickDelegate, make_copyable, open_attachment_copy,
+                                           open_with_desktop)
 
 # The keys that set the selected rows' status, in this order (also the buttons' order).
 STATUS_KEYS = (
@@ -93,7 +94,7 @@ class _Line:
     reason: str
 
 
-class AttendanceModel(QAbstractTableModel):
+class AttendanceModel(NumberedTableModel):
     """The roster with each member's status and reason; ``counted`` is emitted after every change."""
 
     COLUMNS = ("姓名", "党小组", "身份", "说明", "出席情况", "原因")
@@ -151,18 +152,8 @@ class AttendanceModel(QAbstractTableModel):
         self.counted.emit()
 
     # --- Qt's model ---------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.COLUMNS[section]
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return str(section + 1)
-        return None
+    def line_count(self) -> int:
+        return len(self.lines)
 
     def flags(self, index):
         base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
@@ -214,21 +205,11 @@ class AttendanceModel(QAbstractTableModel):
         return False
 
 
-class StatusDelegate(QStyledItemDelegate):
+class StatusDelegate(PickDelegate):
     """A combo of the five statuses; a pick is taken at once."""
 
-    def createEditor(self, parent, option, index):  # noqa: N802 (Qt's name)
-        editor = QComboBox(parent)
-        for status, key in STATUS_KEYS:
-            editor.addItem(f"{status.label}", status.value)
-        editor.activated.connect(lambda _i, e=editor: (self.commitData.emit(e), self.closeEditor.emit(e)))
-        return editor
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setCurrentIndex(max(editor.findData(index.data(Qt.EditRole)), 0))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.currentData())
+    def choices(self):
+        return [(status.label, status.value) for status, _key in STATUS_KEYS]
 
 
 class ReasonDelegate(QStyledItemDelegate):

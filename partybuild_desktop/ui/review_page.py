@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,8 @@ from partybuild_desktop.domain.meetings import DISPOSALS, ReviewGrade
 from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import ReviewForm
-from partybuild_desktop.ui.widgets import RowsTable, make_copyable, tell_warnings, year_combo
+from partybuild_desktop.ui.widgets import (NumberedTableModel, PickDelegate, RowsTable, make_copyable, tell_warnings,
+                                           year_combo)
 
 NOT_GRADED = "参加评议，不评定等次"
 GRADE_KEYS = ((ReviewGrade.EXCELLENT, "1"), (ReviewGrade.QUALIFIED, "2"), (ReviewGrade.BASIC, "3"),
@@ -47,7 +48,7 @@ CHANGED = QColor("#eef3fb")
 # ---------------------------------------------------------------------------------------- 民主评议
 
 
-class ReviewModel(QAbstractTableModel):
+class ReviewModel(NumberedTableModel):
     COLUMNS = ("姓名", "党小组", "身份", "评议等次", "处置", "备注")
     GRADE, DISPOSAL, NOTE = 3, 4, 5
     counted = Signal()
@@ -111,18 +112,8 @@ class ReviewModel(QAbstractTableModel):
                    if self.form(row).grade is ReviewGrade.UNQUALIFIED and not (self.form(row).disposal or "").strip())
 
     # --- Qt's model ---------------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.COLUMNS[section]
-        if orientation == Qt.Vertical and role == Qt.DisplayRole:
-            return str(section + 1)
-        return None
+    def line_count(self) -> int:
+        return len(self.rows)
 
     def flags(self, index):
         r = self.rows[index.row()]
@@ -186,20 +177,9 @@ class ReviewModel(QAbstractTableModel):
         return False
 
 
-class GradeDelegate(QStyledItemDelegate):
-    def createEditor(self, parent, option, index):  # noqa: N802 (Qt's name)
-        editor = QComboBox(parent)
-        editor.addItem("", None)
-        for grade in ReviewGrade:
-            editor.addItem(grade.label, grade.value)
-        editor.activated.connect(lambda _i, e=editor: (self.commitData.emit(e), self.closeEditor.emit(e)))
-        return editor
-
-    def setEditorData(self, editor, index):  # noqa: N802
-        editor.setCurrentIndex(max(editor.findData(index.data(Qt.EditRole)), 0))
-
-    def setModelData(self, editor, model, index):  # noqa: N802
-        model.setData(index, editor.currentData())
+class GradeDelegate(PickDelegate):
+    def choices(self):
+        return [("", None)] + [(grade.label, grade.value) for grade in ReviewGrade]
 
 
 class DisposalDelegate(QStyledItemDelegate):

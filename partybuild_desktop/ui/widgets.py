@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from PySide6.QtCore import QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt, QUrl
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QStyledItemDelegate,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +39,49 @@ PATH_ROLE = Qt.UserRole
 
 HIGHLIGHT = QColor("#fde2e2")
 TOTALS = QColor("#eef3fb")
+
+
+class NumberedTableModel(QAbstractTableModel):
+    """A flat table model headed ``COLUMNS``, its rows numbered 1, 2, 3 … down the side; a subclass says
+    how many rows there are (``line_count``) and what each cell holds (``data``, ``flags``, ``setData``)."""
+
+    COLUMNS: Sequence[str] = ()
+
+    def line_count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else self.line_count()
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.COLUMNS[section]
+        if orientation == Qt.Vertical and role == Qt.DisplayRole:
+            return str(section + 1)
+        return None
+
+
+class PickDelegate(QStyledItemDelegate):
+    """A cell edited with a combo of fixed ``choices()`` ((label, value) pairs); a pick is taken at once."""
+
+    def choices(self) -> Iterable[tuple[str, object]]:
+        raise NotImplementedError
+
+    def createEditor(self, parent, option, index):  # noqa: N802 (Qt's name)
+        editor = QComboBox(parent)
+        for label, value in self.choices():
+            editor.addItem(label, value)
+        editor.activated.connect(lambda _i, e=editor: (self.commitData.emit(e), self.closeEditor.emit(e)))
+        return editor
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.EditRole)), 0))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        model.setData(index, editor.currentData())
 
 
 class RowsTable(QTableWidget):
