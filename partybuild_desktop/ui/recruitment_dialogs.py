@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from partybuild_desktop.domain.dates import format_cn
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.recruitment import STEPS, Step
 from partybuild_desktop.domain.vocabulary import Gender, MemberStatus
 from partybuild_desktop.services import members as member_service
@@ -40,6 +41,12 @@ from partybuild_desktop.ui.widgets import date_edit
 # ⑰ makes a member and ㉔ confirms one: every write of this tab may change the member list too.
 CHANGES = Change.RECRUITMENT | Change.MEMBERS
 NO_DATE = QDate(1900, 1, 1)  # a date field left blank shows “未填”
+
+
+def step_label(step: Step) -> str:
+    """``第17步 上级党委审批``: on screen the number is written out, since the CJK fonts the program uses
+    (the bundled WenQuanYi among them) have ①–⑳ but not ㉑–㉕, which showed as empty boxes."""
+    return f"第{step.number}步 {step.label}"
 
 
 class _Told:
@@ -168,26 +175,19 @@ class _RuleDialog(CheckedDialog):
         self.problem.hide()
 
     def save(self, title: str, work) -> bool:
-        """Run ``work`` as one operation; on a keepable breach ask for the reason, on any refusal stay
-        open with the message."""
+        """Run ``work`` as one operation. A refusal is raised as a Refusal, which the dialog shows and
+        stays open with; on a breach a reason can keep, the 原因 box is shown too."""
         outcome, error, message = run_recruitment(self.context, title, work, initiator=self)
         if outcome.ok:
             self.saved = outcome.value
             return True
         if error is not None and error.keepable:
             self.form_layout.setRowVisible(self.reason_row, True)
+            self.reason.setFocus()
             rules = "\n".join(f"· {b.message}" for b in error.breaches)
-            if self.given_reason():
-                text = f"不符合规定：\n{rules}"
-            else:
-                text = (f"不符合规定：\n{rules}\n确属实际情况的，请在下面写明原因后按“确定”照样登记；"
-                        "否则按“返回修改”改正。没有保存。")
-                self.reason.setFocus()
-            self.problem.setText(text)
-        else:
-            self.problem.setText(message or "没有保存。")
-        self.problem.show()
-        return False
+            raise Refusal(f"不符合规定，没有保存：\n{rules}\n确属实际情况的，请在下面写明原因后按“确定”照样登记"
+                          "（原因记入台账）；否则按“返回修改”改正。")
+        raise Refusal(message or "没有保存。")  # shown in the dialog, which stays open as typed
 
     def check(self) -> bool | None:
         return self.write()
@@ -227,7 +227,7 @@ class ApplicationDialog(_RuleDialog):
         self.applied = _date_field(today, today, "recruitApplied")
         self.notes = QLineEdit()
         self.notes.setObjectName("recruitNotes")
-        self.form_layout.addRow(QLabel("第①步：递交入党申请书。年满 18 周岁方可申请；党组织应在一个月内派人谈话。"))
+        self.form_layout.addRow(QLabel("第1步：递交入党申请书。年满 18 周岁方可申请；党组织应在一个月内派人谈话。"))
         for label, widget in (("姓名", self.name), ("身份证号", self.id_number), ("性别", self.gender),
                               ("出生日期", self.birth), ("拟编入党小组", self.group),
                               ("递交入党申请书日期", self.applied), ("备注", self.notes)):
@@ -277,7 +277,7 @@ class StepDialog(_RuleDialog):
         self.case = case
         self.step: Step = case.next_step
         self.date = _date_field(today, today, "recruitStepDate")
-        heading = QLabel(f"<b>{self.step.title}</b>（{self.step.stage.label}阶段）")
+        heading = QLabel(f"<b>{step_label(self.step)}</b>（{self.step.stage.label}阶段）")
         heading.setObjectName("recruitStepTitle")
         self.form_layout.addRow(heading)
         hint = STEP_HINTS.get(self.step)
@@ -311,7 +311,7 @@ class StepDialog(_RuleDialog):
         if self.step in (Step.COMMITTEE_REVIEW, Step.PRE_REVIEW):
             self.publicity = QCheckBox("填写公示日期")
             self.publicity.setObjectName("recruitPublicity")
-            self.publicity.setChecked(self.step is Step.PRE_REVIEW)
+            self.publicity.setChecked(False)  # ⑬: usually entered at ⑫ already; the service says when it is missing
             self.publicity_from = _date_field(today, today, "recruitPublicityFrom")
             self.publicity_to = _date_field(today, today, "recruitPublicityTo")
             span = QWidget()
@@ -367,7 +367,7 @@ class EditDateDialog(_RuleDialog):
         self.step_box.setObjectName("recruitEditStep")
         done = [s for s in STEPS if s in case.dates]
         for s in done:
-            self.step_box.addItem(f"{s.title}（{format_cn(case.dates[s])}）", s)
+            self.step_box.addItem(f"{step_label(s)}（{format_cn(case.dates[s])}）", s)
         chosen = step if step in case.dates else done[-1]
         self.step_box.setCurrentIndex(self.step_box.findData(chosen))
         self.date = _date_field(case.dates[chosen], today, "recruitEditDate")

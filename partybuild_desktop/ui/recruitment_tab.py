@@ -32,6 +32,7 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import recruitment as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
+from partybuild_desktop.ui.recruitment_dialogs import step_label
 from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable
 
 OVERDUE = HIGHLIGHT  # red
@@ -149,7 +150,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("recruitHeading")
         self.heading.setWordWrap(True)
-        self.steps = RowsTable(["步骤", "日期", "有关人员", "规定提示"], "recruitSteps", stretch=3)
+        self.steps = RowsTable(["序号", "步骤", "日期", "有关人员", "规定提示"], "recruitSteps", stretch=4)
         self.steps.setSelectionMode(RowsTable.SingleSelection)
         self.steps.setWordWrap(True)
         self.steps.doubleClicked.connect(lambda _index: self.ask_edit())
@@ -192,11 +193,11 @@ class RecruitmentTab(WatchesChanges, QWidget):
             people = grouped[name]
             top = QTreeWidgetItem([f"{name}（{len(people)} 人）"])
             top.setFont(0, bold)
-            top.setFirstColumnSpanned(False)
             top.setFlags(Qt.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)  # the group's name across the row
             for case in people:
-                item = QTreeWidgetItem([case.name, case.next_step.title if case.next_step else "全部步骤已完成",
+                item = QTreeWidgetItem([case.name, step_label(case.next_step) if case.next_step else "全部步骤已完成",
                                         due_text(case.due, self.today), breach_text(case.breaches)])
                 item.setData(0, CASE_ROLE, case.id)
                 if case.breaches:
@@ -267,7 +268,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         with self.context.store.session() as session:
             people = service.people(session, self.village_id, case.id)
             kept = service.kept_breaches(session, self.village_id, case.id)
-        nxt = f"下一步：{case.next_step.title}" if case.next_step else "25 个步骤已全部完成"
+        nxt = f"下一步：{step_label(case.next_step)}" if case.next_step else "25 个步骤已全部完成"
         due = f"，期限 {format_cn(case.due)}" if case.due else ""
         member = "；已登记在党员名册中" if case.member_id else ""
         self.heading.setText(f"<b>{case.name}</b>　{group_of(case)}　{nxt}{due}{member}")
@@ -279,18 +280,19 @@ class RecruitmentTab(WatchesChanges, QWidget):
         def cells(step: Step):
             day = case.dates.get(step)
             who = "、".join(p.name + ("" if p.member_id else "（外单位）") for p in named.get(step, []))
-            return (step.title, day.isoformat() if day else "", who, "；".join(notes.get(step, [])))
+            return (step.number, step.label, day.isoformat() if day else "", who, "；".join(notes.get(step, [])))
 
         self.steps.fill(list(STEPS), cells, highlight=lambda step: step in notes)
         for row, step in enumerate(STEPS):
+            self.steps.item(row, 0).setTextAlignment(Qt.AlignCenter)
             if step is case.next_step:
-                for column in range(4):
+                for column in range(5):
                     self.steps.item(row, column).setBackground(self._due_colour(case.due) or QColor("#e8f0fb"))
-                self.steps.item(row, 1).setText(f"下一步{('，' + case.due.isoformat() + '前') if case.due else ''}")
+                self.steps.item(row, 2).setText(f"下一步{('，' + case.due.isoformat() + '前') if case.due else ''}")
             elif step not in case.dates:
-                for column in range(4):
+                for column in range(5):
                     self.steps.item(row, column).setForeground(Qt.gray)
-        self.steps.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.steps.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
         self.steps.resizeRowsToContents()
 
     # --- the writes -----------------------------------------------------------------------------
@@ -340,7 +342,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
             return None
         if step is None:
             row = self.steps.currentRow()
-            step = STEPS[row] if 0 <= row < len(STEPS) and STEPS[row] in case.dates else None
+            step = STEPS[row] if 0 <= row < len(STEPS) and STEPS[row] in case.dates else None  # the row chosen
         self.last_dialog = EditDateDialog(self.context, self.village_id, self.today, case, step, self)
         return self.last_dialog
 

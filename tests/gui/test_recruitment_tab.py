@@ -109,12 +109,13 @@ def test_one_person_from_application_to_full_member(tab, branch):
     talk = step(tab, Step.TALK)
     assert talk.result() != QDialog.Accepted and talk.asking_reason
     assert "超过了收到入党申请书" in talk.problem.text() and "写明原因" in talk.problem.text()
+    assert talk.problem.isVisibleTo(talk)
     assert (count(store, RecruitStep), audit_count(store)) == before
     # … 返回修改 drops the question; OK without a reason asks again; with one, it is kept.
     talk.go_back()
     assert not talk.asking_reason and not talk.problem.isVisibleTo(talk)
     talk.accept()
-    assert talk.result() != QDialog.Accepted and talk.asking_reason
+    assert talk.result() != QDialog.Accepted and talk.asking_reason and talk.problem.isVisibleTo(talk)
     talk.reason.setPlainText("申请人外出务工，返乡后谈话")
     talk.accept()
     assert talk.result() == QDialog.Accepted, talk.problem.text()
@@ -172,10 +173,11 @@ def test_one_person_from_application_to_full_member(tab, branch):
 
     # The detail panel: 25 steps with their dates, the people and the rule kept with its reason.
     lines = tab.steps.texts()
-    assert len(lines) == 25 and lines[0][1] == "2023-03-01" and lines[24][1] == "2025-08-10"
-    assert lines[4][2] == "王建国、陈明（外单位）"
-    assert lines[8][2] == "王建国、李秀英"
-    assert "原因：申请人外出务工，返乡后谈话" in lines[1][3]
+    assert len(lines) == 25 and lines[0][2] == "2023-03-01" and lines[24][2] == "2025-08-10"
+    assert lines[16][:2] == ["17", "上级党委审批"]
+    assert lines[4][3] == "王建国、陈明（外单位）"
+    assert lines[8][3] == "王建国、李秀英"
+    assert "原因：申请人外出务工，返乡后谈话" in lines[1][4]
     assert "⚠" in tab.tree.topLevelItem(4).child(0).text(3)
 
 
@@ -188,6 +190,7 @@ def test_a_refusal_keeps_the_dialog_open_and_saves_nothing(tab, branch):
     store, vid = branch
     nameless = apply(tab, name="")
     assert nameless.result() != QDialog.Accepted and "姓名" in nameless.problem.text()
+    assert nameless.problem.isVisibleTo(nameless)
     assert count(store, RecruitCase) == 0 and audit_count(store) == 0
     assert apply(tab).result() == QDialog.Accepted
     before = count(store, RecruitStep), audit_count(store)
@@ -197,6 +200,7 @@ def test_a_refusal_keeps_the_dialog_open_and_saves_nothing(tab, branch):
     talk.accept()
     assert talk.result() != QDialog.Accepted
     assert "日期先后不对" in talk.problem.text() and not talk.asking_reason  # no reason keeps a date out of order
+    assert talk.problem.isVisibleTo(talk)
     assert talk.note.text() == "谈话人：王书记"  # as typed
     assert (count(store, RecruitStep), audit_count(store)) == before
     # A member who is not 正式 cannot be a 培养联系人: refused by the service, shown in the dialog.
@@ -216,6 +220,7 @@ def test_a_refusal_keeps_the_dialog_open_and_saves_nothing(tab, branch):
     before = count(store, RecruitStep), audit_count(store)
     contacts.accept()
     assert contacts.result() != QDialog.Accepted and "不是在册的正式党员" in contacts.problem.text()
+    assert contacts.problem.isVisibleTo(contacts)
     assert (count(store, RecruitStep), audit_count(store)) == before
 
 
@@ -254,7 +259,7 @@ def test_groups_and_due_colours_and_the_window_tab(qtbot, branch, data_folder):
     colours = {top.child(i).text(0): top.child(i).background(2).color() for i in range(top.childCount())}
     assert colours["逾期甲"] == OVERDUE and colours["将到乙"] == DUE_SOON
     assert colours["刚交丙"] not in (OVERDUE, DUE_SOON)
-    assert "已逾期" in top.child(0).text(2) and top.child(1).text(1) == Step.TALK.title
+    assert "已逾期" in top.child(0).text(2) and top.child(1).text(1) == "第2步 党组织派人谈话"
     tab.select_case(late)
     assert tab.selected_case().id == late and not tab.review_button.isEnabled()
 
