@@ -18,12 +18,11 @@ from collections.abc import Mapping, Sequence
 
 from partybuild_desktop.domain.meetings import DUE_KINDS, Frequency, MeetingKind, kind_label
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
 
 TITLE = "三会一课开展情况统计表"
 SHEET = "三会一课"
-TOTAL_LABEL = "合计"
 SIGNATURE = "党组织书记签字：____________　　　　（盖章）"
-REPORTED, NOT_REPORTED = "已报送", "未报送"
 
 WHAT = ("required", "held")
 WHAT_LABEL = {"required": "应开", "held": "已开"}
@@ -163,18 +162,5 @@ def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: 
                    villages: Sequence[tuple[str, Mapping[str, int] | None]], stem: str | None = None) -> Report:
     """The township's table: one line per village from the figures its return carried (None: a return
     without them, shown 未报送 with blank numbers), and a 合计 line adding up those that reported."""
-    rows = []
-    reported = [counts for _, counts in villages if counts is not None]
-    for name, counts in villages:
-        if counts is None:
-            rows.append({"village": name, "state": NOT_REPORTED})
-        else:
-            rows.append({"village": name, **{key: counts[key] for key in FIGURE_KEYS}, "state": REPORTED})
-    total: dict = {"village": TOTAL_LABEL, "state": f"{REPORTED}{len(reported)}个"}
-    if len(reported) < len(villages):
-        total["state"] += f"，{NOT_REPORTED}{len(villages) - len(reported)}个"
-    if reported:
-        total.update({key: sum(counts[key] for counts in reported) for key in FIGURE_KEYS})
-    rows.append(total)
     spec = summary_spec(township, unit, day, start, end)
-    return Report(stem or spec.title, [Table(spec, rows)])
+    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 from partybuild_desktop.domain.money import format_money
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
 
 TITLE = "党费和党建经费收支情况表"
 SHEET = "党费和经费"
-TOTAL_LABEL = "合计"
 SIGNATURE = "党组织书记签字：____________　　　　经办人：____________　　　　（盖章）"
-REPORTED, NOT_REPORTED = "已报送", "未报送"
 
 # key → (label, money?)
 FIGURES = {
@@ -111,15 +110,4 @@ def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: 
                           align=None if money else "center") for key, (label, money) in FIGURES.items()),
                  Column("报送情况", "state", 20, align="center")),
     )
-    reported = [counts for _, counts in villages if counts is not None]
-    rows = []
-    for name, counts in villages:
-        rows.append({"village": name, "state": NOT_REPORTED} if counts is None else
-                    {"village": name, **{key: counts[key] for key in FIGURE_KEYS}, "state": REPORTED})
-    total: dict = {"village": TOTAL_LABEL, "state": f"{REPORTED}{len(reported)}个"}
-    if len(reported) < len(villages):
-        total["state"] += f"，{NOT_REPORTED}{len(villages) - len(reported)}个"
-    if reported:
-        total.update({key: sum(counts[key] for counts in reported) for key in FIGURE_KEYS})
-    rows.append(total)
-    return Report(stem or spec.title, [Table(spec, rows)])
+    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])
