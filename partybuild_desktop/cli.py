@@ -493,7 +493,7 @@ def _import_rows(args, kind: ImportCommand) -> int:
         print(_json(result))
     else:
         imported, updated, unit = result["imported"], result.get("updated", 0), kind.unit
-        updating = f"，{'可' if args.dry_run else ''}更新 {updated} {unit}" if kind.update_help else ""
+        updating = f"，{'可' if args.dry_run else ''}更新 {updated} {unit}" if kind.update_help or updated else ""
         if args.dry_run:
             print(f"试导入（没有写入任何数据）：可新增 {imported} {unit}{updating}，"
                   f"有 {len(preview.refused)} 行不能导入。")

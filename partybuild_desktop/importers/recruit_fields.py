@@ -34,7 +34,6 @@ from .roster import (
     Issue,
     Parsed,
     RosterReading,
-    RowResult,
     SheetRows,
     parse_multiline_text,
     read_sheet_rows,

@@ -224,3 +224,17 @@ def dues_import_kind(village_id: int, path: Path, year: int) -> ImportKind:
         changes=Change.RECORDS,  # as the dues service's payments are announced
         update_text=None,
     )
+
+
+def recruit_import_kind(village_id: int, path: Path) -> ImportKind:
+    """The same dialog for a 发展党员工作台账: one row per person; a person already recorded (same ID number)
+    is always updated, so the choice is not offered. ⑰ and ㉔ make members, hence MEMBERS too."""
+    from partybuild_desktop.services.recruit_import import apply_import, preview_import
+
+    return ImportKind(
+        title="发展党员台账",
+        preview=lambda session, update: preview_import(session, village_id, path),
+        apply=lambda session, preview: apply_import(session, village_id, preview),
+        changes=Change.RECRUITMENT | Change.MEMBERS,
+        update_text=None,
+    )

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.export_return_action.setVisible(not self.township_mode)
         self.import_dues_action.setVisible(not self.township_mode)
+        self.import_recruits_action.setVisible(not self.township_mode)
         for action in self.village_actions:
             action.setVisible(not self.township_mode)
         self.print_action.setVisible(not self.township_mode)
@@ -239,7 +240,9 @@ class MainWindow(QMainWindow):
         self.import_packages_action = self._action(file_menu, "导入各村报表包…", self.import_packages)
         self.import_packages_action.setVisible(False)
         self.import_dues_action = self._action(file_menu, "导入党费登记表…", lambda: self.import_dues())
-        self.data_actions += [self.export_return_action, self.import_packages_action, self.import_dues_action]
+        self.import_recruits_action = self._action(file_menu, "导入发展党员台账…", self.import_recruits)
+        self.data_actions += [self.export_return_action, self.import_packages_action, self.import_dues_action,
+                              self.import_recruits_action]
         for action in self.data_actions:
             action.setEnabled(False)
         self._add_print_action(file_menu)
@@ -351,6 +354,16 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         kind = dues_import_kind(self.context.village().id, path, year)
+        ImportDialog(self.context, kind, path, self.dialogs, self).exec()
+
+    def import_recruits(self) -> None:
+        """文件 → 导入发展党员台账…: the clerk's 发展党员工作台账, through the import dialog's preview."""
+        from partybuild_desktop.ui.import_dialog import ImportDialog, recruit_import_kind
+
+        path = self.dialogs.open_file("选择发展党员工作台账", Path.home(), "表格文件 (*.xlsx *.xls *.xlsm *.ods *.et *.csv)")
+        if path is None:
+            return
+        kind = recruit_import_kind(self.context.village().id, path)
         ImportDialog(self.context, kind, path, self.dialogs, self).exec()
 
     def change_mode(self) -> None:

@@ -52,7 +52,8 @@ def test_menus_are_chinese_and_complete(window_for, sample_store):
     window = window_for(sample_store)
     menus = {m.title(): [a.text() for a in m.actions() if a.text() and a.isVisible()]
              for m in (a.menu() for a in window.menuBar().actions())}
-    assert menus["文件(&F)"] == ["备份到…", "从备份恢复…", "导出季度报表（U 盘）…", "导入党费登记表…", "打印…", "打开数据文件夹",
+    assert menus["文件(&F)"] == ["备份到…", "从备份恢复…", "导出季度报表（U 盘）…", "导入党费登记表…", "导入发展党员台账…",
+                                 "打印…", "打开数据文件夹",
                                  "退出"]
     assert menus["设置(&S)"] == ["本村信息…", "党小组…", "网格党支部…", "党员示范岗…", "中心户…", "操作员…",
                                  "程序用途（本村台账 / 乡镇汇总）…"]
