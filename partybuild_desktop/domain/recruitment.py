@@ -72,8 +72,8 @@ class Step(Labelled):
 
     @property
     def title(self) -> str:
-        """``⑰上级党委审批``."""
-        return CIRCLED[self.number - 1] + self.label
+        """``第17步上级党委审批``: a numeral every font holds (the circled ㉑–㉕ are missing from many)."""
+        return f"第{self.number}步{self.label}"
 
 
 STEPS: tuple[Step, ...] = tuple(Step)

@@ -56,7 +56,7 @@ def test_recruits_lists_people_in_the_exact_shape(folder):
         ("周晓梅", "female", "1998-04-12", number)]
     assert rows(folder, "SELECT count(*) FROM member WHERE name = '周晓梅'") == [(0,)]  # not a member yet
     other = run(folder, "recruit", "add", "--name", "吴申请", "--applied", "2026-11-01", "--gender", "男")
-    assert other.returncode == 0 and "已登记吴申请：①递交入党申请书（2026年11月1日）" in other.stdout
+    assert other.returncode == 0 and "已登记吴申请：第1步递交入党申请书（2026年11月1日）" in other.stdout
     listed = run(folder, "recruits", "--as-of", "2026-11-23", "--json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == {"people": [
@@ -64,7 +64,7 @@ def test_recruits_lists_people_in_the_exact_shape(folder):
         {"name": "吴申请", "stage": "applicant", "next_step": "talk", "due": "2026-12-01", "breaches": []},
     ]}
     text = run(folder, "recruits", "--as-of", "2026-11-23")
-    assert "周晓梅：入党申请人，下一步：②党组织派人谈话（2023年4月1日前）" in text.stdout
+    assert "周晓梅：入党申请人，下一步：第2步党组织派人谈话（2023年4月1日前）" in text.stdout
 
 
 def test_a_broken_rule_exits_3_with_its_code_and_writes_nothing_until_a_reason_is_given(folder):
@@ -90,7 +90,7 @@ def test_a_broken_rule_exits_3_with_its_code_and_writes_nothing_until_a_reason_i
 
 @pytest.mark.parametrize("args, message, code", [
     (("--step", "talk", "--date", "2023-02-01"), "早于", "dates_out_of_order"),
-    (("--step", "activist_named", "--date", "2023-03-10"), "下一步应是②党组织派人谈话", None),
+    (("--step", "activist_named", "--date", "2023-03-10"), "下一步应是第2步党组织派人谈话", None),
     (("--step", "谈心", "--date", "2023-03-10"), "没有“谈心”这个步骤", None),
     (("--step", "talk", "--date", "2023-03-10", "--hours", "3"), "不用填写培训学时", None),
     (("--step", "talk", "--date", "2023/03/10"), "请写成 2026-11-23 这样", None),

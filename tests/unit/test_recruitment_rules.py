@@ -13,7 +13,7 @@ D = dt.date
 def test_five_stages_and_twenty_five_steps_in_order():
     assert len(r.STEPS) == 25 and [s.number for s in r.STEPS] == list(range(1, 26))
     assert [len(r.stage_steps(stage)) for stage in Stage] == [2, 4, 5, 7, 7]
-    assert Step.APPROVAL.title == "⑰上级党委审批" and Step.CONFIRM_APPROVAL.number == 24
+    assert Step.APPROVAL.title == "第17步上级党委审批" and Step.CONFIRM_APPROVAL.number == 24
     assert Step.TALK.stage is Stage.APPLICANT and Step.ARCHIVED.stage is Stage.PROBATION
     assert r.parse_step("talk") is r.parse_step("2") is r.parse_step("②") is r.parse_step("党组织派人谈话") is Step.TALK
     with pytest.raises(ValueError, match="没有“谈心”这个步骤"):

@@ -172,7 +172,7 @@ def test_dates_out_of_order_are_refused_whatever_the_reason(branch):
         with pytest.raises(RecruitError) as future:
             recruitment.advance(session, village_id, case_id, StepForm(Step.TALK, D(2026, 11, 24)), today=TODAY)
         assert future.value.code == "date_in_future"
-        with pytest.raises(RecruitError, match="下一步应是②党组织派人谈话"):
+        with pytest.raises(RecruitError, match="下一步应是第2步党组织派人谈话"):
             recruitment.advance(session, village_id, case_id, StepForm(Step.ACTIVIST_NAMED, D(2023, 9, 1)), today=TODAY)
         assert counts(session) == before
         recruitment.advance(session, village_id, case_id, StepForm(Step.TALK, D(2023, 3, 20)), today=TODAY)
@@ -287,7 +287,7 @@ def test_the_alerts_of_recruitment(branch):
         assert found == [("recruit_step_overdue", "serious", "郑申请", D(2026, 10, 1)),
                          ("recruit_step_due", "notice", "吴申请", D(2026, 12, 1))]
         texts = [a.message for a in alerts.collect(session, village_id, TODAY) if a.kind.startswith("recruit")]
-        assert "②党组织派人谈话" in texts[0] and "已逾期" in texts[0]
+        assert "第2步党组织派人谈话" in texts[0] and "已逾期" in texts[0]
 
 
 def test_no_recruitment_in_three_years(store):
