@@ -30,17 +30,17 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch
+from partybuild_desktop.domain.statistics import Quarter, StatisticsMismatch
 from partybuild_desktop.reports.files import FORMATS, write_report
 from partybuild_desktop.reports.tables.member_statistics import villages_report
 from partybuild_desktop.services.exports import figure_definitions, summaries
 from partybuild_desktop.services.returns import (
-    ATTACHMENT1_SECTION,
     DUPLICATE_VILLAGE,
     MEMBER_SECTION,
     UNREADABLE_PACKAGE,
     WRONG_QUARTER,
     Cancelled,
+    HasFigures,
     LoadedPackage,
     PackageProblem,
     Progress,
@@ -594,7 +594,7 @@ def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | P
 
 
 @dataclass(frozen=True)
-class VillageFigures:
+class VillageFigures(HasFigures):
     """One village's current return for a quarter, as stored."""
 
     return_id: int
@@ -607,14 +607,6 @@ class VillageFigures:
     # it (an optional section, from a package written before that table joined the return).
     figures: dict[str, object]
     replaced: bool  # an earlier package for the quarter was superseded by this one
-
-    @property
-    def member_statistics(self) -> MemberStatistics:
-        return self.figures[MEMBER_SECTION]
-
-    @property
-    def attachment1(self) -> dict[str, int]:
-        return self.figures[ATTACHMENT1_SECTION]
 
 
 def _stored_figures(return_id: int, stored: dict[str, dict[str, int]]) -> dict[str, object]:

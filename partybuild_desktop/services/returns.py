@@ -478,8 +478,22 @@ UNREADABLE_PACKAGE = "unreadable_package"
 PROBLEM_CODES = (MANIFEST_MISMATCH, SCHEMA_TOO_NEW, WRONG_QUARTER, DUPLICATE_VILLAGE, UNREADABLE_PACKAGE)
 
 
+class HasFigures:
+    """A return's figures by section (``figures``), with the two every return carries at hand."""
+
+    figures: dict[str, object]
+
+    @property
+    def member_statistics(self) -> MemberStatistics:
+        return self.figures[MEMBER_SECTION]
+
+    @property
+    def attachment1(self) -> dict[str, int]:
+        return self.figures[ATTACHMENT1_SECTION]
+
+
 @dataclass(frozen=True)
-class LoadedPackage:
+class LoadedPackage(HasFigures):
     """A package read and checked: every file matches the manifest, the figures reconcile."""
 
     path: Path
@@ -497,14 +511,6 @@ class LoadedPackage:
     # Each figures section of the catalogue, read and checked (``read_figures``); None for an optional
     # section the package does not carry.
     figures: dict[str, object]
-
-    @property
-    def member_statistics(self) -> MemberStatistics:
-        return self.figures[MEMBER_SECTION]
-
-    @property
-    def attachment1(self) -> dict[str, int]:
-        return self.figures[ATTACHMENT1_SECTION]
 
     @property
     def schema_version(self) -> str:
