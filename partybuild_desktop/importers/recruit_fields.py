@@ -193,7 +193,7 @@ RECRUIT_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("pre_review", "预审时间", ("上级党委预审时间", "预审日期", "党委预审时间", "预审"), parser=parse_step_date),
     FieldSpec("assembly", "支部大会讨论时间", (
         "接收预备党员时间", "支部大会讨论日期", "支部大会讨论通过时间", "支部大会时间", "支部大会通过时间",
-        "接收为预备党员时间", "支部党员大会讨论时间", "支部大会讨论接收时间", "接收预备党员日期"), parser=parse_step_date),
+        "接收为预备党员时间", "支部党员大会讨论时间", "支部大会讨论接收时间", "接收预备党员日期", "入党时间", "入党日期", "发展为预备党员时间"), parser=parse_step_date),
     FieldSpec("approval", "上级党委审批时间", ("上级党委审批日期", "党委审批时间", "审批时间", "批准时间",
                                         "上级党委批准时间", "审批为预备党员时间", "批准为预备党员时间"), parser=parse_step_date),
     FieldSpec("confirm_assembly", "转正支部大会时间", (

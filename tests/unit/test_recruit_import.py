@@ -280,6 +280,15 @@ def test_a_span_that_is_not_one_is_refused_as_unparseable():
     assert [i.code for i in parse_period("2026.3.8-2026.3.2").issues] == ["dates_out_of_order"]
 
 
+def test_a_date_after_today_refuses_the_row(store, village_id, tmp_path):
+    later = dt.date.today() + dt.timedelta(days=40)
+    rows = [[1, "冯远", None, None, None, "2025.6.3", f"{later:%Y.%m.%d}", None, None, None, None, None, None, None,
+             None, None, None, None, None]]
+    with store.session() as session:
+        preview = preview_import(session, village_id, messy_ledger(tmp_path / "a.xlsx", rows))
+        assert problems(preview) == ({(4, "date_in_future")}, set())
+
+
 def test_names_in_one_cell():
     assert parse_people("张三、李四").value == ("张三", "李四")
     assert parse_people("张三，李四").value == ("张三", "李四")
@@ -287,7 +296,7 @@ def test_names_in_one_cell():
 
 
 def test_header_variants_are_recognised():
-    headers = ["名字", "入党申请时间", "列为入党积极分子时间", "列为发展对象时间", "介绍人", "政审", "接收预备党员时间", "转正时间"]
+    headers = ["名字", "入党申请时间", "列为入党积极分子时间", "列为发展对象时间", "介绍人", "政审", "入党时间", "转正时间"]
     reading = read_recruit_sheets([SheetRows("表", [headers, ["甲", "2020.1.1", None, None, None, None, None, None]])])
     assert sorted(reading.sheets[0].columns.values()) == sorted(
         ["name", "applied", "activist_named", "candidate_named", "introducers", "political_review", "assembly",
