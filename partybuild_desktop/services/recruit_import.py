@@ -11,7 +11,8 @@ and reported as a warning; the row is still imported. A date out of order, in th
 a missing name or a bad ID number refuses the row. ⑰ makes the 预备 member and ㉔ the 正式 member, through
 the service.
 
-A person already in the data file (same ID number) is updated: their details, a step date that differs
+A person already in the data file (same ID number; for a row without one, the one case of that name
+without a number) is updated: their details, a step date that differs
 (``edit_date``), and the steps the file has beyond those recorded. What is recorded and not in the file
 stays.
 
@@ -289,6 +290,13 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
             if member is not None:
                 raise _RowRefusal(DUPLICATE_ID_NUMBER, f"身份证号 {number} 已属于党员“{member.name}”：已经是党员的，"
                                   "不能再作为入党申请人登记。请核对身份证号。", result.label("id_number"))
+    else:
+        # No ID number: the one case of that name without a number is the same person (importing the same
+        # 台账 twice must not register everyone twice); two or more of that name, and it is a new case.
+        named = list(session.scalars(select(RecruitCase).where(
+            RecruitCase.village_id == village_id, RecruitCase.name == values["name"],
+            RecruitCase.id_number.is_(None)).limit(2)))
+        existing = named[0] if len(named) == 1 else None
     applied = row.plan[Step.APPLICATION]
     if existing is None:
         form = CaseForm(name=values["name"], applied=applied, gender=values.get("gender"), id_number=number,

@@ -179,6 +179,23 @@ def test_importing_the_same_ledger_again_updates_and_adds_nothing(store, village
         assert session.scalar(select(func.count()).select_from(Member)) == 2
 
 
+def test_a_row_without_an_id_number_is_matched_by_name_when_importing_again(store, village_id, tmp_path):
+    rows = [[1, "郑好", "女", None, None, "2025.6.3", None, None, None, None, None, None, None, None, None, None, None,
+             None, None]]
+    path = messy_ledger(tmp_path / "a.xlsx", rows)
+    with store.session() as session:
+        assert apply_import(session, village_id, preview_import(session, village_id, path, today=TODAY)).imported == 1
+    rows[0][6] = "2025.6.20"
+    path = messy_ledger(tmp_path / "a.xlsx", rows)
+    with store.session() as session:
+        outcome = apply_import(session, village_id, preview_import(session, village_id, path, today=TODAY))
+        assert (outcome.imported, outcome.updated) == (0, 1)
+    with store.session() as session:
+        case = next(c for c in recruitment.list_cases(session, village_id, today=TODAY) if c.name == "郑好")
+        assert case.dates[Step.TALK] == dt.date(2025, 6, 20)
+        assert session.scalar(select(func.count()).select_from(RecruitCase).where(RecruitCase.name == "郑好")) == 1
+
+
 def test_a_corrected_date_in_the_ledger_corrects_the_recorded_one(store, village_id, tmp_path):
     rows = [[1, "周杰", "男", ZHOU, None, "2023.1.12", "2023.1.20", None, None, None, None, None, None, None, None, None,
              None, None, None]]
