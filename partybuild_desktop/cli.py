@@ -189,6 +189,24 @@ def _current_village(store):
     return village
 
 
+def _named_member(session, village_id: int, who: str, what: str | None = None, archived: bool = True):
+    """The one member ``who`` names (by 编号, or by exact name) for a command about to write; CliError
+    when there is none or more than one. ``archived``: a member no longer on the roll may be named (one
+    still on it wins over a namesake who left); ``what`` says which option named them."""
+    from partybuild_desktop.services.points import find_members
+
+    note = f"（{what}）" if what else ""
+    found = [m for m in find_members(session, village_id, who)
+             if (who.isdigit() or m.name == who) and (archived or not m.archived)]
+    if not found:
+        raise CliError(f"本村没有{'' if archived else '在册'}党员“{who}”{note}，没有写入任何数据。请核对姓名，或改用党员编号。")
+    current = [m for m in found if not m.archived] or found
+    if len(current) > 1:
+        listed = "；".join(f"编号 {m.id} {m.name} {m.masked_id_number or '（无身份证号）'}" for m in current)
+        raise CliError(f"有 {len(current)} 名党员叫“{who}”{note}，没有写入任何数据。请改用编号：{listed}")
+    return current[0]
+
+
 def _audit(session, action: str, changes=None) -> None:
     """The audit row of a command's change, in the command's own transaction (a new village by default)."""
     from partybuild_desktop.services import audit

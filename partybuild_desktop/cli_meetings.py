@@ -17,6 +17,7 @@ from partybuild_desktop.cli import (
     _current_village,
     _iso_date,
     _json,
+    _named_member,
     _open_store,
     _printing_json_on_error,
 )
@@ -80,17 +81,9 @@ def _split(value: str, needs_reason: bool, option: str) -> tuple[str, str]:
 
 def _member_id(session, village_id: int, who: str, roster: dict[int, str], what: str) -> int:
     """A member on the meeting's list, named by name or 编号."""
-    from partybuild_desktop.services.points import find_members
-
     if who.isdigit() and int(who) in roster:
         return int(who)
-    found = [m for m in find_members(session, village_id, who) if not m.archived and (who.isdigit() or m.name == who)]
-    if not found:
-        raise CliError(f"本村没有在册党员“{who}”（{what}），没有写入任何数据。请核对姓名，或改用党员编号。")
-    if len(found) > 1:
-        listed = "；".join(f"编号 {m.id} {m.name} {m.masked_id_number or '（无身份证号）'}" for m in found)
-        raise CliError(f"有 {len(found)} 名党员叫“{who}”（{what}），没有写入任何数据。请改用编号：{listed}")
-    member_id = found[0].id
+    member_id = _named_member(session, village_id, who, what, archived=False).id
     if member_id not in roster:
         raise CliError(f"“{who}”不在这次会议的应到名单上（{what}），没有写入任何数据。")
     return member_id

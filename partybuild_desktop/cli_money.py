@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from partybuild_desktop.cli import EXIT_OK, CliError, _current_village, _iso_date, _json, _open_store, _printing_json_on_error
+from partybuild_desktop.cli import (
+    EXIT_OK,
+    CliError,
+    _current_village,
+    _iso_date,
+    _json,
+    _named_member,
+    _open_store,
+    _printing_json_on_error,
+)
 
 
 def add_commands(commands) -> None:
@@ -103,19 +112,6 @@ def _method(text: str) -> str:
     return method
 
 
-def _member(session, village_id: int, who: str):
-    from partybuild_desktop.services.points import find_members
-
-    found = [m for m in find_members(session, village_id, who) if who.isdigit() or m.name == who]
-    if not found:
-        raise CliError(f"本村没有党员“{who}”，没有写入任何数据。请核对姓名，或改用党员编号。")
-    current = [m for m in found if not m.archived] or found
-    if len(current) > 1:
-        listed = "；".join(f"编号 {m.id} {m.name} {m.masked_id_number or '（无身份证号）'}" for m in current)
-        raise CliError(f"有 {len(current)} 名党员叫“{who}”，没有写入任何数据。请改用编号：{listed}")
-    return current[0]
-
-
 @_printing_json_on_error
 def cmd_dues(args) -> int:
     """dues status / dues pay: exit 0; 2 when the input cannot be used (nothing written)."""
@@ -150,7 +146,7 @@ def cmd_dues(args) -> int:
         raise CliError(f"{error}没有写入任何数据。") from error
     months = _months(args.months)
     with store.session() as session:
-        member = _member(session, village.id, args.member.strip())
+        member = _named_member(session, village.id, args.member.strip())
         method = _method(args.method) if args.method else ("quarterly" if len(months) > 1 else "monthly")
         form = dues.PaymentForm(months, amount, args.date, args.collector, args.receipt, method)
         try:
