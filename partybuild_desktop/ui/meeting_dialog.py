@@ -62,8 +62,14 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import DecisionForm, MeetingError, MeetingForm
 from partybuild_desktop.ui.checked import CheckedDialog, run_checked
-from partybuild_desktop.ui.widgets import (NumberedTableModel, PickDelegate, make_copyable, open_attachment_copy,
-                                           open_with_desktop)
+from partybuild_desktop.ui.widgets import (
+    KeyedTableView,
+    NumberedTableModel,
+    PickDelegate,
+    make_copyable,
+    open_attachment_copy,
+    open_with_desktop,
+)
 
 # The keys that set the selected rows' status, in this order (also the buttons' order).
 STATUS_KEYS = (
@@ -271,19 +277,10 @@ class AttendanceFilter(QSortFilterProxyModel):
         return not self.text or self.text in line.row.name
 
 
-class AttendanceView(QTableView):
+class AttendanceView(KeyedTableView):
     """1–5 set the status of the selected rows; Enter or F2 edits the reason of the current row."""
 
-    status_key = Signal(object)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if self.state() != QAbstractItemView.EditingState and not event.modifiers() & (
-                Qt.ControlModifier | Qt.AltModifier):
-            for status, key in STATUS_KEYS:
-                if event.text() == key:
-                    self.status_key.emit(status)
-                    return
-        super().keyPressEvent(event)
+    KEYS = STATUS_KEYS
 
 
 # ---------------------------------------------------------------------------------------- the dialog
@@ -461,7 +458,7 @@ class MeetingDialog(CheckedDialog):
         for column, width in enumerate((72, 84, 44, 84, 96)):
             self.view.setColumnWidth(column, width)
         make_copyable(self.view)
-        self.view.status_key.connect(self.set_selected)
+        self.view.picked.connect(self.set_selected)
         self.model.counted.connect(self.update_quorum)
 
         self.find = QLineEdit()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +32,15 @@ from partybuild_desktop.domain.meetings import DISPOSALS, ReviewGrade
 from partybuild_desktop.services import meetings as meeting_service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.meetings import ReviewForm
-from partybuild_desktop.ui.widgets import (NumberedTableModel, PickDelegate, RowsTable, make_copyable, tell_warnings,
-                                           year_combo)
+from partybuild_desktop.ui.widgets import (
+    KeyedTableView,
+    NumberedTableModel,
+    PickDelegate,
+    RowsTable,
+    make_copyable,
+    tell_warnings,
+    year_combo,
+)
 
 NOT_GRADED = "参加评议，不评定等次"
 GRADE_KEYS = ((ReviewGrade.EXCELLENT, "1"), (ReviewGrade.QUALIFIED, "2"), (ReviewGrade.BASIC, "3"),
@@ -196,22 +202,11 @@ class DisposalDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentText())
 
 
-class GradeView(QTableView):
+class GradeView(KeyedTableView):
     """1–4 grade the selected rows (优秀, 合格, 基本合格, 不合格); Delete takes the grade back."""
 
-    grade_key = Signal(object)
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if self.state() != QAbstractItemView.EditingState and not event.modifiers() & (
-                Qt.ControlModifier | Qt.AltModifier):
-            for grade, key in GRADE_KEYS:
-                if event.text() == key:
-                    self.grade_key.emit(grade)
-                    return
-            if event.key() in (Qt.Key_Delete, Qt.Key_Backspace):
-                self.grade_key.emit(None)
-                return
-        super().keyPressEvent(event)
+    KEYS = GRADE_KEYS
+    CLEARABLE = True
 
 
 class ReviewPage(QWidget):
@@ -243,7 +238,7 @@ class ReviewPage(QWidget):
         for column, width in enumerate((90, 100, 52, 150, 120)):
             self.view.setColumnWidth(column, width)
         make_copyable(self.view)
-        self.view.grade_key.connect(self.grade_selected)
+        self.view.picked.connect(self.grade_selected)
         self.model.counted.connect(self.update_summary)
 
         self.grade_buttons = {}

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt, QUrl
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QMimeData, QModelIndex, QObject, QPersistentModelIndex, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,6 +82,28 @@ class PickDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index):  # noqa: N802
         model.setData(index, editor.currentData())
+
+
+class KeyedTableView(QTableView):
+    """A table whose selected rows are marked from the keyboard: a key of ``KEYS`` ((value, key) pairs)
+    emits ``picked`` with its value, and with ``CLEARABLE`` Delete or Backspace emits None; not while a
+    cell is being edited, nor with Ctrl or Alt held."""
+
+    picked = Signal(object)
+    KEYS: Sequence[tuple[object, str]] = ()
+    CLEARABLE = False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.state() != QAbstractItemView.EditingState and not event.modifiers() & (
+                Qt.ControlModifier | Qt.AltModifier):
+            for value, key in self.KEYS:
+                if event.text() == key:
+                    self.picked.emit(value)
+                    return
+            if self.CLEARABLE and event.key() in (Qt.Key_Delete, Qt.Key_Backspace):
+                self.picked.emit(None)
+                return
+        super().keyPressEvent(event)
 
 
 class RowsTable(QTableWidget):
