@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number as id_numbers
@@ -57,7 +57,7 @@ from partybuild_desktop.importers.recruit_fields import Period, read_recruit_led
 from partybuild_desktop.importers.roster import RosterUnreadable  # noqa: F401  (callers catch it from here too)
 from partybuild_desktop.services import recruitment as service
 from partybuild_desktop.services.recruitment import CaseForm, Person, RecruitError, StepForm
-from partybuild_desktop.store.models import Member, MemberEvent, RecruitBreach, RecruitCase
+from partybuild_desktop.store.models import Member, MemberEvent, RecruitCase
 
 IMPORT_REASON = "台账导入"
 DATES_OUT_OF_ORDER = rules.DATES_OUT_OF_ORDER
@@ -330,7 +330,7 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
             date = max(date, max(before))
         done = service.advance(session, village_id, case_id, _step_form(row, step, date), today=today)
         recorded[step] = date
-        row.breaches += _kept(session, case_id, row, step, done.breaches)
+        row.breaches += list(done.breaches)
     _probation_overdue(session, case_id, recorded, row, today)
     _report(row)
 
@@ -354,7 +354,11 @@ def _recorded(session: Session, village_id: int, case_id: int) -> dict[Step, dt.
 
 def _step_form(row: RecruitPreviewRow, step: Step, date: dt.date) -> StepForm:
     values = row.result.values
-    form = StepForm(step=step, date=date, reason=IMPORT_REASON)
+    # Two rules a 台账 cannot speak to are not looked for: the six-monthly 考察 of an activist (no column
+    # holds them, so their absence is no evidence that none were held), and the number of 培养联系人
+    # when the row names none.
+    unknown = {rules.REVIEW_GAP} | (set() if values.get("contacts") else {rules.CONTACTS_COUNT})
+    form = StepForm(step=step, date=date, reason=IMPORT_REASON, unknown=frozenset(unknown))
     if step is Step.CONTACTS:
         form.contacts = [Person(name) for name in values.get("contacts") or ()]
     elif step is Step.INTRODUCERS:
@@ -365,22 +369,6 @@ def _step_form(row: RecruitPreviewRow, step: Step, date: dt.date) -> StepForm:
         if row.publicity is not None:
             form.publicity_start, form.publicity_end = row.publicity.start, row.publicity.end
     return form
-
-
-def _kept(session: Session, case_id: int, row: RecruitPreviewRow, step: Step, breaches) -> list[Breach]:
-    """The breaches the 台账 shows. Two rules the 台账 cannot speak to are not kept: the six-monthly
-    考察 of an activist (a 台账 has no column for them, so their absence is not evidence that none were
-    held) and the number of 培养联系人 when the row names none. The service keeps every breach it finds
-    once a reason is given; these two are taken back here, in the same unit of work."""
-    values = row.result.values
-    unknown = {rules.REVIEW_GAP}
-    if not values.get("contacts"):
-        unknown.add(rules.CONTACTS_COUNT)
-    dropped = [b.code for b in breaches if b.code in unknown]
-    if dropped:
-        session.execute(delete(RecruitBreach).where(RecruitBreach.case_id == case_id, RecruitBreach.step == step,
-                                                    RecruitBreach.code.in_(dropped)))
-    return [b for b in breaches if b.code not in unknown]
 
 
 def _probation_overdue(session: Session, case_id: int, recorded: dict[Step, dt.date], row: RecruitPreviewRow,
