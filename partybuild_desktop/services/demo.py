@@ -386,9 +386,13 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     session.execute(insert(RecordEntry), entry_rows)
     session.flush()
 
-    _recruitment(session, random.Random(rng.getrandbits(64)), village.id, groups, member_ids[1:5],
-                 {r["name"] for r in member_rows}, county, used_ids, today)
-    return len(member_rows), len(household_rows), len(entry_rows) + sum(meeting_lines.values())
+    # 发展党员 at every stage; the two accepted through it are members like the others (a post, a grid, a
+    # hub, households to liaise with).
+    homes = {group.id: (grid.id, hub_by_group[group.id][0], group.villager_group)
+             for group, grid in zip(groups, group_grids)}
+    made, households = _recruitment(session, random.Random(rng.getrandbits(64)), village.id, township, name, groups,
+                                    homes, member_ids[1:5], {r["name"] for r in member_rows}, county, used_ids, today)
+    return len(member_rows) + made, len(household_rows) + households, len(entry_rows) + sum(meeting_lines.values())
 
 
 # ---------------------------------------------------------------------------------------- dues
@@ -702,11 +706,14 @@ def _monday_on_or_after(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def _recruitment(session, rng, village_id, groups, full_member_ids, taken_names, county, used_ids, today) -> None:
+def _recruitment(session, rng, village_id, township, village_name, groups, homes, full_member_ids, taken_names, county,
+                 used_ids, today) -> tuple[int, int]:
+    """The cases; returns the members and households added."""
     from partybuild_desktop.domain.probation import add_months
     from partybuild_desktop.domain.recruitment import Step
     from partybuild_desktop.services import recruitment
     from partybuild_desktop.services.recruitment import CaseForm, Person, StepForm
+    from partybuild_desktop.store.models import RecruitCase
 
     fake = _Names(rng)
     contacts, introducers = full_member_ids[:2], full_member_ids[2:4]
@@ -802,7 +809,7 @@ def _recruitment(session, rng, village_id, groups, full_member_ids, taken_names,
     to_candidate(case_id, applied)
     to_member(case_id, assembly)
     steps(case_id, [(Step.PROBATION_REVIEW, min(today, assembly + days(90)), {})])
-    confirm_assembly = today - days(35)
+    confirm_assembly = today - days(100)
     assembly = add_months(confirm_assembly - days(3), -12)
     applied = add_months(assembly, -15) - days(60)
     case_id = person(applied)
@@ -815,3 +822,24 @@ def _recruitment(session, rng, village_id, groups, full_member_ids, taken_names,
         (Step.CONFIRM_APPROVAL, confirm_assembly + days(20), {}),
         (Step.ARCHIVED, confirm_assembly + days(30), {}),
     ])
+    made = session.execute(select(Member.id, Member.party_group_id, Member.birth_date).join(
+        RecruitCase, RecruitCase.member_id == Member.id).where(RecruitCase.village_id == village_id)
+        .order_by(Member.id)).all()
+    households = []
+    for member_id, group_id, birth in made:
+        grid_id, hub_id, villager_group = homes[group_id]
+        session.execute(update(Member).where(Member.id == member_id).values(
+            ethnicity="汉族", education=_education(rng, today.year - birth.year), mobile=fake.phone(),
+            address=f"{township}{village_name}{villager_group}{rng.randint(1, 120)}号", category=MemberCategory.FARMER,
+            post=rng.choice(POSTS), grid_id=grid_id, hub_id=hub_id))
+        for _ in range(rng.choice((11, 12, 13))):
+            gender = Gender.MALE if rng.random() < 0.8 else Gender.FEMALE
+            households.append(dict(
+                village_id=village_id, head_name=fake.person(gender), villager_group=villager_group,
+                address=f"{township}{village_name}{villager_group}{rng.randint(1, 300)}号", phone=fake.phone(),
+                size=rng.randint(1, 6), grid_id=grid_id, liaison_member_id=member_id, hardship=False,
+                elderly_alone=False, left_behind_children=False, unemployed=False, special=False))
+    if households:
+        session.execute(insert(Household), households)
+    session.flush()
+    return len(made), len(households)

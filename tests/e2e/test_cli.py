@@ -12,7 +12,7 @@ def test_demo_then_check_then_backup(tmp_path):
     folder = tmp_path / "村"
     made = cli("--data-dir", str(folder), "demo", "--members", "60", "--village", "石桥村", "--seed", "3")
     assert made.returncode == 0, made.stderr
-    assert "石桥村" in made.stdout and "党员 60 名" in made.stdout
+    assert "石桥村" in made.stdout and "党员 62 名" in made.stdout  # 60, and two accepted through recruitment
     checked = cli("--data-dir", str(folder), "check")
     assert checked.returncode == 0, checked.stderr
     from partybuild_desktop.store.schema import HEAD_REVISION
@@ -22,7 +22,7 @@ def test_demo_then_check_then_backup(tmp_path):
     backed = cli("--data-dir", str(folder), "backup", "--out", str(out))
     assert backed.returncode == 0, backed.stderr
     with sqlite3.connect(out) as db:
-        assert db.execute("SELECT count(*) FROM member").fetchone()[0] == 60
+        assert db.execute("SELECT count(*) FROM member").fetchone()[0] == 60 + 2  # --members 60, and two accepted through the sample's recruitment cases
     assert (folder / "partybuild.log").exists()
 
 
