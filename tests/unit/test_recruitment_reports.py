@@ -177,3 +177,25 @@ def test_recruitment_figures_that_cannot_be_true_are_refused(damage, message):
     missing = {k: v for k, v in good.items() if k != "candidates"}
     with pytest.raises(ValueError, match="缺少“发展对象"):
         recruit_tables.check_figures(missing)
+
+
+def test_the_sample_village_has_people_at_every_stage_and_its_return_counts_them(sample_store, tmp_path):
+    from partybuild_desktop.domain.recruitment import Stage
+    from partybuild_desktop.domain.statistics import Quarter
+    from partybuild_desktop.services.returns import export_return
+    from partybuild_desktop.services.village import current_village
+    from tests.conftest import SAMPLE_TODAY
+
+    with sample_store.session() as session:
+        village_id = current_village(session).id
+        rows = recruitment.list_cases(session, village_id, SAMPLE_TODAY)
+    assert {r.stage for r in rows} == set(Stage)
+    assert [r.breaches for r in rows if r.breaches] == [("talk_after_one_month",)]
+    q4 = export_return(sample_store, village_id, Quarter(2026, 4), tmp_path / "q4", today=SAMPLE_TODAY)
+    assert json.loads((q4.path / "return.json").read_text("utf-8"))["figures"]["recruitment"] == {
+        "applicants": 3, "activists": 2, "candidates": 2, "accepted": 1, "confirmed": 0}
+    q3 = export_return(sample_store, village_id, Quarter(2026, 3), tmp_path / "q3", today=SAMPLE_TODAY)
+    # At the end of September: the two later applicants had not applied yet, the one in 公示 was still being
+    # trained, the one accepted in October was a 发展对象; the 转正 was approved in September.
+    figures = json.loads((q3.path / "return.json").read_text("utf-8"))["figures"]["recruitment"]
+    assert figures["confirmed"] == 1 and figures["accepted"] == 0 and figures["candidates"] == 3
