@@ -391,8 +391,16 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     homes = {group.id: (grid.id, hub_by_group[group.id][0], group.villager_group)
              for group, grid in zip(groups, group_grids)}
     made, households = _recruitment(session, random.Random(rng.getrandbits(64)), village.id, township, name, groups,
-                                    homes, member_ids[1:5], {r["name"] for r in member_rows}, county, used_ids, today)
+                                    homes, _full_members(member_ids, member_rows)[1:5], {r["name"] for r in member_rows},
+                                    county, used_ids, today)
     return len(member_rows) + made, len(household_rows) + households, len(entry_rows) + sum(meeting_lines.values())
+
+
+def _full_members(member_ids, member_rows) -> list[int]:
+    """The current 正式党员 in good standing (who may be 培养联系人 or 入党介绍人)."""
+    return [member_id for member_id, row in zip(member_ids, member_rows)
+            if row["standing"] is Standing.FULL and row["membership_state"] is MembershipState.NORMAL
+            and not row["archived"] and not row["lost_contact"]]
 
 
 # ---------------------------------------------------------------------------------------- dues
