@@ -35,31 +35,12 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import recruitment as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.recruitment import CaseForm, Person, RecruitError, StepForm
-from partybuild_desktop.ui.checked import CheckedDialog
+from partybuild_desktop.ui.checked import CheckedDialog, Told
 from partybuild_desktop.ui.widgets import date_edit
 
 # ⑰ makes a member and ㉔ confirms one: every write of this tab may change the member list too.
 CHANGES = Change.RECRUITMENT | Change.MEMBERS
 NO_DATE = QDate(1900, 1, 1)  # a date field left blank shows “未填”
-
-
-def step_label(step: Step) -> str:
-    """``第17步 上级党委审批``: on screen the number is written out, since the CJK fonts the program uses
-    (the bundled WenQuanYi among them) have ①–⑳ but not ㉑–㉕, which showed as empty boxes."""
-    return f"第{step.number}步 {step.label}"
-
-
-class _Told:
-    """The runner's ``dialogs`` while saving: the message is kept to be shown in the dialog."""
-
-    def __init__(self):
-        self.message = ""
-
-    def error(self, title, text):
-        self.message = text
-
-    def info(self, title, text):
-        self.message = text
 
 
 def run_recruitment(context, title: str, work, initiator=None):
@@ -74,7 +55,7 @@ def run_recruitment(context, title: str, work, initiator=None):
             caught["error"] = error
             raise
 
-    told = _Told()
+    told = Told()
     outcome = context.operations.run(title, wrapped, CHANGES, dialogs=told, initiator=initiator)
     return outcome, caught.get("error"), told.message
 
@@ -277,7 +258,7 @@ class StepDialog(_RuleDialog):
         self.case = case
         self.step: Step = case.next_step
         self.date = _date_field(today, today, "recruitStepDate")
-        heading = QLabel(f"<b>{step_label(self.step)}</b>（{self.step.stage.label}阶段）")
+        heading = QLabel(f"<b>{self.step.title}</b>（{self.step.stage.label}阶段）")
         heading.setObjectName("recruitStepTitle")
         self.form_layout.addRow(heading)
         hint = STEP_HINTS.get(self.step)
@@ -367,7 +348,7 @@ class EditDateDialog(_RuleDialog):
         self.step_box.setObjectName("recruitEditStep")
         done = [s for s in STEPS if s in case.dates]
         for s in done:
-            self.step_box.addItem(f"{step_label(s)}（{format_cn(case.dates[s])}）", s)
+            self.step_box.addItem(f"{s.title}（{format_cn(case.dates[s])}）", s)
         chosen = step if step in case.dates else done[-1]
         self.step_box.setCurrentIndex(self.step_box.findData(chosen))
         self.date = _date_field(case.dates[chosen], today, "recruitEditDate")

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -32,8 +31,7 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import recruitment as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.recruitment_dialogs import step_label
-from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable
+from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, button_row
 
 OVERDUE = HIGHLIGHT  # red
 DUE_SOON = QColor("#fff4cc")  # yellow
@@ -85,14 +83,6 @@ def due_text(due: dt.date | None, today: dt.date) -> str:
     return f"{due.isoformat()}（还有 {days} 天）"
 
 
-def _buttons(*widgets) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for widget in widgets:
-        row.addWidget(widget)
-    row.addStretch()
-    return row
-
-
 class RecruitmentTab(WatchesChanges, QWidget):
     """The pipeline on the left, the selected person's 25 steps on the right."""
 
@@ -142,7 +132,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.summary)
         left_layout.addWidget(self.tree, 1)
-        left_layout.addLayout(_buttons(self.add_button, self.step_button, self.edit_button, self.review_button))
+        left_layout.addLayout(button_row(self.add_button, self.step_button, self.edit_button, self.review_button))
         note = QLabel("红色：期限已过；黄色：14 天内到期。步骤按顺序逐步登记；不符合规定而确属实际情况的，写明原因后照样登记。")
         note.setWordWrap(True)
         left_layout.addWidget(note)
@@ -197,7 +187,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
             self.tree.addTopLevelItem(top)
             top.setFirstColumnSpanned(True)  # the group's name across the row
             for case in people:
-                item = QTreeWidgetItem([case.name, step_label(case.next_step) if case.next_step else "全部步骤已完成",
+                item = QTreeWidgetItem([case.name, case.next_step.title if case.next_step else "全部步骤已完成",
                                         due_text(case.due, self.today), breach_text(case.breaches)])
                 item.setData(0, CASE_ROLE, case.id)
                 if case.breaches:
@@ -268,7 +258,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         with self.context.store.session() as session:
             people = service.people(session, self.village_id, case.id)
             kept = service.kept_breaches(session, self.village_id, case.id)
-        nxt = f"下一步：{step_label(case.next_step)}" if case.next_step else "25 个步骤已全部完成"
+        nxt = f"下一步：{case.next_step.title}" if case.next_step else "25 个步骤已全部完成"
         due = f"，期限 {format_cn(case.due)}" if case.due else ""
         member = "；已登记在党员名册中" if case.member_id else ""
         self.heading.setText(f"<b>{case.name}</b>　{group_of(case)}　{nxt}{due}{member}")

@@ -259,7 +259,7 @@ def test_groups_and_due_colours_and_the_window_tab(qtbot, branch, data_folder):
     colours = {top.child(i).text(0): top.child(i).background(2).color() for i in range(top.childCount())}
     assert colours["逾期甲"] == OVERDUE and colours["将到乙"] == DUE_SOON
     assert colours["刚交丙"] not in (OVERDUE, DUE_SOON)
-    assert "已逾期" in top.child(0).text(2) and top.child(1).text(1) == "第2步 党组织派人谈话"
+    assert "已逾期" in top.child(0).text(2) and top.child(1).text(1) == "第2步党组织派人谈话"
     tab.select_case(late)
     assert tab.selected_case().id == late and not tab.review_button.isEnabled()
 

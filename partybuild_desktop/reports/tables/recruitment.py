@@ -28,16 +28,15 @@ from partybuild_desktop.domain import recruitment as rules
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.recruitment import Stage, Step
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
 
 LEDGER_TITLE = "发展党员工作台账"
 RECORD_TITLE = "发展党员纪实表"
 PROBATION_TITLE = "预备党员考察"
 TITLE = "发展党员工作情况统计表"  # the return's table
 SHEET = "发展党员"
-TOTAL_LABEL = "合计"
 SIGNATURE = "党组织书记签字：____________　　　　（盖章）"
 RECORD_SIGNATURE = "党组织书记签字：____________　　　　经办人：____________　　　　（盖章）"
-REPORTED, NOT_REPORTED = "已报送", "未报送"
 NONE = "无"
 
 # What each step is held to (《中国共产党发展党员工作细则》), as the 纪实表 prints it beside the step.
@@ -437,15 +436,4 @@ def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: 
                  *(Column(label, key, 12, kind="number", align="center") for key, label in FIGURES.items()),
                  Column("报送情况", "state", 20, align="center")),
     )
-    reported = [counts for _, counts in villages if counts is not None]
-    rows = []
-    for name, counts in villages:
-        rows.append({"village": name, "state": NOT_REPORTED} if counts is None else
-                    {"village": name, **{key: counts[key] for key in FIGURE_KEYS}, "state": REPORTED})
-    total: dict = {"village": TOTAL_LABEL, "state": f"{REPORTED}{len(reported)}个"}
-    if len(reported) < len(villages):
-        total["state"] += f"，{NOT_REPORTED}{len(villages) - len(reported)}个"
-    if reported:
-        total.update({key: sum(counts[key] for counts in reported) for key in FIGURE_KEYS})
-    rows.append(total)
-    return Report(stem or spec.title, [Table(spec, rows)])
+    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])
