@@ -138,7 +138,7 @@ def test_a_theme_day_for_150_members_is_found_in_the_list_the_book_and_the_due_l
     assert theme_row[3:5] == ["3", "1"]  # October, November, December required; one held so far
 
 
-def test_the_points_trace_names_the_meeting_when_points_count_meetings(qtbot, tab, branch, store):
+def test_the_points_trace_names_the_meeting(qtbot, tab, branch, store):
     from partybuild_desktop.services import points
 
     dialog = new_dialog(qtbot, tab)
@@ -147,10 +147,8 @@ def test_the_points_trace_names_the_meeting_when_points_count_meetings(qtbot, ta
     assert dialog.result() == QDialog.Accepted, dialog.problem.text()
     with store.session() as session:
         explanation = points.explain(session, branch["village"], 2026, branch["members"][0], as_of=TODAY)
-    texts = [f"{e.kind}：{e.text}" for line in explanation.lines for e in line.evidence]
-    if not any("主题党日" in t for t in texts):
-        pytest.skip("the points rules do not count meetings yet")  # the record-book line is asserted above
-    assert any("主题党日活动" in t for t in texts)
+    attended = next(line for line in explanation.lines if line.item_code == "meeting_attended")
+    assert [(e.source, e.text) for e in attended.evidence] == [("meeting", "主题党日（出席）：主题党日活动")]
 
 
 def test_a_leave_without_reason_keeps_the_dialog_open_and_saves_nothing(qtbot, tab, branch, store):
