@@ -7,7 +7,7 @@ activists' six-monthly reviews and a breach kept with its reason here and there:
 
 1. ``services.recruitment.list_cases`` for each of the 21 villages (target: ≤ 0.3 s for all of them),
    against loading the same rows (every case with its step dates, reviews and breaches) with one query.
-2. The builder of ``recruits`` (``services.exports._case_sheets``: ``list_cases`` with each person's
+2. The builder of ``recruits`` (``services.recruitment.ledger``: ``list_cases`` with each person's
    details, people, reviews and notes) for the 21 villages (target: ≤ 0.3 s), against the same baseline.
 
 Each run opens a session of its own, as the program's short units of work do.
@@ -109,12 +109,12 @@ def bench(folder: Path, repeat: int) -> list[Figure]:
 
         with store.session() as session:
             listed = sum(len(recruitment.list_cases(session, v.id, TODAY)) for v in villages)
-            sheets = sum(len(exports._case_sheets(session, v, options)) for v in villages)
+            sheets = sum(len(recruitment.ledger(session, v.id, options.day)) for v in villages)
             loaded = len(session.execute(one_query).all())
         assert listed == sheets == VILLAGES * CASES and loaded >= steps, (listed, sheets, loaded, steps)
         runs = {
             "list": lambda s: [recruitment.list_cases(s, v.id, TODAY) for v in villages],
-            "ledger": lambda s: [exports._case_sheets(s, v, options) for v in villages],
+            "ledger": lambda s: [recruitment.ledger(s, v.id, options.day) for v in villages],
             "query": lambda s: s.execute(one_query).all(),
         }
         for work in runs.values():  # warm the page cache and the statement compilers

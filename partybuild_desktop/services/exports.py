@@ -454,71 +454,11 @@ def _money_summary(session: Session, village: VillageInfo, options: ExportOption
     return Built(report, figures=figures)
 
 
-def _case_sheets(session: Session, village: VillageInfo, options: ExportOptions,
-                 case_ids: Sequence[int] | None = None) -> list[recruit_tables.CaseSheet]:
-    """The recruitment cases as the printouts show them: ``services.recruitment.list_cases`` (stage, next
-    step, due date, breaches) with each person's details, people, reviews, step notes and the rules kept
-    with their reasons, read in five queries over the village whatever the number of cases."""
-    # The reads beside list_cases belong in services.recruitment (a ``ledger`` of its own); kept here
-    # until it has one, over its tables only.
-    from sqlalchemy import select
-
-    from partybuild_desktop.services import recruitment
-    from partybuild_desktop.store.models import (PartyGroup, RecruitBreach, RecruitCase, RecruitPerson,
-                                                 RecruitReview, RecruitStep)
-
-    rows = [r for r in recruitment.list_cases(session, village.id, options.day)
-            if case_ids is None or r.id in case_ids]
-    wanted = {r.id for r in rows}
-    if not wanted:
-        return []
-
-    def of_village(query, column):
-        return query.join(RecruitCase, RecruitCase.id == column).where(RecruitCase.village_id == village.id)
-
-    details = {c.id: c for c in session.execute(
-        select(RecruitCase.id, RecruitCase.gender, RecruitCase.birth_date, RecruitCase.id_number,
-               RecruitCase.training_days, RecruitCase.training_hours, RecruitCase.publicity_start,
-               RecruitCase.publicity_end, PartyGroup.name.label("party_group"))
-        .outerjoin(PartyGroup, PartyGroup.id == RecruitCase.party_group_id)
-        .where(RecruitCase.village_id == village.id))}
-    people: dict[int, dict[str, list[str]]] = {i: {recruitment.CONTACT: [], recruitment.INTRODUCER: []} for i in wanted}
-    for case_id, role, name in session.execute(of_village(
-            select(RecruitPerson.case_id, RecruitPerson.role, RecruitPerson.name), RecruitPerson.case_id)
-            .order_by(RecruitPerson.id)):
-        if case_id in wanted:
-            people[case_id].setdefault(role, []).append(name)
-    reviews: dict[int, list[dt.date]] = {i: [] for i in wanted}
-    for case_id, day in session.execute(of_village(select(RecruitReview.case_id, RecruitReview.date),
-                                                   RecruitReview.case_id)):
-        if case_id in wanted:
-            reviews[case_id].append(day)
-    notes: dict[int, dict] = {i: {} for i in wanted}
-    for case_id, step, note in session.execute(of_village(
-            select(RecruitStep.case_id, RecruitStep.step, RecruitStep.note), RecruitStep.case_id)
-            .where(RecruitStep.note.is_not(None))):
-        if case_id in wanted:
-            notes[case_id][step] = note
-    kept: dict[int, list[recruit_tables.KeptRule]] = {i: [] for i in wanted}
-    for case_id, step, message, reason in session.execute(of_village(
-            select(RecruitBreach.case_id, RecruitBreach.step, RecruitBreach.message, RecruitBreach.reason),
-            RecruitBreach.case_id).order_by(RecruitBreach.id)):
-        if case_id in wanted:
-            kept[case_id].append(recruit_tables.KeptRule(step, message, reason))
-    sheets = []
-    for r in rows:
-        d = details[r.id]
-        sheets.append(recruit_tables.CaseSheet(
-            r.id, r.name, d.gender.label if d.gender else "", d.birth_date, d.id_number, d.party_group or "",
-            r.stage, r.next_step, r.due, dict(r.dates), people[r.id][recruitment.CONTACT],
-            people[r.id][recruitment.INTRODUCER], sorted(reviews[r.id]), d.training_days, d.training_hours,
-            d.publicity_start, d.publicity_end, notes[r.id], kept[r.id], "probation_overdue" in r.breaches))
-    return sheets
-
-
 def _recruits(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
     """发展党员工作台账: every person, every date."""
-    sheets = _case_sheets(session, village, options)
+    from partybuild_desktop.services import recruitment
+
+    sheets = recruitment.ledger(session, village.id, options.day)
     if not sheets:
         raise ExportError(f"{village.name}还没有登记入党申请人，无法导出{recruit_tables.LEDGER_TITLE}。"
                           "请先在“发展党员”中登记，或用 import-recruits 导入台账。")
@@ -543,9 +483,11 @@ def _recruit_case_id(session: Session, village: VillageInfo, person: str | None)
 def recruit_record_options(session: Session, village_id: int, person: str, **others) -> ExportOptions:
     """The options of one person's 纪实表, its subject the person's name for the default file name
     (东湖村周晓梅发展党员纪实表.pdf)."""
+    from partybuild_desktop.services import recruitment
+
     village = village_info(session, village_id)
     case_id = _recruit_case_id(session, village, person)
-    [sheet] = _case_sheets(session, village, ExportOptions(**others), [case_id])
+    [sheet] = recruitment.ledger(session, village.id, ExportOptions(**others).day, [case_id])
     return ExportOptions(person=str(case_id), subject=sheet.name, **others)
 
 
@@ -554,7 +496,7 @@ def _recruit_record(session: Session, village: VillageInfo, options: ExportOptio
     from partybuild_desktop.services import recruitment
 
     case_id = _recruit_case_id(session, village, options.person)
-    [sheet] = _case_sheets(session, village, options, [case_id])
+    [sheet] = recruitment.ledger(session, village.id, options.day, [case_id])
     return Built(recruit_tables.record_report(
         sheet, village.branch_name, options.day, stem=f"{village.name}{sheet.name}{recruit_tables.RECORD_TITLE}",
         publicity_days=recruitment.publicity_working_days(session)))

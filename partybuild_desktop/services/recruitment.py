@@ -740,3 +740,98 @@ def no_recruitment_since(session: Session, village_id: int, as_of: dt.date) -> d
     if last is None or last >= add_months(as_of, -12 * NO_RECRUITMENT_YEARS):
         return None
     return last
+
+
+# ---------------------------------------------------------------------------------------- the ledger as printed
+
+
+@dataclass(frozen=True)
+class KeptRule:
+    """A rule broken at a step, kept with its reason."""
+
+    step: Step
+    message: str
+    reason: str
+
+
+@dataclass
+class CaseSheet:
+    """One person as the ledger and the printouts see them (``ledger``)."""
+
+    id: int
+    name: str
+    gender: str  # 男/女 or ""
+    birth_date: dt.date | None
+    id_number: str | None  # whole: masked here
+    party_group: str
+    stage: Stage
+    next_step: Step | None
+    due: dt.date | None
+    dates: dict[Step, dt.date]
+    contacts: list[str] = field(default_factory=list)
+    introducers: list[str] = field(default_factory=list)
+    reviews: list[dt.date] = field(default_factory=list)
+    training_days: float | None = None
+    training_hours: float | None = None
+    publicity_start: dt.date | None = None
+    publicity_end: dt.date | None = None
+    step_notes: dict[Step, str] = field(default_factory=dict)
+    kept: list[KeptRule] = field(default_factory=list)
+    overdue: bool = False  # probation_overdue as of today
+
+    @property
+    def masked_id(self) -> str:
+        return id_numbers.mask(self.id_number)
+
+
+def ledger(session: Session, village_id: int, today: dt.date | None = None,
+           case_ids: Sequence[int] | None = None) -> list[CaseSheet]:
+    """The cases as the 台账 and the 纪实表 show them: ``list_cases`` (stage, next step, due date, breaches)
+    with each person's details, people, reviews, step notes and the rules kept with their reasons, read
+    in five queries over the village whatever the number of cases."""
+    rows = [r for r in list_cases(session, village_id, today) if case_ids is None or r.id in case_ids]
+    wanted = {r.id for r in rows}
+    if not wanted:
+        return []
+
+    def of_village(query, column):
+        return query.join(RecruitCase, RecruitCase.id == column).where(RecruitCase.village_id == village_id)
+
+    details = {c.id: c for c in session.execute(
+        select(RecruitCase.id, RecruitCase.gender, RecruitCase.birth_date, RecruitCase.id_number,
+               RecruitCase.training_days, RecruitCase.training_hours, RecruitCase.publicity_start,
+               RecruitCase.publicity_end, PartyGroup.name.label("party_group"))
+        .outerjoin(PartyGroup, PartyGroup.id == RecruitCase.party_group_id)
+        .where(RecruitCase.village_id == village_id))}
+    people: dict[int, dict[str, list[str]]] = {i: {CONTACT: [], INTRODUCER: []} for i in wanted}
+    for case_id, role, name in session.execute(of_village(
+            select(RecruitPerson.case_id, RecruitPerson.role, RecruitPerson.name), RecruitPerson.case_id)
+            .order_by(RecruitPerson.id)):
+        if case_id in wanted:
+            people[case_id].setdefault(role, []).append(name)
+    reviews: dict[int, list[dt.date]] = {i: [] for i in wanted}
+    for case_id, day in session.execute(of_village(select(RecruitReview.case_id, RecruitReview.date),
+                                                   RecruitReview.case_id)):
+        if case_id in wanted:
+            reviews[case_id].append(day)
+    notes: dict[int, dict] = {i: {} for i in wanted}
+    for case_id, step, note in session.execute(of_village(
+            select(RecruitStep.case_id, RecruitStep.step, RecruitStep.note), RecruitStep.case_id)
+            .where(RecruitStep.note.is_not(None))):
+        if case_id in wanted:
+            notes[case_id][step] = note
+    kept: dict[int, list[KeptRule]] = {i: [] for i in wanted}
+    for case_id, step, message, reason in session.execute(of_village(
+            select(RecruitBreach.case_id, RecruitBreach.step, RecruitBreach.message, RecruitBreach.reason),
+            RecruitBreach.case_id).order_by(RecruitBreach.id)):
+        if case_id in wanted:
+            kept[case_id].append(KeptRule(step, message, reason))
+    sheets = []
+    for r in rows:
+        d = details[r.id]
+        sheets.append(CaseSheet(
+            r.id, r.name, d.gender.label if d.gender else "", d.birth_date, d.id_number, d.party_group or "",
+            r.stage, r.next_step, r.due, dict(r.dates), people[r.id][CONTACT], people[r.id][INTRODUCER],
+            sorted(reviews[r.id]), d.training_days, d.training_hours, d.publicity_start, d.publicity_end,
+            notes[r.id], kept[r.id], "probation_overdue" in r.breaches))
+    return sheets

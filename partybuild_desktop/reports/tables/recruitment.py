@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from partybuild_desktop.domain import id_number as id_numbers
 from partybuild_desktop.domain import recruitment as rules
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.recruitment import Stage, Step
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
 from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
+
+if TYPE_CHECKING:  # the people as services.recruitment.ledger reads them
+    from partybuild_desktop.services.recruitment import CaseSheet, KeptRule
 
 LEDGER_TITLE = "发展党员工作台账"
 RECORD_TITLE = "发展党员纪实表"
@@ -71,45 +74,6 @@ STEP_RULES = {
 
 
 # ---------------------------------------------------------------------------------------- what is printed
-
-
-@dataclass(frozen=True)
-class KeptRule:
-    """A rule broken at a step, kept with its reason."""
-
-    step: Step
-    message: str
-    reason: str
-
-
-@dataclass
-class CaseSheet:
-    """One person as the printouts see them (``services.exports`` fills it from ``services.recruitment``)."""
-
-    id: int
-    name: str
-    gender: str  # 男/女 or ""
-    birth_date: dt.date | None
-    id_number: str | None  # whole: masked here
-    party_group: str
-    stage: Stage
-    next_step: Step | None
-    due: dt.date | None
-    dates: dict[Step, dt.date]
-    contacts: list[str] = field(default_factory=list)
-    introducers: list[str] = field(default_factory=list)
-    reviews: list[dt.date] = field(default_factory=list)
-    training_days: float | None = None
-    training_hours: float | None = None
-    publicity_start: dt.date | None = None
-    publicity_end: dt.date | None = None
-    step_notes: dict[Step, str] = field(default_factory=dict)
-    kept: list[KeptRule] = field(default_factory=list)
-    overdue: bool = False  # probation_overdue as of today
-
-    @property
-    def masked_id(self) -> str:
-        return id_numbers.mask(self.id_number)
 
 
 @dataclass(frozen=True)
