@@ -393,7 +393,26 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
     made, households = _recruitment(session, random.Random(rng.getrandbits(64)), village.id, township, name, groups,
                                     homes, _full_members(member_ids, member_rows)[1:5], {r["name"] for r in member_rows},
                                     county, used_ids, today)
+    _newcomers_dues(session, village.id, today)
     return len(member_rows) + made, len(household_rows) + households, len(entry_rows) + sum(meeting_lines.values())
+
+
+def _newcomers_dues(session, village_id, today) -> None:
+    """The members accepted through recruitment pay what they owe, from the month they joined to last month."""
+    from partybuild_desktop.domain.dues import month_of, previous_month
+    from partybuild_desktop.services import dues
+    from partybuild_desktop.store.models import RecruitCase
+
+    last = previous_month(month_of(today))
+    newcomers = list(session.scalars(select(RecruitCase.member_id).where(
+        RecruitCase.village_id == village_id, RecruitCase.member_id.is_not(None))))
+    for year in (last[0] - 1, last[0]):
+        for row in dues.dues_year(session, village_id, year, last, member_ids=newcomers).rows:
+            owed = [((year, c.month), c.due_fen) for c in row.months if c.due_fen and c.paid_fen is None
+                    and (year, c.month) <= last]
+            if owed:
+                dues.pay(session, village_id, row.member_id, dues.PaymentForm(
+                    [m for m, _ in owed], sum(a for _, a in owed), today, "组织委员"), today=today)
 
 
 def _full_members(member_ids, member_rows) -> list[int]:
