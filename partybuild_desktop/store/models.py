@@ -453,6 +453,28 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(128))
     changes: Mapped[str] = mapped_column(String(255))  # comma-separated areas, e.g. "members,records"
     source: Mapped[str] = mapped_column(String(16))  # "window" or "cli"
+    details: Mapped[list["AuditDetail"]] = relationship(back_populates="entry", order_by="AuditDetail.id")
+
+
+class AuditDetail(Base):
+    """One record an operation touched (``services.audit``): added, changed or deleted, with one row per
+    field changed (old → new); or, for a bulk write (an import, a consolidation), one summary row per
+    table or batch with how many records and which (the id range and a few names). ID numbers are stored
+    masked and incomes, addresses and phone numbers only as "changed", so the log itself is no copy of the
+    personal data (see ``services.audit.SENSITIVE``). Never updated or deleted by the program."""
+
+    __tablename__ = "audit_detail"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entry.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "insert", "update", "delete" or "bulk"
+    table: Mapped[str] = mapped_column(String(64))  # the table's name, e.g. "member"
+    record_id: Mapped[Optional[int]] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(String(200))  # the record as a clerk knows it, e.g. "党员 王建国"
+    field: Mapped[Optional[str]] = mapped_column(String(64))  # empty: the record as a whole
+    old: Mapped[Optional[str]] = mapped_column(Text)
+    new: Mapped[Optional[str]] = mapped_column(Text)
+    count: Mapped[Optional[int]] = mapped_column(Integer)  # a bulk row: how many records
+    entry: Mapped[AuditEntry] = relationship(back_populates="details")
 
 
 # ---------------------------------------------------------------------------------------- the committee
