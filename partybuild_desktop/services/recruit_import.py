@@ -321,6 +321,7 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
             row.breaches += service.edit_date(session, village_id, case_id, step, row.plan[step], IMPORT_REASON,
                                               today=today)
             recorded[step] = row.plan[step]
+    forms = []
     for step, date in row.plan.items():
         if step in recorded:
             continue
@@ -328,8 +329,10 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
         before = [recorded[s] for s in recorded if rules.STEPS.index(s) < rules.STEPS.index(step)]
         if step not in row.dated and before:
             date = max(date, max(before))
-        done = service.advance(session, village_id, case_id, _step_form(row, step, date), today=today)
+        forms.append(_step_form(row, step, date))
         recorded[step] = date
+    # The steps in one call: the case is read once and each step checked as ``advance`` checks it.
+    for done in service.advance_steps(session, village_id, case_id, forms, today=today) if forms else ():
         row.breaches += list(done.breaches)
     _probation_overdue(session, case_id, recorded, row, today)
     _report(row)

@@ -166,6 +166,7 @@ class _Case:
     people: dict[str, list[Person]]
     reviews: list[dt.date]
     kept: list[RecruitBreach] = field(default_factory=list)
+    stored_roles: set[str] = field(default_factory=set)  # the roles with people in the database
 
 
 def _case_row(session: Session, village_id: int, case_id: int) -> RecruitCase:
@@ -184,7 +185,7 @@ def _load(session: Session, village_id: int, case_id: int) -> _Case:
     reviews = sorted(session.scalars(select(RecruitReview.date).where(RecruitReview.case_id == case_id)))
     kept = list(session.scalars(select(RecruitBreach).where(RecruitBreach.case_id == case_id)
                                 .order_by(RecruitBreach.id)))
-    return _Case(row, dates, people, reviews, kept)
+    return _Case(row, dates, people, reviews, kept, set(people))
 
 
 def _probation_end(session: Session, case: _Case) -> dt.date | None:
@@ -460,9 +461,37 @@ def advance(session: Session, village_id: int, case_id: int, form: StepForm, tod
     """Record the next step of a case (steps go in order). Refused, with nothing written, when its date is
     out of order or in the future, when it lacks what it needs, or when it breaks a rule and no reason is
     given; a breach given a reason is kept with it. ⑰ makes the 预备 member, ㉔ the 正式 member."""
+    return advance_steps(session, village_id, case_id, [form], today)[0]
+
+
+def advance_steps(session: Session, village_id: int, case_id: int, forms: Sequence[StepForm],
+                  today: dt.date | None = None) -> list[Advanced]:
+    """Record several next steps of a case at once, in order: each is checked exactly as ``advance``
+    checks it, against the case as the steps before it in ``forms`` leave it. The case is read once and
+    every step is checked before anything is written: a refusal of any step writes none of them."""
     today = today or dt.date.today()
-    step = Step(form.step)
     case = _load(session, village_id, case_id)
+    checked: list[tuple[StepForm, list[Breach], str]] = []
+    # The checks read the case as it would be; nothing reaches the database until they have passed, and
+    # a refusal leaves the case's row as it was stored.
+    with session.no_autoflush:
+        try:
+            for form in forms:
+                checked.append(_check_step(session, village_id, case, form, today))
+        except Refusal:
+            session.expire(case.row)
+            raise
+    done = []
+    for form, breaches, reason in checked:
+        done.append(_write_step(session, village_id, case, form, breaches, reason, today))
+    session.flush()
+    return done
+
+
+def _check_step(session: Session, village_id: int, case: _Case, form: StepForm, today: dt.date
+                ) -> tuple[StepForm, list[Breach], str]:
+    """One step's checks, the step then put into ``case`` (in memory) for the next one to be judged by."""
+    step = Step(form.step)
     expected = rules.next_step(list(case.dates))
     if expected is None:
         raise RecruitError(f"{case.row.name}的 25 个步骤都已登记完毕。")
@@ -472,34 +501,37 @@ def advance(session: Session, village_id: int, case_id: int, form: StepForm, tod
                                "要改日期请用“修改日期”（命令行：recruit edit）。")
         raise RecruitError(f"{case.row.name}下一步应是{expected.title}，还不能登记{step.title}（按顺序逐步登记）。")
     reason = _reason(form.reason)
-    # The checks read the case as it would be; nothing reaches the database until they have passed, and
-    # a refusal leaves the case's row as it was stored.
-    with session.no_autoflush:
-        try:
-            case.dates[step] = form.date
-            _apply_fields(session, village_id, case, form)
-            _check_dates(case, today)
-            breaches = [b for b in _step_breaches(session, village_id, case, step, today) if b.code not in form.unknown]
-            if breaches and not reason:
-                raise _refuse(breaches, step)
-        except Refusal:
-            session.expire(case.row)
-            raise
-    row = case.row
+    case.dates[step] = form.date
+    _apply_fields(session, village_id, case, form)
+    _check_dates(case, today)
+    breaches = [b for b in _step_breaches(session, village_id, case, step, today) if b.code not in form.unknown]
+    if breaches and not reason:
+        raise _refuse(breaches, step)
+    return form, breaches, reason
+
+
+def _write_step(session: Session, village_id: int, case: _Case, form: StepForm, breaches: list[Breach], reason: str,
+                today: dt.date) -> Advanced:
+    step, row, case_id = Step(form.step), case.row, case.row.id
     session.add(RecruitStep(case_id=case_id, step=step, date=form.date,
                             note=clean_cell(form.note, keep_newlines=True)[:NOTE_LIMIT] or None if form.note else None))
-    for role in (CONTACT, INTRODUCER):
-        if (role == CONTACT and step is Step.CONTACTS) or (role == INTRODUCER and step is Step.INTRODUCERS):
-            session.execute(delete(RecruitPerson).where(RecruitPerson.case_id == case_id, RecruitPerson.role == role))
+    for role, its_step in ((CONTACT, Step.CONTACTS), (INTRODUCER, Step.INTRODUCERS)):
+        if step is its_step:
+            if role in case.stored_roles:
+                session.execute(delete(RecruitPerson).where(RecruitPerson.case_id == case_id,
+                                                            RecruitPerson.role == role))
+            case.stored_roles.add(role)
             session.add_all(RecruitPerson(case_id=case_id, role=role, member_id=p.member_id, name=p.name)
                             for p in case.people[role])
     _keep(session, case_id, step, breaches, reason, today)
-    session.flush()
     if step is rules.MEMBER_STEP:
+        session.flush()
         row.member_id = _make_member(session, village_id, row, case.dates[Step.ASSEMBLY], today)
+        session.flush()
     elif step is rules.FULL_MEMBER_STEP:
+        session.flush()
         _confirm_member(session, case, form.date, today)
-    session.flush()
+        session.flush()
     return Advanced(case_id, step, tuple(breaches), row.member_id)
 
 
