@@ -502,7 +502,7 @@ def _import_rows(args, kind: ImportCommand) -> int:
                 audit.record(session, f"导入{kind.file_word}（命令行）", Change.from_names(kind.changes.split(",")),
                              source="cli")
     except RosterUnreadable as error:
-        raise CliError(error.message) from error
+        raise CliError(error.message, details={"code": error.code} if error.code else None) from error
     except OSError as error:
         raise CliError(f"问题清单写入“{report}”失败：{error}。没有导入任何数据。请关闭该文件或换一个位置后重试。") from error
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..domain.text import cell_text, clean_cell
+from . import bounds
 
 # How far down a sheet the header row may be.
 HEADER_SEARCH_ROWS = 30
@@ -35,11 +36,13 @@ _FOOTER_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "负责�
 
 
 class RosterUnreadable(Exception):
-    """The file cannot be read as a spreadsheet; ``message`` says why in Chinese."""
+    """The file cannot be read as a spreadsheet; ``message`` says why in Chinese, ``code`` (when set) names
+    the bound it failed (``importers.bounds``)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, code: str | None = None):
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 @dataclass
@@ -214,8 +217,25 @@ class RosterReading:
 _SUPPORTED = ".xlsx、.xls、.xlsm、.xlsb、.ods、.et 或 .csv"
 
 
+CSV_TOO_LARGE = "csv_too_large"
+MAX_CSV_RECORD_CHARS = 1_000_000  # one record (line) of a CSV file
+
+
+def _csv_refusal(path: Path, line: int, what: str) -> RosterUnreadable:
+    return RosterUnreadable(
+        f"「{path.name}」第 {line} 行{what}，没有读取。这不像是正常的名册内容："
+        "请在 Excel 或 WPS 中打开该文件，改正或删除这一行后另存为 .xlsx，再导入。", CSV_TOO_LARGE)
+
+
 def _read_csv(path: Path) -> list[SheetRows]:
+    import io
+
     try:
+        if path.stat().st_size > bounds.MAX_LEGACY_FILE_BYTES:
+            raise RosterUnreadable(
+                f"「{path.name}」有 {bounds.megabytes(path.stat().st_size)}，超过了可导入的 "
+                f"{bounds.megabytes(bounds.MAX_LEGACY_FILE_BYTES)}，没有读取。名册一般只有几百 KB，"
+                "请确认选对了文件。", bounds.SPREADSHEET_TOO_LARGE)
         data = path.read_bytes()
     except OSError as exc:
         raise RosterUnreadable(
@@ -229,7 +249,37 @@ def _read_csv(path: Path) -> list[SheetRows]:
             continue
     else:
         raise RosterUnreadable(f"无法识别「{path.name}」的文字编码。请在 Excel 或 WPS 中打开后另存为 .xlsx 再导入。")
-    rows = [list(row) for row in csv.reader(text.splitlines())]
+    del data
+    rows: list[list[str]] = []
+    width = 0
+    # The field size limit is the csv module's own (process-wide) setting: set for this read, then restored.
+    previous = csv.field_size_limit(bounds.MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field larger" in str(exc):
+                    raise _csv_refusal(path, line, f"有一格超过了 {bounds.MAX_CELL_CHARS} 个字符") from exc
+                if "NUL" in str(exc):
+                    raise _csv_refusal(path, line, "含有空字符（NUL），文件可能已损坏") from exc
+                raise _csv_refusal(path, line, "的格式有误") from exc
+            if len(rows) >= bounds.MAX_ROWS:
+                raise _csv_refusal(path, line, f"超出了可导入的 {bounds.MAX_ROWS} 行")
+            if len(row) > bounds.MAX_COLUMNS:
+                raise _csv_refusal(path, line, f"有 {len(row)} 列，超出了可导入的 {bounds.MAX_COLUMNS} 列")
+            if sum(map(len, row)) > MAX_CSV_RECORD_CHARS:
+                raise _csv_refusal(path, line, f"超过了 {MAX_CSV_RECORD_CHARS} 个字符")
+            width = max(width, len(row))
+            if width * (len(rows) + 1) > bounds.MAX_CELLS:
+                raise _csv_refusal(path, line, f"使表格超过了 {bounds.MAX_CELLS} 个单元格")
+            rows.append(row)
+    finally:
+        csv.field_size_limit(previous)
     return [SheetRows(path.stem, rows)]
 
 
@@ -249,15 +299,32 @@ def read_sheet_rows(path: str | Path) -> list[SheetRows]:
     if path.suffix.lower() == ".csv":
         return _read_csv(path)
     try:
+        # What the file declares and holds is bounded before calamine allocates by it.
+        bounds.check_file(path)
+    except bounds.SpreadsheetRefused as exc:
+        raise RosterUnreadable(exc.message, exc.code) from exc
+    except OSError as exc:
+        raise RosterUnreadable(
+            f"「{path.name}」正被其他程序占用或无权读取。请先在 Excel 或 WPS 中关闭该文件后重试。"
+        ) from exc
+    try:
         workbook = CalamineWorkbook.from_path(str(path))
         try:
             # Hidden sheets often hold old data or lookup lists: they are not part of the roster.
             hidden = {meta.name for meta in workbook.sheets_metadata if meta.visible != SheetVisibleEnum.Visible}
-            sheets = [
-                SheetRows(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in workbook.sheet_names
-                if name not in hidden
-            ]
+            sheets = []
+            for name in workbook.sheet_names:
+                if name in hidden:
+                    continue
+                sheet = workbook.get_sheet_by_name(name)
+                end = sheet.end
+                if end is not None:  # the rows as lists from A1 would be this large
+                    extent = bounds.Extent(path.name, name)
+                    try:
+                        extent.add(*end)
+                    except bounds.SpreadsheetRefused as exc:
+                        raise RosterUnreadable(exc.message, exc.code) from exc
+                sheets.append(SheetRows(name, sheet.to_python(skip_empty_area=False)))
         finally:
             workbook.close()
     except PasswordError as exc:
