@@ -748,3 +748,53 @@ class RecruitBreach(Base):
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     accepted_on: Mapped[dt.date] = mapped_column(Date)  # when it was kept with its reason
+
+
+# ---------------------------------------------------------------------------------------- 组织关系 and 后备干部
+# Transfers of members' 组织关系 out (with the 介绍信 and its 回执) and in (``services.transfers``); the
+# yearly roster of 后备干部 (``services.reserve_cadres``), people who need not be members and are kept
+# apart from the member list, its statistics and its unique ID numbers.
+
+
+class OrganisationTransfer(Base):
+    """One transfer of a member's 组织关系: out (a 介绍信 to ``organisation``, until its 回执 comes back) or
+    in (a letter from ``organisation``). The member's status history carries the 转出 (dated the day the
+    回执 arrived) or the 转入."""
+
+    __tablename__ = "organisation_transfer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # out / in
+    organisation: Mapped[str] = mapped_column(String(128))  # 转往 (out) or 转自 (in)
+    letter_no: Mapped[Optional[str]] = mapped_column(String(32))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)  # the letter written (out), the member received (in)
+    valid_days: Mapped[Optional[int]] = mapped_column(Integer)  # out: the letter's validity
+    dues_paid_to: Mapped[Optional[dt.date]] = mapped_column(Date)  # out: the first of the month dues are paid to
+    receipt_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # out: the 回执 came back
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class ReserveCadre(Base):
+    """One person on a year's 后备干部 roster; a renewal (续备) copies the line into the next year."""
+
+    __tablename__ = "reserve_cadre"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"))  # indexed with the year, below
+    year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(32))
+    gender: Mapped[Optional[Gender]] = mapped_column(code_enum(Gender))
+    birth_year: Mapped[Optional[int]] = mapped_column(Integer)
+    education: Mapped[Optional[Education]] = mapped_column(code_enum(Education))
+    phone: Mapped[Optional[str]] = mapped_column(String(32))
+    source: Mapped[Optional[str]] = mapped_column(String(32))  # 致富能手, 退役军人, 返乡大学生, 优秀流动党员 …
+    strengths: Mapped[Optional[str]] = mapped_column(Text)
+    # The member who trains them; the name is kept should the member be deleted.
+    trainer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"), index=True)
+    trainer_name: Mapped[Optional[str]] = mapped_column(String(32))
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    # The line of the year before this one was carried from (续备).
+    carried_from_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reserve_cadre.id", ondelete="SET NULL"))
+
+
+Index("ix_reserve_cadre_village_year", ReserveCadre.village_id, ReserveCadre.year)
