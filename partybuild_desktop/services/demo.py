@@ -40,6 +40,8 @@ from partybuild_desktop.store.models import (
     Household,
     Member,
     MemberEvent,
+    MigrantContact,
+    MigrantStint,
     PartyGroup,
     RecordEntry,
     Village,
@@ -212,6 +214,7 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
 
     # Members, spread over the groups; the first few form the branch committee.
     member_rows = []
+    away: dict[int, dict] = {}  # 流动党员: the row's stint away
     for i in range(member_count):
         category = rng.choices([c for c, _ in CATEGORY_SHARES], weights=[w for _, w in CATEGORY_SHARES])[0]
         if i < 5:  # the branch committee lives in the village and has been in the party for years
@@ -247,11 +250,10 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
             row["post"] = rng.choice(POSTS)
         elif category is MemberCategory.MIGRANT:
             province, city, county_name = rng.choice(AWAY_PLACES)
-            row.update(
-                away_since=_random_date(rng, today - dt.timedelta(days=2000), today - dt.timedelta(days=60)),
-                away_reason="务工经商", away_province=province, away_city=city, away_county=county_name,
-                away_contact=row["mobile"], away_occupation=rng.choice(AWAY_JOBS),
-                activity_card_no=f"LD{today.year}{i:04d}",
+            away[i] = dict(
+                left_on=_random_date(rng, today - dt.timedelta(days=2000), today - dt.timedelta(days=60)),
+                reason="务工经商", province=province, city=city, county=county_name,
+                phone=row["mobile"], occupation=rng.choice(AWAY_JOBS), card_no=f"LD{today.year}{i:04d}",
             )
             if rng.random() < 0.05:
                 row.update(lost_contact=True, lost_contact_date=today - dt.timedelta(days=rng.randint(90, 400)))
@@ -267,6 +269,9 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
             row["membership_state"] = MembershipState.SUSPENDED
         member_rows.append(row)
     member_ids = list(session.scalars(insert(Member).returning(Member.id), member_rows))
+    _migrants(session, random.Random(f"migrants:{township}:{name}"), member_ids, member_rows, away, today)
+    for i, stint in away.items():
+        member_rows[i]["away_since"] = stint["left_on"]
 
     # Status history: joined, confirmed, plus the odd suspension or lost contact.
     events = []
@@ -395,6 +400,67 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
                                     county, used_ids, today)
     _newcomers_dues(session, village.id, today)
     return len(member_rows) + made, len(household_rows) + households, len(entry_rows) + sum(meeting_lines.values())
+
+
+MIGRANT_HOSTS = {"广东省": "深圳市宝安区流动党员党支部", "浙江省": "杭州市萧山区流动党员党委",
+                 "江苏省": "苏州市工业园区非公企业党委"}
+
+
+def _migrants(session, rng, member_ids, member_rows, away, today) -> None:
+    """流动党员: one open stint each (some returned once before), a 活动证 for about half (valid a year;
+    those away half a year or more with a 活动证 say why the 组织关系 stays), a contact every one to three
+    months by the committee member who keeps in touch; one migrant's contact is overdue, one card is
+    about to expire, and those who lost contact have had none for more than half a year."""
+    from partybuild_desktop.domain.migrants import ContactHow
+    from partybuild_desktop.domain.probation import add_months
+
+    committee = [row["name"] for row in member_rows[1:5]] or [member_rows[0]["name"]]
+    stints, contacts = [], []
+    overdue_done = expiring_done = False
+    for i, info in away.items():
+        member_id, row = member_ids[i], member_rows[i]
+        keeper = committee[i % len(committee)]
+        left_on = info["left_on"]
+        if rng.random() < 0.25 and left_on > dt.date(2018, 1, 1):  # an earlier stint, returned
+            went = left_on - dt.timedelta(days=rng.randint(400, 900))
+            stints.append(dict(member_id=member_id, left_on=went, back_on=went + dt.timedelta(days=rng.randint(90, 300)),
+                               province=info["province"], city=info["city"], county=info["county"],
+                               reason="务工经商", occupation=info["occupation"], phone=info["phone"],
+                               contact_person=keeper, category_before=None))
+        card = rng.random() < 0.5
+        issued = max(left_on, add_months(today, -rng.randint(1, 11))) if card else None
+        expires = add_months(issued, 12) - dt.timedelta(days=1) if card else None
+        if card and not expiring_done and not row["lost_contact"]:
+            expires, expiring_done = today + dt.timedelta(days=18), True
+            issued = min(issued, add_months(expires, -12) + dt.timedelta(days=1))
+            issued = max(issued, left_on)
+        long_away = add_months(left_on, 6) <= today
+        stints.append(dict(
+            member_id=member_id, left_on=left_on, back_on=None, province=info["province"], city=info["city"],
+            county=info["county"], host_organisation=MIGRANT_HOSTS.get(info["province"]) if rng.random() < 0.5 else None,
+            reason=info["reason"], occupation=info["occupation"], phone=info["phone"],
+            wechat=f"wx{row['mobile'][-6:]}" if row["mobile"] and rng.random() < 0.6 else None,
+            contact_person=keeper, card_no=info["card_no"] if card else None, card_issued_on=issued,
+            card_expires_on=expires, category_before=MemberCategory.FARMER,
+            no_transfer_reason="务工地点不固定，暂不具备转接组织关系条件" if card and long_away and rng.random() < 0.8 else None))
+        # The contacts: back from today (or from the day contact was lost) towards the day they left.
+        if row["lost_contact"]:
+            last = min(row["lost_contact_date"], add_months(today, -7))
+        elif not overdue_done:
+            last, overdue_done = add_months(today, -4), True
+        else:
+            last = today - dt.timedelta(days=rng.randint(3, 80))
+        day = last
+        while day >= left_on and day >= add_months(today, -18):
+            contacts.append(dict(member_id=member_id, date=day, how=rng.choice(list(ContactHow)), by_whom=keeper,
+                                 note=rng.choice(("询问工作生活情况，提醒按时交纳党费", "寄送党员学习资料",
+                                                  "通报村里近期重点工作", "微信群学习打卡", None))))
+            day -= dt.timedelta(days=rng.randint(30, 85))
+    if stints:
+        columns = {key for stint in stints for key in stint}
+        session.execute(insert(MigrantStint), [{key: stint.get(key) for key in columns} for stint in stints])
+    if contacts:
+        session.execute(insert(MigrantContact), contacts)
 
 
 def _newcomers_dues(session, village_id, today) -> None:

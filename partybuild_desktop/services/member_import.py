@@ -65,6 +65,7 @@ from partybuild_desktop.importers.roster import (  # noqa: F401  (FLAG_UNKNOWN: 
     read_sheets,
 )
 from partybuild_desktop.services.members import MemberForm, change_status, check_form, save_members
+from partybuild_desktop.services.migrants import form_fields_of
 from partybuild_desktop.store.models import Grid, Member, PartyGroup, Village
 
 # Problem codes of this module (the reader's codes are in importers.member_fields and domain).
@@ -195,6 +196,7 @@ class _Register:
     party_groups: dict[str, int]
     grids: dict[str, int]
     names: set[str]
+    away: dict[int, dict]  # the 外出 fields of the found members' open stints
 
 
 def _load_register(session: Session, village_id: int, numbers: list[str]) -> _Register:
@@ -214,7 +216,8 @@ def _load_register(session: Session, village_id: int, numbers: list[str]) -> _Re
         grids.setdefault(_key_name(name), grid_id)
     names = set(session.scalars(select(Member.name).where(
         Member.village_id == village_id, Member.archived.is_(False))))
-    return _Register(found, villages, groups, grids, names)
+    away = form_fields_of(session, [member.id for member in found.values()])
+    return _Register(found, villages, groups, grids, names, away)
 
 
 def preview_import(session: Session, village_id: int, path: str | Path, update: bool = False,
@@ -249,7 +252,7 @@ def preview_import(session: Session, village_id: int, path: str | Path, update: 
         existing = register.by_id_number.get(result.values.get("id_number") or "")
         if existing is not None:
             _match_existing(row, existing, village_id, update, register)
-        base = _form_of(existing) if row.member_id is not None else None
+        base = _form_of(existing, register) if row.member_id is not None else None
         row.form = _build_form(row, present, base, register)
         _check(row, present, today)
         if row.new_party_group and not row.refusals:
@@ -327,8 +330,9 @@ def _match_existing(row: PreviewRow, existing: Member, village_id: int, update: 
                         f"更新后姓名将改为「{name}」，请核对。", result.label("name"))
 
 
-def _form_of(member: Member) -> MemberForm:
-    return MemberForm(**{name: getattr(member, name) for name in MemberForm.field_names()})
+def _form_of(member: Member, register: _Register) -> MemberForm:
+    return MemberForm(**{name: getattr(member, name) for name in MemberForm.member_columns()},
+                      **register.away[member.id])
 
 
 def _build_form(row: PreviewRow, present: set[str], base: MemberForm | None, register: _Register) -> MemberForm:
@@ -513,6 +517,7 @@ def member_register(session: Session, village_id: int) -> list[dict]:
         select(Member).where(Member.village_id == village_id, Member.archived.is_(False))
         .order_by(Member.party_group_id.is_(None), Member.party_group_id, Member.search_keys, Member.id)
     ).all()
+    away = form_fields_of(session, [m.id for m in members])
     rows = []
     for number, m in enumerate(members, start=1):
         rows.append(dict(
@@ -522,11 +527,10 @@ def member_register(session: Session, village_id: int) -> list[dict]:
             membership_state=m.membership_state.label, branch=branch, joined_date=m.joined_date,
             confirmed_date=m.confirmed_date, job_post=m.job_post, mobile=m.mobile, landline=m.landline,
             address=m.address, lost_contact=m.lost_contact, lost_contact_date=m.lost_contact_date,
-            is_migrant=m.category is MemberCategory.MIGRANT, away_province=m.away_province, away_city=m.away_city,
-            away_county=m.away_county, category=m.category.label, party_group=group_names.get(m.party_group_id),
+            is_migrant=m.category is MemberCategory.MIGRANT, category=m.category.label,
+            party_group=group_names.get(m.party_group_id),
             grid=grid_names.get(m.grid_id), post=m.post, is_hub_household=m.is_hub_household,
-            is_committee_member=m.is_committee_member, away_since=m.away_since, away_reason=m.away_reason,
-            away_contact=m.away_contact, away_occupation=m.away_occupation, activity_card_no=m.activity_card_no,
+            is_committee_member=m.is_committee_member, **away[m.id],
             employer=m.employer, employer_contact=m.employer_contact, care_needs=m.care_needs,
             visit_interval_days=m.visit_interval_days, notes=m.notes,
         ))

@@ -25,7 +25,7 @@ from partybuild_desktop.domain.vocabulary import (
     Standing,
     management_mode,
 )
-from partybuild_desktop.store.models import Grid, Household, Member, PartyGroup, RecordEntry
+from partybuild_desktop.store.models import Grid, Household, Member, MigrantStint, PartyGroup, RecordEntry
 
 # Yearly study hours (seed 001): every member 32, secretaries and committee members 56.
 STUDY_HOURS_REQUIRED = 32.0
@@ -114,14 +114,16 @@ def member_cards(session: Session, village_id: int | None = None,
             Member.id, Member.village_id, Member.name, Member.gender, Member.ethnicity, Member.birth_date,
             Member.education, Member.joined_date, Member.standing, Member.category, Member.post,
             Member.job_post, PartyGroup.name, Grid.name, Member.is_hub_household, hub.name, Member.mobile,
-            Member.landline, Member.address, Member.away_since, Member.away_reason, Member.away_province,
-            Member.away_city, Member.away_county, Member.away_contact, Member.away_occupation,
-            Member.activity_card_no, Member.employer, Member.employer_contact, Member.care_needs,
+            Member.landline, Member.address, MigrantStint.left_on, MigrantStint.reason, MigrantStint.province,
+            MigrantStint.city, MigrantStint.county, MigrantStint.phone, MigrantStint.occupation,
+            MigrantStint.card_no, Member.employer, Member.employer_contact, Member.care_needs,
             Member.visit_interval_days, Member.photo,
         )
         .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
         .outerjoin(Grid, Grid.id == Member.grid_id)
         .outerjoin(hub, hub.id == Member.hub_id)
+        # 流动党员: the open stint's 外出时间、原因、流向、联系方式、职业、活动证号.
+        .outerjoin(MigrantStint, (MigrantStint.member_id == Member.id) & MigrantStint.back_on.is_(None))
     )
     cards = []
     for r in session.execute(_select_members(query, village_id, member_ids)):

@@ -267,6 +267,13 @@ class MemberForm:
     def field_names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
+    @classmethod
+    def member_columns(cls) -> list[str]:
+        """The fields stored on the member; the 外出 fields are the open stint's (``services.migrants``)."""
+        from partybuild_desktop.services.migrants import FORM_FIELDS
+
+        return [name for name in cls.field_names() if name not in FORM_FIELDS]
+
 
 @dataclass
 class FormCheck:
@@ -339,8 +346,11 @@ def check_form(form: MemberForm, today: dt.date | None = None) -> FormCheck:
 
 
 def load_form(session: Session, member_id: int) -> MemberForm:
+    from partybuild_desktop.services.migrants import form_fields
+
     member = _member(session, member_id)
-    return MemberForm(**{name: getattr(member, name) for name in MemberForm.field_names()})
+    return MemberForm(**{name: getattr(member, name) for name in MemberForm.member_columns()},
+                      **form_fields(session, member_id))
 
 
 def _member(session: Session, member_id: int) -> Member:
@@ -372,11 +382,15 @@ def save_members(session: Session, village_id: int, items: list[tuple[MemberForm
         forms.append(checked.form)
     _ensure_unique_id_numbers(session, [(form.id_number, member_id) for form, (_, member_id) in zip(forms, items)])
 
+    from partybuild_desktop.services.migrants import sync_forms
+
+    columns = MemberForm.member_columns()
+    before: dict[int, MemberCategory] = {}
     ids: list[int | None] = [member_id for _, member_id in items]
     new = [(index, form) for index, form in enumerate(forms) if ids[index] is None]
     if new:
         rows = [dict(village_id=village_id, search_keys=search_keys(form.name),
-                     **{name: getattr(form, name) for name in MemberForm.field_names()}) for _, form in new]
+                     **{name: getattr(form, name) for name in columns}) for _, form in new]
         # One batched INSERT … RETURNING: the new ids come back in the order of the rows.
         created = session.scalars(insert(Member.__table__).returning(Member.__table__.c.id, sort_by_parameter_order=True),
                                   rows).all()
@@ -398,13 +412,16 @@ def save_members(session: Session, village_id: int, items: list[tuple[MemberForm
             member = existing.get(member_id)
             if member is None:
                 raise MemberError("找不到这名党员，可能已被删除。请刷新列表。")
+            before[member_id] = member.category
             if member.category != form.category:
                 session.add(MemberEvent(member_id=member_id, date=today, kind=MemberEventKind.CATEGORY_CHANGED,
                                         note=f"{member.category.label} → {form.category.label}"))
-            for name in MemberForm.field_names():
+            for name in columns:
                 setattr(member, name, getattr(form, name))
             member.search_keys = search_keys(form.name)
     session.flush()
+    sync_forms(session, [(ids[index], form, before.get(ids[index])) for index, form in enumerate(forms)
+                         if form.category is MemberCategory.MIGRANT or ids[index] in before], today)
     return ids
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from partybuild_desktop.domain.committee import CommitteePost
 from partybuild_desktop.domain.dues import DuesKind
 from partybuild_desktop.domain.meetings import Attendance, MeetingKind, ReviewGrade
+from partybuild_desktop.domain.migrants import ContactHow
 from partybuild_desktop.domain.vocabulary import (
     BranchType,
     Education,
@@ -200,15 +201,7 @@ class Member(Base):
     is_committee_member: Mapped[bool] = mapped_column(Boolean, default=False)
     # 党员示范岗: a post a party-group leader liaises with, like a hub household.
     is_model_post: Mapped[bool] = mapped_column(Boolean, default=False)
-    # 流动党员: 外出时间、外出原因、流向、联系方式、从事职业、活动证号.
-    away_since: Mapped[Optional[dt.date]] = mapped_column(Date)
-    away_reason: Mapped[Optional[str]] = mapped_column(String(64))
-    away_province: Mapped[Optional[str]] = mapped_column(String(32))
-    away_city: Mapped[Optional[str]] = mapped_column(String(32))
-    away_county: Mapped[Optional[str]] = mapped_column(String(32))
-    away_contact: Mapped[Optional[str]] = mapped_column(String(64))
-    away_occupation: Mapped[Optional[str]] = mapped_column(String(64))
-    activity_card_no: Mapped[Optional[str]] = mapped_column(String(32))
+    # 流动党员: each time away is a ``MigrantStint`` (外出时间、原因、流向、联系方式、从事职业、活动证).
     # 在职党员: 工作单位 and the employer's contact (双向管理).
     employer: Mapped[Optional[str]] = mapped_column(String(128))
     employer_contact: Mapped[Optional[str]] = mapped_column(String(64))
@@ -748,6 +741,51 @@ class RecruitBreach(Base):
     message: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     accepted_on: Mapped[dt.date] = mapped_column(Date)  # when it was kept with its reason
+
+
+# ---------------------------------------------------------------------------------------- 流动党员
+# Stints away and the contact kept with each migrant (``services.migrants``).
+
+
+class MigrantStint(Base):
+    """One time a member is away (流动党员): from the day they left to the day they came back (open while
+    ``back_on`` is empty; a member has at most one open stint)."""
+
+    __tablename__ = "migrant_stint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    # Empty only on a stint carried over from a record that had no 外出时间 (schema 0012).
+    left_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    province: Mapped[Optional[str]] = mapped_column(String(32))
+    city: Mapped[Optional[str]] = mapped_column(String(32))
+    county: Mapped[Optional[str]] = mapped_column(String(32))
+    host_organisation: Mapped[Optional[str]] = mapped_column(String(128))  # 流入地党组织, if known
+    reason: Mapped[Optional[str]] = mapped_column(String(64))  # 外出原因
+    occupation: Mapped[Optional[str]] = mapped_column(String(64))  # 从事职业
+    phone: Mapped[Optional[str]] = mapped_column(String(64))
+    wechat: Mapped[Optional[str]] = mapped_column(String(64))
+    contact_person: Mapped[Optional[str]] = mapped_column(String(32))  # 村里的联系人
+    card_no: Mapped[Optional[str]] = mapped_column(String(32))  # 流动党员活动证
+    card_issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    card_expires_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # Why the 组织关系 is not transferred though the member is away 6 months or more (with a 活动证).
+    no_transfer_reason: Mapped[Optional[str]] = mapped_column(Text)
+    back_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The member's category before leaving, given back on return (empty: 农民党员).
+    category_before: Mapped[Optional[MemberCategory]] = mapped_column(code_enum(MemberCategory))
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class MigrantContact(Base):
+    """One contact with a migrant: 电话, 微信, 面谈 or 寄送学习资料, by whom, and what was said or sent."""
+
+    __tablename__ = "migrant_contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    how: Mapped[ContactHow] = mapped_column(code_enum(ContactHow))
+    by_whom: Mapped[Optional[str]] = mapped_column(String(32))
+    note: Mapped[Optional[str]] = mapped_column(Text)
 
 
 # ---------------------------------------------------------------------------------------- 组织关系 and 后备干部

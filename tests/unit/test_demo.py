@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from partybuild_desktop.domain import id_number
 from partybuild_desktop.domain.vocabulary import Gender, GridLevel, MemberCategory
 from partybuild_desktop.services.demo import generate
-from partybuild_desktop.store.models import Grid, Household, Member, PartyGroup, RecordEntry, Village
+from partybuild_desktop.store.models import Grid, Household, Member, MigrantStint, PartyGroup, RecordEntry, Village
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -26,7 +26,9 @@ def test_sample_members_are_plausible(sample_store):
         shares = Counter(m.category for m in members)
         assert set(shares) == set(MemberCategory)
         assert shares[MemberCategory.FARMER] > shares[MemberCategory.EMPLOYED]
-        assert all(m.away_province for m in members if m.category is MemberCategory.MIGRANT)
+        open_stints = {s.member_id: s for s in session.scalars(select(MigrantStint).where(MigrantStint.back_on.is_(None)))}
+        assert set(open_stints) == {m.id for m in members if m.category is MemberCategory.MIGRANT}
+        assert all(s.province and s.left_on for s in open_stints.values())
         assert all(m.post for m in members if m.category is MemberCategory.FARMER)
         assert all(m.employer for m in members if m.category is MemberCategory.EMPLOYED)
 

@@ -28,6 +28,7 @@ from partybuild_desktop.services.member_import import (
     preview_import,
 )
 from partybuild_desktop.services.members import MemberForm, check_form, save_member
+from partybuild_desktop.services.migrants import form_fields_of
 from partybuild_desktop.services.village import current_village
 from partybuild_desktop.store.models import Grid, Member, MemberEvent, PartyGroup
 
@@ -477,10 +478,13 @@ VILLAGE_OWN = ("category", "post", "is_hub_household", "is_committee_member", "a
 def snapshot(store, village_id):
     with store.session() as session:
         groups = dict(session.execute(select(PartyGroup.id, PartyGroup.name)).all())
+        members = session.scalars(select(Member).where(Member.village_id == village_id,
+                                                       Member.archived.is_(False))).all()
+        away = form_fields_of(session, [m.id for m in members])  # the open stint's 外出 fields
         return {
-            m.id_number: {**{f: getattr(m, f) for f in NATIONAL + VILLAGE_OWN},
+            m.id_number: {**{f: away[m.id][f] if f in away[m.id] else getattr(m, f) for f in NATIONAL + VILLAGE_OWN},
                           "party_group": groups.get(m.party_group_id)}
-            for m in session.scalars(select(Member).where(Member.village_id == village_id, Member.archived.is_(False)))
+            for m in members
         }
 
 
