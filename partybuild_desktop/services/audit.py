@@ -1,32 +1,407 @@
-"""The audit log: who changed what, when. Written in the same transaction as the change itself, so a
-change that is rolled back leaves no audit row and a saved one always has its row."""
+"""The audit log (操作记录): who changed what, when, which records and which fields, old → new.
+
+Written in the same transaction as the change itself, so a change that is rolled back leaves no audit row
+and a saved one always has its rows. The operation runner (``ui/operations.py``), the command line and
+``AuditedStore`` call ``record`` at the end of the work; what the work changed is collected meanwhile by
+session events (``_install``, once, for every session): each ORM flush (new, changed and deleted
+objects with their attribute history) and each ``session.execute`` of an insert, update or delete (the
+batch writes of imports, with their rows as parameters). A service writing through the bare connection
+(the township's consolidation) states its batches itself with ``note_bulk``.
+
+One operation gives one ``AuditEntry`` and its ``AuditDetail`` rows: per record a row, and per field
+changed a row with the old and the new value; past ``DETAILED_RECORDS`` records of one table and kind
+(an import of 40,000 members) a single summary row with the count and which records (id ranges and the
+first names) instead of the field rows.
+
+The log is append-only through the program: the ORM refuses to change or delete an audit row
+(``AuditIsAppendOnly``), whether by a flush or by an update/delete statement.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field as dc_field
+from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from partybuild_desktop.domain.errors import Refusal
+from partybuild_desktop.domain.id_number import mask as mask_id_number
+from partybuild_desktop.domain.phone import mask_phone
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.village import get_setting, set_setting
-from partybuild_desktop.store.models import AuditEntry
+from partybuild_desktop.store.models import AuditDetail, AuditEntry, Base, Member
 
 OPERATOR = "operator_name"
 UNNAMED_OPERATOR = "未署名"  # before anyone has named themselves in 设置 → 操作员
 MAX_OPERATOR_LENGTH = 32
 
+DETAILED_RECORDS = 20  # records of one table and kind shown field by field; past it one summary row
+SUMMARY_NAMES = 5  # names listed in a summary row
+MAX_VALUE = 200  # characters of a value kept in the log
 
-@dataclass(frozen=True)
-class AuditLine:
-    at: dt.datetime
-    operator: str
-    action: str
-    changes: Change
-    source: str
+INSERT, UPDATE, DELETE, BULK = "insert", "update", "delete", "bulk"
+KIND_LABELS = {INSERT: "新增", UPDATE: "修改", DELETE: "删除", BULK: "批量"}
+
+# What the log keeps of personal data. The log is read by whoever opens 设置 → 操作记录 and goes into
+# its xlsx export, so it must not become a second copy of what is protected elsewhere: an ID number is
+# stored masked (region and last four digits: enough to tell which number was changed, not to use it);
+# phone numbers masked the same way; an address or an income (the 党费 base) only as "changed", never
+# its value. Names stay: without them no one could tell which record was touched.
+MASKED_IDS = frozenset({"id_number"})
+MASKED_PHONES = frozenset({"mobile", "landline", "phone", "away_contact", "employer_contact", "wechat"})
+HIDDEN = frozenset({"address", "base_fen"})
+HIDDEN_VALUE = "（内容不记入操作记录）"
+SKIPPED = frozenset({"id", "village_id", "search_keys"})  # bookkeeping, not something a clerk changed
+
+AREA_LABELS = {
+    "village": "本村信息", "members": "党员", "records": "纪实", "grids": "网格", "households": "农户",
+    "points": "积分", "returns": "报表", "settings": "设置", "recruitment": "发展党员",
+}
+
+TABLE_LABELS = {
+    "setting": "设置", "village": "本村", "grid_branch": "网格支部", "party_group": "党小组", "grid": "网格",
+    "grid_staff": "网格员", "member": "党员", "member_event": "党员状态变动", "household": "农户",
+    "record_entry": "纪实", "visit": "走访", "proxy_service": "代办服务", "point_rule_set": "积分办法",
+    "point_award": "积分", "point_year_member": "年度积分", "received_village": "报送村",
+    "received_return": "收到的报表", "received_figure": "报表数字", "committee_term": "班子届次",
+    "committee_post_holder": "班子成员", "grid_branch_member": "网格支部成员", "meeting": "会议",
+    "meeting_attendance": "会议出席", "meeting_decision": "会议决议", "meeting_attachment": "会议附件",
+    "member_review": "民主评议", "dues_assessment": "党费基数", "dues_payment": "党费缴纳",
+    "funds_entry": "党建经费", "funds_attachment": "经费凭证", "recruit_case": "发展对象",
+    "recruit_step": "发展步骤", "recruit_person": "培养联系人/介绍人", "recruit_review": "考察记录",
+    "recruit_breach": "发展程序问题",
+}
+
+FIELD_LABELS = {
+    "name": "名称", "date": "日期", "note": "说明", "notes": "备注", "kind": "类别", "reason": "原因",
+    "phone": "电话", "address": "地址", "text": "内容", "year": "年度", "status": "状态", "value": "值",
+    "topic": "议题", "place": "地点", "host": "主持人", "recorder": "记录人", "hours": "学时",
+    "amount_fen": "金额", "base_fen": "收入基数", "month": "月份", "paid_on": "缴纳日期", "head_name": "户主",
+    "villager_group": "村民小组", "member_id": "党员", "party_group_id": "党小组", "grid_id": "网格",
+    "household_id": "农户", "meeting_id": "会议", "case_id": "发展对象", "role": "身份", "post": "职务",
+    "started_on": "开始日期", "ended_on": "结束日期", "township": "乡镇", "branch_name": "支部名称",
+    "secretary_name": "书记", "key": "项目", "step": "步骤", "grade": "等次", "points": "分值",
+    "entry_type": "纪实类别", "collector": "收款人", "receipt_no": "收据号", "method": "方式",
+    "position": "次序", "branch_type": "党组织类型", "category": "类别", "gender": "性别", "created_at": "建立时间", "expected": "应报", "quarter": "季度", "filed_on": "填报日期",
+}
+
+
+def _member_field_labels() -> dict[str, str]:
+    from partybuild_desktop.reports.tables.members import COLUMNS
+
+    return {column.key: column.header for column in COLUMNS}
+
+
+_MEMBER_FIELDS: dict[str, str] | None = None
+
+
+def field_label(table: str, field: str) -> str:
+    """The field as a clerk knows it: 党员's columns by the 花名册's headers, others by a common word."""
+    global _MEMBER_FIELDS
+    if table in ("member", "recruit_case"):
+        if _MEMBER_FIELDS is None:
+            _MEMBER_FIELDS = _member_field_labels()
+        if field in _MEMBER_FIELDS:
+            return _MEMBER_FIELDS[field]
+    return FIELD_LABELS.get(field, field)
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table)
+
+
+class AuditIsAppendOnly(Refusal):
+    pass
+
+
+APPEND_ONLY = "操作记录只能追加，不能修改或删除：已有的操作记录保持原样。"
+_AUDIT_TABLES = frozenset({AuditEntry.__tablename__, AuditDetail.__tablename__})
+
+
+# ---------------------------------------------------------------------------------------- collecting
+
+
+class _Item:
+    """One record's change, as collected: kept with its fields while its table and kind have few."""
+
+    __slots__ = ("kind", "table", "record_id", "name", "member_id", "fields", "obj")
+
+    def __init__(self, kind, table, record_id, name, member_id, fields, obj=None):
+        self.kind, self.table, self.record_id, self.name = kind, table, record_id, name
+        self.member_id, self.fields, self.obj = member_id, fields, obj
+
+
+@dataclass
+class _Pending:
+    items: list[_Item] = dc_field(default_factory=list)
+    bulk: list[dict] = dc_field(default_factory=list)  # stated by a service (``note_bulk``)
+    counts: dict[tuple[str, str], int] = dc_field(default_factory=dict)
+    awaiting: list[_Item] = dc_field(default_factory=list)  # new objects: their ids come with the flush
+    marks: dict[int, tuple[int, int]] = dc_field(default_factory=dict)  # savepoints: where they began
+
+    def wants_fields(self, table: str, kind: str) -> bool:
+        n = self.counts.get((table, kind), 0) + 1
+        self.counts[(table, kind)] = n
+        return n <= DETAILED_RECORDS
+
+
+def _pending(session: Session) -> _Pending:
+    pending = session.info.get("audit_pending")
+    if pending is None:
+        pending = session.info["audit_pending"] = _Pending()
+    return pending
+
+
+def _shown(field: str, value) -> str | None:
+    """A value as the log keeps it (see ``MASKED_IDS``…): masked, hidden, or as plain text."""
+    if value is None or value == "":
+        return None
+    if field in HIDDEN:
+        return HIDDEN_VALUE
+    if field in MASKED_IDS:
+        return mask_id_number(str(value))
+    if field in MASKED_PHONES:
+        return mask_phone(str(value))
+    if isinstance(value, enum.Enum):
+        return str(getattr(value, "label", value.value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"（文件，{len(value)} 字节）"
+    if field.endswith("_fen") and isinstance(value, int):
+        return f"{value / 100:.2f} 元"
+    text = str(value)
+    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+
+
+def _name_of(values) -> str | None:
+    for key in ("name", "head_name", "title", "topic", "label", "key"):
+        value = values(key)
+        if value:
+            return str(value)[:64]
+    return None
+
+
+def _kept_on_insert(key: str) -> bool:
+    # A new record's links (member_id, term_id…) are in its label already, or mean nothing to a clerk.
+    return key not in SKIPPED and not key.endswith("_id")
+
+
+def _audited(obj) -> bool:
+    return isinstance(obj, Base) and obj.__tablename__ not in _AUDIT_TABLES
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, (AuditEntry, AuditDetail)) and (
+                obj in session.deleted or session.is_modified(obj, include_collections=False)):
+            raise AuditIsAppendOnly(APPEND_ONLY)
+    pending = _pending(session)
+    for obj in session.new:
+        if not _audited(obj):
+            continue
+        state = inspect(obj)
+        table = obj.__tablename__
+        fields = None
+        if pending.wants_fields(table, INSERT):
+            fields = [(column.key, None, _shown(column.key, getattr(obj, column.key)))
+                      for column in state.mapper.column_attrs if column.key not in SKIPPED]
+            fields = [f for f in fields if f[2] is not None]
+        item = _Item(INSERT, table, None, _name_of(lambda k: getattr(obj, k, None)),
+                     getattr(obj, "member_id", None), fields, obj)
+        pending.items.append(item)
+        pending.awaiting.append(item)
+    for obj in session.dirty:
+        if not _audited(obj) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        changed = []
+        for column in state.mapper.column_attrs:
+            if column.key in SKIPPED:
+                continue
+            history = state.attrs[column.key].history
+            if not history.added and not history.deleted:
+                continue
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changed.append((column.key, old, new))
+        if not changed:
+            continue
+        table = obj.__tablename__
+        fields = None
+        if pending.wants_fields(table, UPDATE):
+            fields = [(key, _shown(key, old), _shown(key, new)) for key, old, new in changed]
+        pending.items.append(_Item(UPDATE, table, _int_id(state), _name_of(lambda k: getattr(obj, k, None)),
+                                   getattr(obj, "member_id", None), fields))
+    for obj in session.deleted:
+        if not _audited(obj):
+            continue
+        state = inspect(obj)
+        table = obj.__tablename__
+        pending.wants_fields(table, DELETE)
+        pending.items.append(_Item(DELETE, table, _int_id(state), _name_of(lambda k: getattr(obj, k, None)),
+                                   getattr(obj, "member_id", None), None))
+
+
+def _int_id(state) -> int | None:
+    identity = state.identity
+    if identity and len(identity) == 1 and isinstance(identity[0], int):
+        return identity[0]
+    return None
+
+
+def _after_flush(session: Session, _context) -> None:
+    pending = session.info.get("audit_pending")
+    if pending is None:
+        return
+    for item in pending.awaiting:
+        state = inspect(item.obj)
+        item.record_id = _int_id(state)
+        if item.name is None and state.identity and not isinstance(state.identity[0], int):
+            item.name = str(state.identity[0])[:64]  # a setting: its key
+        item.obj = None
+    pending.awaiting.clear()
+
+
+def _statement_table(statement):
+    table = getattr(statement, "table", None)
+    return getattr(table, "name", None)
+
+
+def _do_orm_execute(state) -> object:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = _statement_table(state.statement)
+    if table is None:
+        return None
+    if table in _AUDIT_TABLES:
+        if state.is_insert:
+            return None
+        raise AuditIsAppendOnly(APPEND_ONLY)
+    session = state.session
+    pending = _pending(session)
+    params = state.parameters
+    rows = params if isinstance(params, (list, tuple)) else [params] if params else []
+    if state.is_insert and rows and isinstance(rows[0], dict):
+        returned_ids = None
+        result = None
+        returning = getattr(state.statement, "_returning", ())
+        if returning and getattr(returning[0], "key", None) == "id":
+            result = state.invoke_statement().freeze()
+            returned_ids = [row[0] for row in result.data]
+        for n, values in enumerate(rows):
+            record_id = values.get("id")
+            if record_id is None and returned_ids is not None and n < len(returned_ids):
+                record_id = returned_ids[n]
+            fields = None
+            if pending.wants_fields(table, INSERT):
+                fields = [(key, None, _shown(key, value)) for key, value in values.items() if _kept_on_insert(key)]
+                fields = [f for f in fields if f[2] is not None]
+            pending.items.append(_Item(INSERT, table, record_id if isinstance(record_id, int) else None,
+                                       _name_of(values.get), values.get("member_id"), fields))
+        return result() if result is not None else None
+    if state.is_update or state.is_delete:  # a statement over many rows: how many, and what it set
+        result = state.invoke_statement()
+        count = getattr(result, "rowcount", None)
+        if rows and isinstance(rows[0], dict) and len(rows) > 1:
+            count = len(rows)  # by primary key, one row per parameter set
+        elif count is not None and count < 0:
+            count = None
+        kind = UPDATE if state.is_update else DELETE
+        if count == 0:
+            return result
+        pending.bulk.append(dict(kind=BULK, table=table, record_id=None, count=count,
+                                 record=f"{table_label(table)}{KIND_LABELS[kind]} {count if count is not None else '若干'} 条",
+                                 field=None, old=None, new=None))
+        return result
+    return None
+
+
+def _after_transaction_create(session: Session, transaction) -> None:
+    if transaction.nested:
+        pending = _pending(session)
+        pending.marks[id(transaction)] = (len(pending.items), len(pending.bulk))
+
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    pending = session.info.get("audit_pending")
+    if pending is None:
+        return
+    if previous_transaction.nested:
+        mark = pending.marks.pop(id(previous_transaction), None)
+        if mark is not None:  # what the savepoint did is undone: so is what was collected of it
+            del pending.items[mark[0]:]
+            del pending.bulk[mark[1]:]
+            pending.awaiting[:] = [item for item in pending.awaiting if item in pending.items]
+    elif previous_transaction.parent is None:
+        session.info.pop("audit_pending", None)
+
+
+def _after_commit(session: Session) -> None:
+    session.info.pop("audit_pending", None)
+
+
+_installed = False
+
+
+def _install() -> None:
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "before_flush", _before_flush)
+    event.listen(Session, "after_flush_postexec", _after_flush)
+    event.listen(Session, "do_orm_execute", _do_orm_execute)
+    event.listen(Session, "after_transaction_create", _after_transaction_create)
+    event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+    event.listen(Session, "after_commit", _after_commit)
+    _installed = True
+
+
+_install()
+
+
+def note_bulk(session: Session, table: str, count: int, which: str | Sequence[str], ids: Iterable[int] = (),
+              kind: str = INSERT) -> None:
+    """A batch written through the bare connection (not seen by the session events): its table, how
+    many records, which (``which``: a description, or names of which the first few are kept; ``ids``:
+    their ids, kept as ranges)."""
+    if not isinstance(which, str):
+        names = list(dict.fromkeys(which))
+        which = "、".join(names[:SUMMARY_NAMES]) + ("等" if len(names) > SUMMARY_NAMES else "")
+    ids = sorted(set(ids))
+    record = f"{table_label(table)}{KIND_LABELS.get(kind, '')} {count} 条" + (f"：{which}" if which else "")
+    _pending(session).bulk.append(dict(kind=BULK, table=table, record_id=ids[0] if ids else None, count=count,
+                                       record=record[:200], field=None, old=None,
+                                       new=f"编号 {id_ranges(ids)}" if ids else None))
+
+
+def id_ranges(ids: list[int]) -> str:
+    """``3–7、12、20–22``: sorted ids as ranges."""
+    parts, start, last = [], None, None
+    for n in ids:
+        if start is None:
+            start = last = n
+        elif n == last + 1:
+            last = n
+        else:
+            parts.append(f"{start}" if start == last else f"{start}–{last}")
+            start = last = n
+    if start is not None:
+        parts.append(f"{start}" if start == last else f"{start}–{last}")
+    text = "、".join(parts)
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
+# ---------------------------------------------------------------------------------------- writing
 
 
 def operator(session: Session) -> str:
@@ -46,15 +421,208 @@ def set_operator(session: Session, name: str) -> str:
 
 def record(session: Session, action: str, changes: Change, source: str = "window",
            at: dt.datetime | None = None) -> None:
-    """Add the audit row of the change being made in ``session`` (committed with it)."""
-    session.add(AuditEntry(at=at or dt.datetime.now(), operator=operator(session), action=action[:128],
-                           changes=",".join(changes.names), source=source))
+    """Add the audit row of the change being made in ``session`` with its detail rows: what the work
+    changed in this transaction (committed with it)."""
+    session.flush()  # the work's last changes, seen by the events
+    pending = session.info.pop("audit_pending", None) or _Pending()
+    entry = AuditEntry(at=at or dt.datetime.now(), operator=operator(session), action=action[:128],
+                       changes=",".join(changes.names), source=source)
+    session.add(entry)
+    session.flush()
+    session.info.pop("audit_pending", None)  # the operator's setting read above is no change
+    rows = _detail_rows(session, pending)
+    for row in rows:
+        row["entry_id"] = entry.id
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(AuditDetail), rows[start:start + 1000])
+    session.info.pop("audit_pending", None)
+
+
+def _detail_rows(session: Session, pending: _Pending) -> list[dict]:
+    # One record changed twice in the operation is shown once: a new record with its final values, a
+    # changed one with its first old and last new value of each field.
+    merged: dict[tuple[str, int], _Item] = {}
+    items: list[_Item] = []
+    for item in pending.items:
+        key = (item.table, item.record_id) if item.record_id is not None else None
+        earlier = merged.get(key) if key else None
+        if earlier is not None and item.kind == UPDATE and earlier.kind in (INSERT, UPDATE):
+            if earlier.fields is not None and item.fields is not None:
+                fields = {f[0]: list(f) for f in earlier.fields}
+                for name, old, new in item.fields:
+                    if name in fields:
+                        fields[name][2] = new
+                    else:
+                        fields[name] = [name, old, new]
+                earlier.fields = [tuple(f) for f in fields.values() if f[1] != f[2]]
+            earlier.name = item.name or earlier.name
+            continue
+        if earlier is not None and item.kind == DELETE and earlier.kind == INSERT:
+            items.remove(earlier)  # made and removed within the operation: nothing remains of it
+            del merged[key]
+            continue
+        if key:
+            merged[key] = item
+        items.append(item)
+    names = _member_names(session, {item.member_id for item in items if item.member_id and not item.name})
+    groups: dict[tuple[str, str], list[_Item]] = {}
+    for item in items:
+        groups.setdefault((item.table, item.kind), []).append(item)
+    rows: list[dict] = []
+    for (table, kind), group in groups.items():
+        if len(group) > DETAILED_RECORDS or any(item.fields is None and kind != DELETE for item in group):
+            rows.append(_summary(table, kind, group, names))
+            continue
+        for item in group:
+            label = _record_label(item, names)
+            rows.append(dict(kind=kind, table=table, record_id=item.record_id, record=label, field=None,
+                             old=None, new=None, count=None))
+            for name, old, new in item.fields or ():
+                rows.append(dict(kind=kind, table=table, record_id=item.record_id, record=label,
+                                 field=field_label(table, name)[:64], old=old, new=new, count=None))
+    for bulk in pending.bulk:
+        rows.append(dict(bulk))
+    return rows
+
+
+def _member_names(session: Session, ids: set[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    ids = sorted(i for i in ids if isinstance(i, int))
+    for start in range(0, len(ids), 500):
+        names.update(session.execute(select(Member.id, Member.name).where(Member.id.in_(ids[start:start + 500]))).all())
+    return names
+
+
+def _record_label(item: _Item, names: dict[int, str]) -> str:
+    what = table_label(item.table)
+    if item.name:
+        who = item.name
+    elif item.member_id in names:
+        who = names[item.member_id]
+    else:
+        who = None
+    label = f"{what} {who}" if who else what
+    if item.record_id is not None:
+        label += f"（第 {item.record_id} 号）"
+    return label[:200]
+
+
+def _summary(table: str, kind: str, group: list[_Item], names: dict[int, str]) -> dict:
+    shown = []
+    for item in group:
+        who = item.name or names.get(item.member_id)
+        if who and who not in shown:
+            shown.append(who)
+        if len(shown) == SUMMARY_NAMES:
+            break
+    which = "、".join(shown) + ("等" if len(group) > len(shown) and shown else "")
+    ids = sorted({item.record_id for item in group if item.record_id is not None})
+    record = f"{table_label(table)}{KIND_LABELS[kind]} {len(group)} 条" + (f"：{which}" if which else "")
+    return dict(kind=BULK, table=table, record_id=ids[0] if ids else None, record=record[:200], field=None,
+                old=None, new=f"编号 {id_ranges(ids)}" if ids else None, count=len(group))
+
+
+# ---------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: dt.datetime
+    operator: str
+    action: str
+    changes: Change
+    source: str
+    id: int = 0
+    records: tuple[str, ...] = ()  # the records touched, as labelled in the detail rows
+    detail_count: int = 0
+
+
+@dataclass(frozen=True)
+class AuditField:
+    kind: str  # insert, update, delete, bulk
+    table: str
+    record: str
+    field: str | None
+    old: str | None
+    new: str | None
+    count: int | None
 
 
 def recent(session: Session, limit: int = 200) -> list[AuditLine]:
-    rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    return entries(session, limit=limit)
+
+
+def entries(session: Session, since: dt.date | None = None, until: dt.date | None = None,
+            operator_name: str | None = None, area: str | None = None, text: str | None = None,
+            limit: int | None = None) -> list[AuditLine]:
+    """The operations, newest first, filtered: from ``since`` to ``until`` (days, both included), by one
+    operator, by an area (``Change`` name, e.g. "members"), by text in the action or a record's name."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if since is not None:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time()))
+    if until is not None:
+        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    if operator_name:
+        query = query.where(AuditEntry.operator == operator_name)
+    if area:
+        query = query.where(("," + AuditEntry.changes + ",").contains(f",{area},"))
+    if text:
+        needle = text.strip()
+        matching = select(AuditDetail.entry_id).where(AuditDetail.record.contains(needle))
+        query = query.where(AuditEntry.action.contains(needle) | AuditEntry.id.in_(matching))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(session.scalars(query))
+    records = _records_of(session, [row.id for row in rows])
     return [AuditLine(row.at, row.operator, row.action, Change.from_names(filter(None, row.changes.split(","))),
-                      row.source) for row in rows]
+                      row.source, row.id, tuple(records.get(row.id, ([], 0))[0]), records.get(row.id, ([], 0))[1])
+            for row in rows]
+
+
+def _records_of(session: Session, ids: list[int]) -> dict[int, tuple[list[str], int]]:
+    found: dict[int, tuple[list[str], int]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for entry_id, record, count in session.execute(
+                select(AuditDetail.entry_id, AuditDetail.record, func.count())
+                .where(AuditDetail.entry_id.in_(chunk)).group_by(AuditDetail.entry_id, AuditDetail.record)
+                .order_by(AuditDetail.entry_id, func.min(AuditDetail.id))):
+            labels, total = found.get(entry_id, ([], 0))
+            labels.append(record)
+            found[entry_id] = (labels, total + count)
+    return found
+
+
+def details(session: Session, entry_id: int) -> list[AuditField]:
+    """One operation's detail rows, in the order written."""
+    return [AuditField(r.kind, r.table, r.record, r.field, r.old, r.new, r.count) for r in session.scalars(
+        select(AuditDetail).where(AuditDetail.entry_id == entry_id).order_by(AuditDetail.id))]
+
+
+def operators(session: Session) -> list[str]:
+    """Every operator named in the log, in order."""
+    return list(session.scalars(select(AuditEntry.operator).distinct().order_by(AuditEntry.operator)))
+
+
+def area_label(name: str) -> str:
+    return AREA_LABELS.get(name, name)
+
+
+def to_json(session: Session, lines: list[AuditLine]) -> dict:
+    """``{"entries": [{"id", "time", "operator", "action", "source", "changes": [area…], "records": [...],
+    "fields": [{"kind", "record", "field", "old", "new", "count"}]}]}``, newest first."""
+    out = []
+    for line in lines:
+        out.append(dict(
+            id=line.id, time=f"{line.at:%Y-%m-%d %H:%M:%S}", operator=line.operator, action=line.action,
+            source=line.source, changes=line.changes.names, records=list(line.records),
+            fields=[dict(kind=f.kind, record=f.record, field=f.field, old=f.old, new=f.new, count=f.count)
+                    for f in details(session, line.id) if f.field is not None or f.kind == BULK],
+        ))
+    return {"entries": out}
+
+
+# ---------------------------------------------------------------------------------------- the store
 
 
 class AuditedStore:

@@ -543,7 +543,30 @@ class _Writer:
         if superseded:
             connection.execute(_SUPERSEDED_BY, superseded)
         received.insert_figures(connection, figures)
+        _note_in_audit(self.session, self.checks, new_villages, changed_villages, merged, superseded, new_returns,
+                       figures)
         self.checks.clear()
+
+
+def _note_in_audit(session, checks, new_villages, changed_villages, merged, superseded, new_returns, figures):
+    """The batch's summary rows in the audit log (written through the connection, unseen by the session)."""
+    from partybuild_desktop.services import audit
+
+    names = [check.loaded.village for check in checks]
+    audit.note_bulk(session, "received_return", len(new_returns), names, [r["id"] for r in new_returns])
+    if new_villages:
+        audit.note_bulk(session, "received_village", len(new_villages), [v["name"] for v in new_villages],
+                        [v["id"] for v in new_villages])
+    if changed_villages:
+        audit.note_bulk(session, "received_village", len(changed_villages), [v["name"] for _, v in changed_villages],
+                        [i for i, _ in changed_villages], kind=audit.UPDATE)
+    if merged:
+        audit.note_bulk(session, "received_village", len(merged), "改名后并入新名称", merged, kind=audit.DELETE)
+    if superseded:
+        audit.note_bulk(session, "received_return", len(superseded), "此前收到的报表标为已替换",
+                        [s["previous"] for s in superseded], kind=audit.UPDATE)
+    if figures:
+        audit.note_bulk(session, "received_figure", len(figures), f"{len(new_returns)} 份报表的各项数字")
 
 
 def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | Path],
