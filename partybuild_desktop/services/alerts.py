@@ -21,7 +21,8 @@ runs every contributor and sorts: serious first, then by due date (undated last)
 
 Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
 ``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``,
-``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``, ``funds``.
+``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``, ``funds``,
+``migrants``.
 """
 
 from __future__ import annotations
@@ -453,3 +454,54 @@ def no_recruitment_three_years(session: Session, village_id: int, as_of: dt.date
     return [Alert("no_recruitment_three_years", SERIOUS, None, last,
                   f"本村已连续 {NO_RECRUITMENT_YEARS} 年以上没有发展党员（最近一次接收预备党员：{format_cn(last)}），"
                   "按规定将被挂牌督办。请从入党申请人、入党积极分子中做好培养，按程序发展党员。", "recruitment")]
+
+
+# ---------------------------------------------------------------------------------------- 流动党员
+
+
+@contributor
+def migrants(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """Each migrant away on ``as_of``: no contact within the village's interval (``migrant_contact_overdue``),
+    away 6 months or more with neither a transfer nor a reason for the 活动证 (``migrant_should_transfer``),
+    6 months without any contact (``migrant_lost_contact``, serious: 失联, then 停止党籍 through the member's
+    status), a 活动证 expiring within 30 days or expired (``activity_card_expiring``)."""
+    from partybuild_desktop.domain import migrants as rules
+    from partybuild_desktop.domain.probation import add_months
+    from partybuild_desktop.services.migrants import contact_interval
+    from partybuild_desktop.services.migrants import migrants as away_on
+
+    interval = contact_interval(session)
+    alerts = []
+    for row in away_on(session, village_id, as_of):
+        reference = row.last_contact or row.left_on
+        last = f"最近一次联系是{format_cn(row.last_contact)}" if row.last_contact else "外出后还没有联系记录"
+        if rules.CONTACT_OVERDUE in row.alerts:
+            alerts.append(Alert(
+                rules.CONTACT_OVERDUE, NOTICE, row.name, add_months(reference, interval) if reference else None,
+                f"流动党员{row.name}（{row.destination or '流向未登记'}）{last}，超过 {interval} 个月没有联系。"
+                f"请{row.contact_person or '村联系人'}通过电话、微信等联系本人，并在“流动党员 → 联系记录”中登记。",
+                "migrants"))
+        if rules.SHOULD_TRANSFER in row.alerts:
+            alerts.append(Alert(
+                rules.SHOULD_TRANSFER, NOTICE, row.name, add_months(row.left_on, rules.SHOULD_TRANSFER_MONTHS),
+                f"流动党员{row.name}自{format_cn(row.left_on)}外出已满 {row.months_away} 个月。外出半年以上、地点相对固定的，"
+                "应转移组织关系；确实不能转接的，请办理流动党员活动证，并在“流动党员 → 修改登记”中写明不转接的原因。",
+                "migrants"))
+        if rules.LOST_CONTACT in row.alerts:
+            if row.lost_contact_marked:
+                text = (f"流动党员{row.name}已登记失去联系，{last}，已满 {rules.LOST_CONTACT_MONTHS} 个月。经查找仍联系不上的，"
+                        "由支部研究决定停止党籍：在“党员”页打开本人信息，“状态记录 → 状态变动”登记停止党籍。")
+            else:
+                text = (f"流动党员{row.name}{last}，已满 {rules.LOST_CONTACT_MONTHS} 个月没有联系上。请继续多方查找；"
+                        "确实找不到的，在“党员”页打开本人信息，“状态记录 → 状态变动”登记失去联系，由支部研究决定停止党籍。")
+            alerts.append(Alert(rules.LOST_CONTACT, SERIOUS, row.name,
+                                add_months(reference, rules.LOST_CONTACT_MONTHS), text, "migrants"))
+        if rules.CARD_EXPIRING in row.alerts:
+            expired = row.card_expires_on < as_of
+            state = "已于" if expired else "将于"
+            alerts.append(Alert(
+                rules.CARD_EXPIRING, SERIOUS if expired else NOTICE, row.name, row.card_expires_on,
+                f"流动党员{row.name}的活动证（{row.card_no}）{state}{format_cn(row.card_expires_on)}到期。仍在外的，"
+                "请到镇党委办理续期，并在“流动党员 → 修改登记”中改有效期；已返回的，请登记返回并收回活动证。",
+                "migrants"))
+    return alerts
