@@ -1,4 +1,9 @@
-"""Cleaning of free text typed into spreadsheet cells: names and generic cells."""
+"""Cleaning of free text typed into spreadsheet cells or the editors: names and generic cells.
+
+Control characters, terminal escape sequences and the bidirectional-override characters (which make
+``张三\u202e123`` show as ``张三321``) never belong in a record: ``strip_controls`` removes them, and every
+cleaning function here starts with it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,25 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # Dots people type between the parts of a minority name (艾力·买买提); all become U+00B7.
 _NAME_DOTS = "·•‧∙⋅・･．.。"
 _SPACES = re.compile(r"[\s\u00a0\u3000]+")
+# An escape sequence as a terminal reads it (CSI …, OSC … BEL/ST, or ESC and one character), then the
+# other C0 and C1 controls but tab and line breaks, then the bidi marks, embeddings, overrides and isolates.
+_CONTROLS = re.compile(
+    "\x1b\\[[0-?]*[ -/]*[@-~]?"
+    "|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?"
+    "|\x1b[ -~]?"
+    "|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]"
+    "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``strip_controls`` would remove anything from ``text``."""
+    return _CONTROLS.search(text) is not None
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters, escape sequences and bidi controls (tab and line breaks stay)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
 
 
 def cell_text(raw: object) -> str:
@@ -39,7 +63,7 @@ def clean_cell(raw: object, keep_newlines: bool = False) -> str:
 
     Full-width punctuation is kept as typed: it belongs in Chinese text.
     """
-    text = cell_text(raw)
+    text = strip_controls(cell_text(raw))
     text = "".join(ch for ch in text if ch not in _INVISIBLE)
     if keep_newlines:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -54,7 +78,7 @@ def clean_name(raw: object) -> str:
     Full-width letters become ASCII (for the rare name written in Latin letters, spaces between
     Latin words are kept as one space).
     """
-    text = unicodedata.normalize("NFKC", cell_text(raw))
+    text = unicodedata.normalize("NFKC", strip_controls(cell_text(raw)))
     text = "".join(ch for ch in text if ch not in _INVISIBLE)
     text = text.strip()
     # Spaces are padding unless both neighbours are Latin letters.

@@ -16,6 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..domain.text import strip_controls
 from ..fileio import atomic_write
 from .roster import Problem, RosterReading, RowResult
 
@@ -25,6 +26,7 @@ PROBLEMS_HEADER = "问题"
 SHEET_TITLE = "未导入的行"
 TEXT_FORMAT = "@"
 MIN_WIDTH, MAX_WIDTH, PROBLEMS_WIDTH = 6, 40, 60
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 
 def display_width(text: str) -> int:
@@ -99,4 +101,5 @@ def write_error_workbook(reading_or_preview, path: str | os.PathLike[str]) -> in
 
 
 def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    """Text as a cell can hold it: no control characters, at most Excel's 32,767 characters."""
+    return ILLEGAL_CHARACTERS_RE.sub("", strip_controls(text or ""))[:MAX_CELL_CHARS]

@@ -17,7 +17,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ..domain.text import cell_text, clean_cell
+from ..domain import field_limits
+from ..domain.text import cell_text, clean_cell, has_controls, strip_controls
 from . import bounds
 
 # How far down a sheet the header row may be.
@@ -467,6 +468,16 @@ def _cell(cells: Sequence[Any], index: int) -> Any:
 
 def _parse_field(spec: FieldSpec, raw: Any, row: RowResult) -> None:
     label = row.label(spec.key)
+    if isinstance(raw, str):
+        if has_controls(raw):
+            raw = strip_controls(raw)
+            row.warn(field_limits.CONTROL_CHARACTERS_REMOVED,
+                     "含有控制字符或改变文字方向的隐藏字符，已删除，请核对导入后的内容。", label)
+        too_long = field_limits.too_long(spec.key, raw.strip(), label, "本行没有导入，请改短后重新导入。")
+        if too_long:
+            row.values[spec.key] = None
+            row.refuse(field_limits.FIELD_TOO_LONG, too_long, label)
+            return
     if is_blank(raw):
         row.values[spec.key] = None
         if spec.required:
@@ -560,7 +571,7 @@ def read_sheets(sheets: Iterable[SheetRows], fields: Sequence[FieldSpec], path: 
                 continue
             row = RowResult(sheet.name, index + 1, show_sheet=show_sheet)
             row.labels = dict(labels)
-            row.original = {match.headers[j]: cell_text(_cell(cells, j)) for j in header_columns}
+            row.original = {match.headers[j]: strip_controls(cell_text(_cell(cells, j))) for j in header_columns}
             for spec in fields:
                 column = column_of.get(spec.key)
                 _parse_field(spec, None if column is None else _cell(cells, column), row)

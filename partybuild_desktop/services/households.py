@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, aliased
 
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.phone import check_phone
-from partybuild_desktop.domain.text import clean_name
+from partybuild_desktop.domain.field_limits import check_lengths
+from partybuild_desktop.domain.text import clean_name, strip_controls
 from partybuild_desktop.domain.vocabulary import CareFlag
 from partybuild_desktop.services.village import village_row
 from partybuild_desktop.store.models import Grid, Household, Member, ProxyService, Visit
@@ -156,7 +157,7 @@ class HouseholdCheck:
 def check_household(form: HouseholdForm) -> HouseholdCheck:
     """Clean and check a form field by field, in Chinese (what is wrong and what to write instead)."""
     def blank(value):
-        return value.strip() or None if isinstance(value, str) else value
+        return strip_controls(value).strip() or None if isinstance(value, str) else value
 
     cleaned = replace(form, head_name=clean_name(form.head_name or ""), villager_group=blank(form.villager_group),
                       address=blank(form.address), phone=blank(form.phone), notes=blank(form.notes),
@@ -181,6 +182,8 @@ def check_household(form: HouseholdForm) -> HouseholdCheck:
             result.errors["size"] = f"家庭人口 {size} 人不合常理，请填写 1 到 {MAX_SIZE} 之间的人数。"
         else:
             cleaned.size = size
+    # Text beyond its field's limit (domain.field_limits) is refused, whatever else was found in it.
+    result.errors.update(check_lengths({name: getattr(cleaned, name) for name in HouseholdForm.field_names()}))
     return result
 
 

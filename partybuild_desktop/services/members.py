@@ -25,7 +25,8 @@ from partybuild_desktop.domain.membership import (
 )
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.pinyin import KEYS_VERSION, search_keys
-from partybuild_desktop.domain.text import clean_name
+from partybuild_desktop.domain.field_limits import NAME_CHARS, check_lengths
+from partybuild_desktop.domain.text import clean_name, strip_controls
 from partybuild_desktop.domain.vocabulary import (
     Education,
     Gender,
@@ -290,7 +291,7 @@ class FormCheck:
 
 
 def _blank_to_none(value):
-    return value.strip() or None
+    return strip_controls(value).strip() or None
 
 
 def check_form(form: MemberForm, today: dt.date | None = None) -> FormCheck:
@@ -342,6 +343,8 @@ def check_form(form: MemberForm, today: dt.date | None = None) -> FormCheck:
         result.warnings["away_province"] = "流动党员请填写外出流向（省/市/县）。"
     if cleaned.category is MemberCategory.FARMER and not cleaned.post:
         result.warnings["post"] = "农民（无职）党员请设定岗位（设岗定责）。"
+    # Text beyond its field's limit (domain.field_limits) is refused, whatever else was found in it.
+    result.errors.update(check_lengths({name: getattr(cleaned, name) for name in MemberForm.field_names()}))
     return result
 
 
@@ -378,7 +381,8 @@ def save_members(session: Session, village_id: int, items: list[tuple[MemberForm
     for form, _ in items:
         checked = check_form(form, today)
         if not checked.ok:
-            raise MemberError(f"{checked.form.name or '（无姓名）'}：" + "；".join(checked.errors.values()))
+            name = checked.form.name[:NAME_CHARS] + ("…" if len(checked.form.name) > NAME_CHARS else "")
+            raise MemberError(f"{name or '（无姓名）'}：" + "；".join(checked.errors.values()))
         forms.append(checked.form)
     _ensure_unique_id_numbers(session, [(form.id_number, member_id) for form, (_, member_id) in zip(forms, items)])
 

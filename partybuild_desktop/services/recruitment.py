@@ -34,6 +34,8 @@ from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.meetings import MeetingKind
 from partybuild_desktop.domain.probation import add_months, probation_end
 from partybuild_desktop.domain.recruitment import Breach, DatesOutOfOrder, Stage, Step
+from partybuild_desktop.domain import field_limits
+from partybuild_desktop.domain.field_limits import FIELD_TOO_LONG, too_long
 from partybuild_desktop.domain.text import clean_cell, clean_name
 from partybuild_desktop.domain.vocabulary import Gender, MemberEventKind, MembershipState, Standing
 from partybuild_desktop.services import members
@@ -53,7 +55,7 @@ from partybuild_desktop.store.models import (
 PUBLICITY_DAYS_KEY = "recruitment.publicity_working_days"
 CONTACT, INTRODUCER = "contact", "introducer"
 NOT_FULL_MEMBER = "not_full_member"
-NAME_LIMIT, NOTE_LIMIT = 32, 2000
+NAME_LIMIT, NOTE_LIMIT = field_limits.NAME_CHARS, field_limits.NOTE_CHARS
 NO_RECRUITMENT_YEARS = 3
 
 
@@ -320,7 +322,7 @@ def _resolve(session: Session, village_id: int, people: Sequence[Person], role: 
             if not name:
                 continue
             if len(name) > NAME_LIMIT:
-                raise RecruitError(f"{what}“{name}”太长。")
+                raise RecruitError(f"{what}：" + too_long("name", name, "姓名"), FIELD_TOO_LONG)
             candidates = list(session.scalars(select(Member).where(
                 Member.village_id == village_id, Member.archived.is_(False), Member.name == name).order_by(Member.id)))
             if len(candidates) > 1:
@@ -350,7 +352,7 @@ def _check_identity(session: Session, form: CaseForm, case_id: int | None, membe
     if not name:
         raise RecruitError("请填写入党申请人的姓名。")
     if len(name) > NAME_LIMIT:
-        raise RecruitError(f"姓名“{name}”太长。")
+        raise RecruitError(too_long("name", name, "姓名"), FIELD_TOO_LONG)
     number, birth, gender = form.id_number, form.birth_date, form.gender
     if number and number.strip():
         checked = id_numbers.check(number, today=today)
@@ -376,7 +378,9 @@ def _check_identity(session: Session, form: CaseForm, case_id: int | None, membe
         number = None
     if birth is not None and birth > today:
         raise RecruitError(f"出生日期 {format_cn(birth)} 晚于今天，请核对。", rules.DATE_IN_FUTURE)
-    notes = clean_cell(form.notes, keep_newlines=True)[:NOTE_LIMIT] or None if form.notes else None
+    notes = clean_cell(form.notes, keep_newlines=True) or None if form.notes else None
+    if notes and len(notes) > NOTE_LIMIT:
+        raise RecruitError(too_long("notes", notes, "备注"), FIELD_TOO_LONG)
     return CaseForm(name, form.applied, gender, number, birth, form.party_group_id, notes, form.reason)
 
 
@@ -867,3 +871,77 @@ def ledger(session: Session, village_id: int, today: dt.date | None = None,
             sorted(reviews[r.id]), d.training_days, d.training_hours, d.publicity_start, d.publicity_end,
             notes[r.id], kept[r.id], "probation_overdue" in r.breaches))
     return sheets
+
+
+# ---------------------------------------------------------------------------------------- the annual statistics
+
+_ENTRY_KINDS = (MemberEventKind.JOINED, MemberEventKind.TRANSFERRED_IN)
+_EXIT_KINDS = (MemberEventKind.TRANSFERRED_OUT, MemberEventKind.DIED, MemberEventKind.ARCHIVED)
+_CASE_STEPS = (Step.APPROVAL, Step.CONFIRM_ASSEMBLY, Step.CONFIRM_APPROVAL)
+
+
+@dataclass(frozen=True)
+class AnnualPeople:
+    """Who the 党内统计年报's 发展党员 and 预备党员转正 tables count (``domain.recruitment``'s counts)."""
+
+    newcomers: list[rules.Newcomer]
+    probationers: list[rules.Probationer]
+
+
+def annual_people(session: Session, village_id: int) -> AnnualPeople:
+    """Every member of the village (archived ones too) as the annual statistics see them, read in three
+    queries: the members with their case, the cases' ⑰ ㉓ ㉔ dates, and the members' entry, exit and
+    延长预备期 events.
+
+    A member made through a case counts as 发展 on its ⑰ and becomes 正式 on its ㉔; a member entered
+    directly with a 入党 date (not transferred in) counts on that date and becomes 正式 on their 转正 date.
+    A 正式 member with no 转正 date was never a 预备党员 that these tables can date, and is left out of
+    the 转正 table."""
+    rows = session.execute(
+        select(Member.id, Member.name, Member.gender, Member.ethnicity, Member.birth_date, Member.education,
+               Member.category, Member.standing, Member.joined_date, Member.confirmed_date, Member.archived,
+               RecruitCase.id.label("case_id"))
+        .outerjoin(RecruitCase, RecruitCase.member_id == Member.id)
+        .where(Member.village_id == village_id).order_by(Member.joined_date, Member.id)).all()
+    steps: dict[int, dict[Step, dt.date]] = defaultdict(dict)
+    for case_id, step, date in session.execute(
+            select(RecruitStep.case_id, RecruitStep.step, RecruitStep.date)
+            .join(RecruitCase, RecruitCase.id == RecruitStep.case_id)
+            .where(RecruitCase.village_id == village_id, RecruitCase.member_id.is_not(None),
+                   RecruitStep.step.in_(_CASE_STEPS))):
+        steps[case_id][step] = date
+    entries: dict[int, MemberEventKind] = {}
+    exits: dict[int, dt.date] = {}
+    extensions: dict[int, list[tuple[dt.date, str | None]]] = defaultdict(list)
+    for member_id, kind, date, note in session.execute(
+            select(MemberEvent.member_id, MemberEvent.kind, MemberEvent.date, MemberEvent.note)
+            .join(Member, Member.id == MemberEvent.member_id)
+            .where(Member.village_id == village_id,
+                   MemberEvent.kind.in_((*_ENTRY_KINDS, *_EXIT_KINDS, MemberEventKind.PROBATION_EXTENDED)))
+            .order_by(MemberEvent.date, MemberEvent.id)):
+        if kind in _ENTRY_KINDS:
+            entries.setdefault(member_id, kind)  # the first entry
+        elif kind in _EXIT_KINDS:
+            exits[member_id] = date  # the last departure
+        else:
+            extensions[member_id].append((date, note))
+    newcomers, probationers = [], []
+    for r in rows:
+        done = steps.get(r.case_id, {}) if r.case_id is not None else {}
+        transferred_in = entries.get(r.id) is MemberEventKind.TRANSFERRED_IN
+        if r.case_id is not None or (r.joined_date is not None and not transferred_in):
+            newcomers.append(rules.Newcomer(r.name, r.gender, r.ethnicity, r.birth_date, r.education, r.category,
+                                            r.joined_date, done.get(Step.APPROVAL)))
+        if r.joined_date is None:
+            continue
+        confirmed = done.get(Step.CONFIRM_APPROVAL)
+        if confirmed is None and r.standing is Standing.FULL:
+            confirmed = r.confirmed_date
+            if confirmed is None:
+                continue  # 正式, 转正 date unknown: not a 预备党员 these tables can date
+        extended = extensions.get(r.id, [])
+        left = exits.get(r.id, r.joined_date) if r.archived else None
+        probationers.append(rules.Probationer(
+            r.name, r.joined_date, probation_end(r.joined_date, [note for _, note in extended]).date,
+            tuple(day for day, _ in extended), done.get(Step.CONFIRM_ASSEMBLY), confirmed, left))
+    return AnnualPeople(newcomers, probationers)
