@@ -666,9 +666,9 @@ READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
 
 def _command_modules():
     """The modules that add commands of their own (``add_commands``, ``COMMANDS``, ``READ_ONLY_COMMANDS``)."""
-    from partybuild_desktop import cli_meetings, cli_migrants, cli_money, cli_recruitment
+    from partybuild_desktop import cli_audit, cli_meetings, cli_migrants, cli_money, cli_recruitment
 
-    return cli_meetings, cli_money, cli_recruitment, cli_migrants
+    return cli_meetings, cli_money, cli_recruitment, cli_migrants, cli_audit
 
 
 def _register_commands() -> None:

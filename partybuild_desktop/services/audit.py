@@ -213,7 +213,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         fields = None
         if pending.wants_fields(table, INSERT):
             fields = [(column.key, None, _shown(column.key, getattr(obj, column.key)))
-                      for column in state.mapper.column_attrs if column.key not in SKIPPED]
+                      for column in state.mapper.column_attrs if _kept_on_insert(column.key)]
             fields = [f for f in fields if f[2] is not None]
         item = _Item(INSERT, table, None, _name_of(lambda k: getattr(obj, k, None)),
                      getattr(obj, "member_id", None), fields, obj)
@@ -493,9 +493,14 @@ def _member_names(session: Session, ids: set[int]) -> dict[int, str]:
     return names
 
 
+SETTING_LABELS = {"current_village_id": "当前的村", "program_mode": "程序用途", OPERATOR: "操作员"}
+
+
 def _record_label(item: _Item, names: dict[int, str]) -> str:
     what = table_label(item.table)
-    if item.name:
+    if item.table == "setting" and item.name:
+        who = SETTING_LABELS.get(item.name, item.name)
+    elif item.name:
         who = item.name
     elif item.member_id in names:
         who = names[item.member_id]
@@ -644,3 +649,84 @@ class AuditedStore:
             yield session
             if first and not self._skip():
                 record(session, self._action, self._changes, self._source)
+
+
+# ---------------------------------------------------------------------------------------- the workbook
+
+LOG_TITLE = "操作记录"
+DETAIL_TITLE = "改动明细"
+
+
+def log_report(session: Session, lines: list[AuditLine], unit: str | None, day: dt.date, stem: str,
+               subtitle: str | None = None):
+    """The operations (one line each) and their changes (one line per record and field, old → new), as a
+    workbook of two sheets; values as stored (ID numbers masked, addresses and incomes left out)."""
+    from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+
+    operations = TableSpec(
+        title=LOG_TITLE, sheet_name=LOG_TITLE, unit=unit, date=day, subtitle=subtitle, orientation="landscape",
+        columns=(Column("序号", "no", 6, kind="number", total=False), Column("时间", "at", 17),
+                 Column("操作员", "operator", 10), Column("操作", "action", 36), Column("涉及方面", "areas", 16),
+                 Column("来源", "source", 7), Column("涉及的记录", "records", 50)))
+    changes = TableSpec(
+        title=DETAIL_TITLE, sheet_name=DETAIL_TITLE, unit=unit, date=day, subtitle=subtitle, orientation="landscape",
+        columns=(Column("操作序号", "no", 6, kind="number", total=False), Column("时间", "at", 17),
+                 Column("操作", "action", 24), Column("改动", "kind", 6), Column("记录", "record", 36),
+                 Column("字段", "field", 14), Column("原值", "old", 24), Column("新值", "new", 24),
+                 Column("条数", "count", 7, kind="number", total=False)))
+    operation_rows, change_rows = [], []
+    for n, line in enumerate(lines, start=1):
+        at = f"{line.at:%Y-%m-%d %H:%M:%S}"
+        records = "；".join(line.records)
+        operation_rows.append(dict(
+            no=n, at=at, operator=line.operator, action=line.action,
+            areas="、".join(area_label(name) for name in line.changes.names),
+            source="命令行" if line.source == "cli" else "窗口",
+            records=records if len(records) <= 1000 else records[:999] + "…"))
+        fields = details(session, line.id)
+        with_fields = {f.record for f in fields if f.field is not None}
+        for f in fields:
+            if f.field is None and f.kind != BULK and f.record in with_fields:
+                continue  # the record's own line: its fields follow
+            change_rows.append(dict(no=n, at=at, action=line.action, kind=KIND_LABELS.get(f.kind, f.kind),
+                                    record=f.record, field=f.field or "", old=f.old or "", new=f.new or "",
+                                    count=f.count))
+    return Report(stem, [Table(operations, operation_rows), Table(changes, change_rows)])
+
+
+def export_log(store, path, since: dt.date | None = None, until: dt.date | None = None,
+               operator_name: str | None = None, area: str | None = None, text: str | None = None,
+               today: dt.date | None = None):
+    """The filtered log written to ``path`` (xlsx, through the one writer); returns its ``Written``."""
+    from partybuild_desktop.reports.files import write_report
+    from partybuild_desktop.services.village import current_village
+
+    day = today or dt.date.today()
+    with store.session() as session:
+        village = current_village(session)
+        lines = entries(session, since, until, operator_name, area, text)
+        report = log_report(session, lines, village.branch_name if village else None, day,
+                            stem=f"{village.name if village else ''}{LOG_TITLE}{day:%Y%m%d}",
+                            subtitle=filter_text(since, until, operator_name, area, text))
+    return write_report(report, path, "xlsx")
+
+
+def filter_text(since=None, until=None, operator_name=None, area=None, text=None) -> str | None:
+    """The filters in words, for the exported table's subtitle."""
+    parts = []
+    if since or until:
+        parts.append(f"{since.isoformat() if since else '最早'} 至 {until.isoformat() if until else '今天'}")
+    if operator_name:
+        parts.append(f"操作员：{operator_name}")
+    if area:
+        parts.append(f"方面：{area_label(area)}")
+    if text:
+        parts.append(f"含“{text}”")
+    return "；".join(parts) or None
+
+
+def year_report(session: Session, village, year: int, day: dt.date):
+    """The catalogue's ``audit`` export: the year's operations."""
+    lines = entries(session, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return log_report(session, lines, village.branch_name, day, stem=f"{village.name}{year}年{LOG_TITLE}",
+                      subtitle=f"{year}年")

@@ -41,7 +41,7 @@ from partybuild_desktop.reports.tables.points_board import TITLE as POINTS_DETAI
 from partybuild_desktop.reports.tables.points_board import points_detail_report
 from partybuild_desktop.reports.tables.record_book import TITLE as BOOK_TITLE
 from partybuild_desktop.reports.tables.record_book import record_book_report
-from partybuild_desktop.services import dues, grid_reports, meetings, member_records, points
+from partybuild_desktop.services import audit, dues, grid_reports, meetings, member_records, points
 from partybuild_desktop.services.grids import GridError, find_grid
 from partybuild_desktop.services.liaison import check_liaison
 from partybuild_desktop.services.member_import import member_register
@@ -604,6 +604,7 @@ _CATALOGUE = (
                              "还没有在册党员"),
                      return_files=_both(rosters.MEMBERS_TITLE, 4)),
     ExportDefinition("liaison-check", "包挂联系关系检查表", ("xlsx", "pdf"), _liaison_check),
+    ExportDefinition("audit", "操作记录（一年的全部操作）", ("xlsx",), lambda s, v, o: Built(audit.year_report(s, v, o.the_year, o.day)), uses_year=True, file_title=audit.LOG_TITLE),
     ExportDefinition("notice-board", "网格公示牌（A3横向，每个网格一页）", ("pdf",), _notice_board("A3"),
                      file_title="网格公示牌（A3）", dated=False),
     ExportDefinition("notice-board-a4", "网格公示牌（A4横向，每个网格一页）", ("pdf",), _notice_board("A4"),
