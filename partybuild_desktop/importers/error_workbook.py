@@ -3,7 +3,8 @@
 Each refused row keeps its original cells under the original headers (so fixing a cell and importing
 this file, or the original one, works the same way), followed by 原行号 (the row in the original file)
 and 问题 (every reason the row was refused, and what else to check). Every original cell is written as
-text, so ID numbers and phone numbers are not turned into numbers by Excel.
+text, so ID numbers and phone numbers are not turned into numbers by Excel, and text typed like a formula
+(``=HYPERLINK(…)``) stays text (``reports.xlsx_writer.put``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..domain.text import strip_controls
 from ..fileio import atomic_write
+from ..reports.xlsx_writer import put
 from .roster import Problem, RosterReading, RowResult
 
 ROW_NUMBER_HEADER = "原行号"
@@ -68,24 +70,24 @@ def write_error_workbook(reading_or_preview, path: str | os.PathLike[str]) -> in
     bold = Font(bold=True)
     wrapped = Alignment(wrap_text=True, vertical="top")
     for column, header in enumerate([*headers, *extra], start=1):
-        sheet.cell(row=1, column=column, value=header).font = bold
+        put(sheet.cell(row=1, column=column), _clean(header)).font = bold
     widths = [display_width(h) for h in [*headers, *extra]]
 
     for index, row in enumerate(refused, start=2):
         for column, header in enumerate(headers, start=1):
             text = _clean(row.original.get(header, ""))
-            cell = sheet.cell(row=index, column=column, value=text or None)
+            cell = put(sheet.cell(row=index, column=column), text or None)
             cell.number_format = TEXT_FORMAT
             widths[column - 1] = max(widths[column - 1], display_width(text))
         column = len(headers) + 1
-        sheet.cell(row=index, column=column, value=row.row_number)
+        put(sheet.cell(row=index, column=column), row.row_number)
         if several_sheets:
             column += 1
-            sheet.cell(row=index, column=column, value=row.sheet)
+            put(sheet.cell(row=index, column=column), _clean(row.sheet))
             widths[column - 1] = max(widths[column - 1], display_width(row.sheet))
         column += 1
         text = _clean(problems_text(row))
-        cell = sheet.cell(row=index, column=column, value=text)
+        cell = put(sheet.cell(row=index, column=column), text)
         cell.alignment = wrapped
         widths[column - 1] = max(widths[column - 1], display_width(text))
 

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.text import strip_controls
 from ..fileio import atomic_write
 from .spec import Column, DrawnPages, Form, FormSet, Report, Table, Value, display_text, display_width, pack_pages
 
@@ -164,7 +165,7 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
     styles: dict[tuple[int, bool], object] = {}
     for values in table.value_rows():
         for i, (column, value) in enumerate(zip(columns, values)):
-            cell = ws.cell(row=row, column=i + 1, value=_cell_value(value, column))
+            cell = put(ws.cell(row=row, column=i + 1), _cell_value(value, column))
             is_date = isinstance(cell.value, dt.date)
             style = styles.get((i, is_date))
             if style is not None:
@@ -183,7 +184,7 @@ def _fill_sheet(ws: Worksheet, table: Table) -> None:
         span = spec.totals_label_span
         _merged(ws, row, 1, row, span, totals[0], _bold_font, _CENTRE_WRAPPED, BORDER)
         for i in range(span, n_cols):
-            cell = ws.cell(row=row, column=i + 1, value=_cell_value(totals[i], columns[i]))
+            cell = put(ws.cell(row=row, column=i + 1), _cell_value(totals[i], columns[i]))
             cell.font, cell.border, cell.alignment = _bold_font, BORDER, alignments[i]
             cell.number_format = formats[i]
         row += 1
@@ -369,7 +370,7 @@ def _merged(ws: Worksheet, top: int, left: int, bottom: int, right: int, value: 
     merged range's borders from each covered cell, not only the first."""
     if bottom > top or right > left:
         ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
-    ws.cell(row=top, column=left).value = _clean(value) if isinstance(value, str) else value
+    put(ws.cell(row=top, column=left), _clean(value) if isinstance(value, str) else value)
     for r in range(top, bottom + 1):
         for c in range(left, right + 1):
             _style(ws.cell(row=r, column=c), font, alignment, border)
@@ -403,6 +404,21 @@ def _style(cell, font: Font, alignment: Alignment, border: Border | None) -> Non
         cache[key] = (copy(cell._style), font, alignment, border)
 
 
+def put(cell, value):
+    """Set a cell's value; text is always stored as text, never as a formula.
+
+    openpyxl turns a string that starts with "=" into a formula, so a name or note typed as
+    ``=HYPERLINK("http://…","…")`` or ``=cmd|' /C calc'!A0`` would come out of an export as a live formula.
+    Nothing the program writes is a formula: such text is kept as a string cell, which Excel, WPS and
+    LibreOffice show as typed (text starting with + - @, a tab or a line break is a string cell already).
+    Every cell of the xlsx files written here goes through this function (the error workbook's too).
+    """
+    cell.value = value
+    if isinstance(value, str) and cell.data_type != "s":
+        cell.data_type = "s"
+    return cell
+
+
 def _cell_value(value: Value, column: Column) -> Value:
     if value is None:
         return None
@@ -431,8 +447,9 @@ def _number_format(column: Column) -> str:
 
 
 def _clean(text: str) -> str:
-    """Drop the control characters the xlsx format cannot hold (they sneak in from pasted text)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
+    """Drop the control characters the xlsx format cannot hold (they sneak in from pasted text), escape
+    sequences and bidi controls (records saved before they were removed on entry may still hold them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", strip_controls(text))[:MAX_CELL_CHARS]
 
 
 def _wrapped_line_count(text: str, width: float) -> int:
