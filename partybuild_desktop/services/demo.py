@@ -802,6 +802,7 @@ def _monday_on_or_after(day: dt.date) -> dt.date:
 def _recruitment(session, rng, village_id, township, village_name, groups, homes, full_member_ids, taken_names, county,
                  used_ids, today) -> tuple[int, int]:
     """The cases; returns the members and households added."""
+    from partybuild_desktop.domain.dates import format_cn
     from partybuild_desktop.domain.probation import add_months
     from partybuild_desktop.domain.recruitment import Step
     from partybuild_desktop.services import recruitment
@@ -855,7 +856,7 @@ def _recruitment(session, rng, village_id, township, village_name, groups, homes
         ])
         return candidate + days(30)
 
-    def to_member(case_id: int, assembly: dt.date) -> None:
+    def to_member(case_id: int, assembly: dt.date, note: str) -> None:
         """⑫ to ⑳, the 支部大会 on ``assembly`` and the approval two months later."""
         publicity = _monday_on_or_after(assembly - days(40))
         steps(case_id, [
@@ -863,7 +864,7 @@ def _recruitment(session, rng, village_id, township, village_name, groups, homes
                                                           "publicity_end": publicity + days(4)}),
             (Step.PRE_REVIEW, publicity + days(7), {}),
             (Step.APPLICATION_FORM, publicity + days(14), {}),
-            (Step.ASSEMBLY, assembly, {"note": "支部党员大会逐个表决通过"}),
+            (Step.ASSEMBLY, assembly, {"note": note}),
             (Step.UPPER_TALK, assembly + days(20), {}),
             (Step.APPROVAL, assembly + days(60), {}),
             (Step.APPROVAL_FILED, assembly + days(65), {}),
@@ -894,24 +895,56 @@ def _recruitment(session, rng, village_id, township, village_name, groups, homes
     trained = to_candidate(case_id, add_months(today, -19))
     steps(case_id, [(Step.COMMITTEE_REVIEW, max(trained, today - days(9)),
                      {"publicity_start": today - days(6), "publicity_end": today})])
-    # Accepted as 预备党员 this year (approved two months after the 支部大会), and one 转正.
+    # Accepted as 预备党员 this year (approved two months after the 支部大会), and one 转正; each 支部党员大会
+    # that accepts or confirms them is recorded first (one meeting a day, each person voted on separately),
+    # so the steps are checked against its quorum and vote.
     approval = max(today - days(40), dt.date(today.year, 1, 1))
-    assembly = approval - days(60)
-    applied = add_months(assembly, -15) - days(60)
-    case_id = person(applied)
-    to_candidate(case_id, applied)
-    to_member(case_id, assembly)
-    steps(case_id, [(Step.PROBATION_REVIEW, min(today, assembly + days(90)), {})])
+    accepted_assembly = approval - days(60)
+    applied = add_months(accepted_assembly, -15) - days(60)
+    accepted = person(applied)
+    to_candidate(accepted, applied)
     confirm_assembly = today - days(100)
-    assembly = add_months(confirm_assembly - days(3), -12)
-    applied = add_months(assembly, -15) - days(60)
-    case_id = person(applied)
-    to_candidate(case_id, applied)
-    to_member(case_id, assembly)
-    steps(case_id, [
-        (Step.PROBATION_REVIEW, add_months(assembly, 6), {"note": "半年考察：表现良好"}),
-        (Step.CONFIRM_APPLICATION, add_months(assembly, 12) - days(10), {}),
-        (Step.CONFIRM_ASSEMBLY, confirm_assembly, {"note": "支部党员大会表决同意按期转正"}),
+    confirmed_assembly = add_months(confirm_assembly - days(3), -12)
+    applied = add_months(confirmed_assembly, -15) - days(60)
+    confirmed = person(applied)
+    to_candidate(confirmed, applied)
+    name_of = dict(session.execute(select(RecruitCase.id, RecruitCase.name).where(
+        RecruitCase.id.in_((accepted, confirmed)))).all())
+    chair = session.scalar(select(Member.name).where(Member.village_id == village_id).order_by(Member.id).limit(1))
+    clerk = session.scalar(select(Member.name).where(Member.id == full_member_ids[0]))
+
+    def assembly_meeting(day: dt.date, decisions: list[str]) -> str:
+        """The 支部党员大会 of ``day``: migrants and the frail on leave (as long as more than half of those
+        with a vote are there), everyone else present, each decision passed by all the voting members
+        present; returns the note the step records."""
+        roster = meeting_roster(session, village_id, MeetingKind.BRANCH_ASSEMBLY, on=day)
+        due = sum(r.voting for r in roster)
+        present, away = due, {}
+        for r in roster:
+            if (r.migrant or r.frail) and (not r.voting or (present - 1) * 2 > due + 2):
+                away[r.member_id] = (Attendance.LEAVE, "外出务工" if r.migrant else "年老体弱行动不便")
+                present -= r.voting
+        saved = save_meeting(session, village_id, MeetingForm(
+            kind=MeetingKind.BRANCH_ASSEMBLY, date=day, topic="\n".join(f"讨论{text.removeprefix('同意')}" for text in decisions),
+            time="09:00-11:00", place=f"{village_name}党群服务中心会议室", host=chair, recorder=clerk,
+            minutes="支委会介绍有关情况，入党介绍人介绍本人表现，党员充分讨论后逐个无记名投票表决。", attendance=away,
+            decisions=[DecisionForm(text, present, 0, 0) for text in decisions]), today=today)
+        return f"支部党员大会逐个表决通过，赞成{present}票（见{format_cn(day)}支部党员大会会议记录，编号 {saved.id}）"
+
+    note = assembly_meeting(confirmed_assembly, [f"同意接收{name_of[confirmed]}为中共预备党员"])
+    to_member(confirmed, confirmed_assembly, note)
+    steps(confirmed, [
+        (Step.PROBATION_REVIEW, add_months(confirmed_assembly, 6), {"note": "半年考察：表现良好"}),
+        (Step.CONFIRM_APPLICATION, add_months(confirmed_assembly, 12) - days(10), {}),
+    ])
+    decisions: dict[dt.date, list[str]] = {}
+    decisions.setdefault(accepted_assembly, []).append(f"同意接收{name_of[accepted]}为中共预备党员")
+    decisions.setdefault(confirm_assembly, []).append(f"同意{name_of[confirmed]}按期转为中共正式党员")
+    notes = {day: assembly_meeting(day, texts) for day, texts in sorted(decisions.items())}
+    to_member(accepted, accepted_assembly, notes[accepted_assembly])
+    steps(accepted, [(Step.PROBATION_REVIEW, min(today, accepted_assembly + days(90)), {})])
+    steps(confirmed, [
+        (Step.CONFIRM_ASSEMBLY, confirm_assembly, {"note": notes[confirm_assembly]}),
         (Step.CONFIRM_APPROVAL, confirm_assembly + days(20), {}),
         (Step.ARCHIVED, confirm_assembly + days(30), {}),
     ])
