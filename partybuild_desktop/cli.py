@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--quarter", metavar="季度", help="季度，例如 2026Q3（只用于可按季度导出的报表，如 member-stats）")
     export.add_argument("--meeting", type=int, metavar="会议编号", help="会议编号（只用于 meeting-minutes 会议记录）")
     export.add_argument("--person", metavar="姓名或编号", help="姓名或编号（只用于 recruit-record 发展党员纪实表）")
+    export.add_argument("--member", metavar="姓名或编号", help="党员的姓名或编号（只用于 transfer-letter 组织关系介绍信）")
 
     for command, kind in IMPORTS.items():
         importing = commands.add_parser(command, help=kind.help)
@@ -342,7 +343,7 @@ def _export_options(args):
             raise CliError(f"--year {year} 与 --quarter {args.quarter} 的年份不一致，只写 --quarter 即可。")
         year, quarter = chosen.year, chosen.number
     return exports.ExportOptions(year=year, grid=args.grid, quarter=quarter, meeting_id=args.meeting,
-                                 person=args.person)
+                                 person=args.person, member=args.member)
 
 
 def _json(data) -> str:
@@ -666,9 +667,9 @@ READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
 
 def _command_modules():
     """The modules that add commands of their own (``add_commands``, ``COMMANDS``, ``READ_ONLY_COMMANDS``)."""
-    from partybuild_desktop import cli_audit, cli_meetings, cli_migrants, cli_money, cli_recruitment
+    from partybuild_desktop import cli_audit, cli_meetings, cli_migrants, cli_money, cli_recruitment, cli_transfers
 
-    return cli_meetings, cli_money, cli_recruitment, cli_migrants, cli_audit
+    return cli_meetings, cli_money, cli_recruitment, cli_migrants, cli_audit, cli_transfers
 
 
 def _register_commands() -> None:

@@ -22,7 +22,7 @@ runs every contributor and sorts: serious first, then by due date (undated last)
 Target screens the window knows: ``members``, ``grids``, ``grids/visits``, ``grids/proxies``,
 ``grids/households``, ``settings/village``, ``settings/party_groups``, ``settings/backup``, ``return``,
 ``meetings``, ``meetings/due``, ``meetings/review``, ``meetings/study``, ``dues``, ``funds``,
-``migrants``.
+``transfers``, ``reserve_cadres``, ``migrants``.
 """
 
 from __future__ import annotations
@@ -454,6 +454,22 @@ def no_recruitment_three_years(session: Session, village_id: int, as_of: dt.date
     return [Alert("no_recruitment_three_years", SERIOUS, None, last,
                   f"本村已连续 {NO_RECRUITMENT_YEARS} 年以上没有发展党员（最近一次接收预备党员：{format_cn(last)}），"
                   "按规定将被挂牌督办。请从入党申请人、入党积极分子中做好培养，按程序发展党员。", "recruitment")]
+
+
+# ---------------------------------------------------------------------------------------- 组织关系转接
+
+
+@contributor
+def transfer_receipt_missing(session: Session, village_id: int, as_of: dt.date) -> list[Alert]:
+    """A 介绍信 out past its validity with no 回执 (serious): the member stays on the list, flagged, until
+    the 回执 is filed or the letter is taken back."""
+    from partybuild_desktop.services.transfers import missing_receipts
+
+    return [Alert("transfer_receipt_missing", SERIOUS, row.name, row.expires_on,
+                  f"{row.name}的组织关系介绍信（第 {row.letter_no} 号，转往{row.organisation}）已于"
+                  f"{format_cn(row.expires_on)}过了有效期，还没有收到回执。请与接收党组织联系，确认接转后在“组织关系”中"
+                  "登记回执；介绍信作废的，撤销后重新开具。", "transfers")
+            for row in missing_receipts(session, village_id, as_of)]
 
 
 # ---------------------------------------------------------------------------------------- 流动党员

@@ -29,6 +29,8 @@ from partybuild_desktop.reports.tables import dues as dues_tables
 from partybuild_desktop.reports.tables import meeting_summary, money_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
 from partybuild_desktop.reports.tables import recruitment as recruit_tables
+from partybuild_desktop.reports.tables import reserve_cadres as reserve_table
+from partybuild_desktop.reports.tables import transfers as transfer_tables
 from partybuild_desktop.reports.tables.card import TITLE as CARD_TITLE
 from partybuild_desktop.reports.tables.card import cards_report
 from partybuild_desktop.reports.tables.contact_table import TITLE as CONTACT_TITLE
@@ -77,6 +79,8 @@ class ExportOptions:
     subject: str | None = None
     # One person of the recruitment ledger (``recruit-record``: their 纪实表): a name or a case's 编号.
     person: str | None = None
+    # One member (``transfer-letter``: their 组织关系介绍信): a name, an ID number or the member's 编号.
+    member: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -575,20 +579,76 @@ def _recruitment_summary(session: Session, village: VillageInfo, options: Export
     return Built(report, figures=recruit_tables.figures(people))
 
 
-def _annual_recruitment(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
-    """党内统计年报的发展党员情况和预备党员转正情况 of the year (to today when it is not over), with the
-    名单 of those counted."""
-    from partybuild_desktop.reports.tables import annual_statistics
-    from partybuild_desktop.services import recruitment
+def _transfers(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """党员组织关系转接登记簿 of the year: letters out with their 回执, members transferred in."""
+    from partybuild_desktop.reports.tables import transfers as transfer_tables
+    from partybuild_desktop.services import transfers
+
+    year = options.the_year
+    rows = transfers.list_transfers(session, village.id, year, options.day)
+    if not rows:
+        raise ExportError(f"{village.name}{year}年没有组织关系转出或转入，无法导出{transfer_tables.REGISTER_TITLE}。"
+                          "请先在“组织关系”中登记（命令行 transfer out / transfer in）。")
+    return Built(transfer_tables.register_report(
+        rows, village.branch_name, year, options.day, stem=f"{village.name}{year}年度{transfer_tables.REGISTER_TITLE}"))
+
+
+def transfer_letter_options(session: Session, village_id: int, member: str, **others) -> ExportOptions:
+    """The options of one member's 介绍信, its subject the member's name for the default file name
+    (东湖村张建国党员组织关系介绍信.pdf)."""
+    from partybuild_desktop.services import transfers
 
     try:
-        start, end = annual_statistics.period_of(options.the_year, options.day)
-    except ValueError as error:
+        name, _ = transfers.letter_of_member(session, village_id, member)
+    except transfers.TransferError as error:
         raise ExportError(str(error)) from error
-    people = recruitment.annual_people(session, village.id)
-    return Built(annual_statistics.village_report(
-        village.name, village.branch_name, options.day, start, end, people.newcomers, people.probationers,
-        stem=f"{village.name}{options.the_year}年度{annual_statistics.TITLE}"))
+    return ExportOptions(member=member, subject=name, **others)
+
+
+def _transfer_letter(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """中国共产党党员组织关系介绍信 of one member (存根, 正文, 回执), their latest letter out."""
+    from partybuild_desktop.reports.transfer_letter import TITLE, letter_report
+    from partybuild_desktop.services import transfers
+
+    if not options.member or not options.member.strip():
+        raise ExportError("请指定要打印介绍信的党员：在“组织关系”中选中一条转出记录，或在命令行写 --member 姓名或编号。")
+    try:
+        name, letter = transfers.letter_of_member(session, village.id, options.member)
+    except transfers.TransferError as error:
+        raise ExportError(str(error)) from error
+    return Built(letter_report([letter], options.day, stem=f"{village.name}{name}{TITLE}"))
+
+
+def _reserve_cadres(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """村级后备干部名册 of the year, with the count against the township's target."""
+    from partybuild_desktop.reports.tables import reserve_cadres as reserve_table
+    from partybuild_desktop.services import reserve_cadres
+
+    year = options.the_year
+    rows = reserve_cadres.roster(session, village.id, year)
+    if not rows:
+        raise ExportError(f"{village.name}还没有{year}年的后备干部名单，无法导出{reserve_table.TITLE}。"
+                          "请先在“后备干部”中登记，或把上一年的名单续备过来。")
+    return Built(reserve_table.roster_report(rows, village.branch_name, year,
+                                             reserve_cadres.standing(session, village.id, year), options.day,
+                                             stem=f"{village.name}{year}年度{reserve_table.TITLE}"))
+
+
+def _transfers_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """后备干部和党员组织关系转接情况表 of the quarter (else the year): the year's reserve cadres and the
+    period's transfers."""
+    from partybuild_desktop.reports.tables import transfers as transfer_tables
+    from partybuild_desktop.services import reserve_cadres, transfers
+
+    start, end, period = _period(options)
+    if end < start:
+        raise ExportError(f"{period}还没有开始。")
+    figures = {"reserve_cadres": reserve_cadres.count(session, village.id, options.the_year),
+               **transfers.period_counts(session, village.id, start, end)}
+    report = transfer_tables.village_report(village.branch_name, options.day, start, end, figures,
+                                            reserve_cadres.target(session),
+                                            stem=f"{village.name}{period}{transfer_tables.TITLE}")
+    return Built(report, figures=figures)
 
 
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
@@ -657,8 +717,14 @@ _CATALOGUE = (
     ExportDefinition("recruit-record", f"{recruit_tables.RECORD_TITLE}（一人）", ("pdf", "xlsx"), _recruit_record,
                      file_title=recruit_tables.RECORD_TITLE, dated=False),
     ExportDefinition("probation", recruit_tables.PROBATION_TITLE, ("xlsx", "pdf"), _probation, dated=False),
-    ExportDefinition("annual-recruitment", "党内统计年报：发展党员和预备党员转正情况", ("xlsx", "pdf"),
-                     _annual_recruitment, uses_year=True, file_title="发展党员和预备党员转正情况统计表"),
+    ExportDefinition("transfers", transfer_tables.REGISTER_TITLE, ("xlsx", "pdf"), _transfers, uses_year=True),
+    ExportDefinition("transfer-letter", "党员组织关系介绍信（一人）", ("pdf",), _transfer_letter,
+                     file_title="党员组织关系介绍信", dated=False),
+    ExportDefinition("reserve-cadres", reserve_table.TITLE, ("xlsx", "pdf"), _reserve_cadres, uses_year=True),
+    ExportDefinition("transfers-summary", transfer_tables.TITLE, ("xlsx", "pdf"), _transfers_summary, uses_year=True,
+                     uses_quarter=True, return_files=_both(transfer_tables.TITLE),
+                     figures=Figures("reserve_and_transfers", transfer_tables.summary_report, transfer_tables.FIGURE_KEYS,
+                                     read=transfer_tables.check_figures, optional=True)),
 )
 
 
