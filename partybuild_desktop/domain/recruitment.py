@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.probation import add_months
-from partybuild_desktop.domain.vocabulary import Labelled
+from partybuild_desktop.domain.statistics import AGE_BANDS, YOUNG_AGE, age_at, age_band, education_group, ethnicity_group
+from partybuild_desktop.domain.vocabulary import Education, Gender, Labelled, MemberCategory
 
 
 class Stage(Labelled):
@@ -358,3 +359,113 @@ def due_date(case: CaseDates) -> dt.date | None:
             Step.CONFIRM_ASSEMBLY):
         return case.probation_end
     return None
+
+
+# ---------------------------------------------------------------------------------------- the annual statistics
+# 党内统计年报's 发展党员情况 and 预备党员转正情况, counted from the cases and the members they made (and the
+# 预备党员 entered directly in the member list). Plain data in, counts out; ``services.recruitment``
+# reads the people and ``reports.tables.annual_statistics`` prints the counts.
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """One person accepted as a 预备党员 (发展党员): made through a case (``approved``: ⑰) or entered in
+    the member list with a 入党 date and no case."""
+
+    name: str
+    gender: Gender | None
+    ethnicity: str | None
+    birth_date: dt.date | None
+    education: Education | None
+    category: MemberCategory | None
+    joined: dt.date | None  # the 支部大会 that accepted them (入党时间)
+    approved: dt.date | None  # ⑰ 上级党委审批, where a case records it
+
+    @property
+    def counted_on(self) -> dt.date | None:
+        """The day the person counts as 发展 on: the approval where a case records it (as the quarterly
+        return counts), else the 入党 date."""
+        return self.approved or self.joined
+
+
+@dataclass(frozen=True)
+class Probationer:
+    """A 预备党员 at some time: when accepted, when the probation ends (with its extensions), the
+    extensions decided, the 转正 discussion and the day they became 正式 (㉔ where a case records it,
+    else the member's 转正 date), and the day they left the register, if they did."""
+
+    name: str
+    joined: dt.date
+    end: dt.date
+    extensions: tuple[dt.date, ...] = ()
+    confirm_assembly: dt.date | None = None
+    confirmed: dt.date | None = None
+    left: dt.date | None = None
+
+
+NEWCOMER_BREAKDOWNS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("性别", (("gender_male", "男"), ("gender_female", "女"), ("gender_unknown", "未填"))),
+    ("民族", (("ethnicity_han", "汉族"), ("ethnicity_minority", "少数民族"), ("ethnicity_unknown", "未填"))),
+    ("学历", (*((f"education_{e.value}", e.label) for e in Education), ("education_unknown", "未填"))),
+    ("党员类别", (*((f"category_{c.value}", c.label.removesuffix("党员")) for c in MemberCategory),
+               ("category_unknown", "未填"))),
+    ("入党时年龄", (*((f"age_{b.key}", b.label) for b in AGE_BANDS), ("age_unknown", "未填"))),
+)
+NEWCOMER_KEYS: tuple[str, ...] = ("total", "young", *(key for _, parts in NEWCOMER_BREAKDOWNS for key, _ in parts))
+PROBATION_KEYS: tuple[str, ...] = ("confirmed", "on_time", "after_extension", "extended", "at_end", "overdue_at_end")
+
+
+def newcomer_groups(person: Newcomer) -> tuple[str, ...]:
+    """The count keys one newcomer falls under, one per breakdown (and ``young``: 35 or under when accepted)."""
+    joined = person.joined or person.approved
+    band = age_band(person.birth_date, joined) if joined else "unknown"
+    keys = (
+        f"gender_{person.gender.value}" if person.gender else "gender_unknown",
+        f"ethnicity_{ethnicity_group(person.ethnicity)}",
+        f"education_{education_group(person.education)}",
+        f"category_{MemberCategory(person.category).value}" if person.category else "category_unknown",
+        f"age_{band}",
+    )
+    young = person.birth_date is not None and joined is not None and age_at(person.birth_date, joined) <= YOUNG_AGE
+    return (*keys, "young") if young else keys
+
+
+def accepted_in(people: Sequence[Newcomer], start: dt.date, end: dt.date) -> list[Newcomer]:
+    return [p for p in people if p.counted_on is not None and start <= p.counted_on <= end]
+
+
+def newcomer_counts(people: Sequence[Newcomer], start: dt.date, end: dt.date) -> dict[str, int]:
+    """发展党员 from ``start`` to ``end``: the total and each breakdown (each adds up to the total)."""
+    counts = dict.fromkeys(NEWCOMER_KEYS, 0)
+    for person in accepted_in(people, start, end):
+        counts["total"] += 1
+        for key in newcomer_groups(person):
+            counts[key] += 1
+    return counts
+
+
+def probation_states(person: Probationer, start: dt.date, end: dt.date) -> set[str]:
+    """What one 预备党员 counts under from ``start`` to ``end`` (``PROBATION_KEYS``)."""
+    found = set()
+    if person.confirmed is not None and start <= person.confirmed <= end:
+        found.add("confirmed")
+        found.add("after_extension" if any(d <= person.confirmed for d in person.extensions) else "on_time")
+    if any(start <= d <= end for d in person.extensions):
+        found.add("extended")
+    still = (person.joined <= end and (person.confirmed is None or person.confirmed > end)
+             and (person.left is None or person.left > end))
+    if still:
+        found.add("at_end")
+        if person.end < end and (person.confirm_assembly is None or person.confirm_assembly > end):
+            found.add("overdue_at_end")
+    return found
+
+
+def probation_counts(people: Sequence[Probationer], start: dt.date, end: dt.date) -> dict[str, int]:
+    """预备党员转正 from ``start`` to ``end``: 转为正式党员 (按期, after an extension), 延长预备期 decided,
+    预备党员 on the register at ``end`` and those of them whose probation had ended with no 转正 discussed."""
+    counts = dict.fromkeys(PROBATION_KEYS, 0)
+    for person in people:
+        for key in probation_states(person, start, end):
+            counts[key] += 1
+    return counts

@@ -579,6 +579,22 @@ def _recruitment_summary(session: Session, village: VillageInfo, options: Export
     return Built(report, figures=recruit_tables.figures(people))
 
 
+def _annual_recruitment(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """党内统计年报的发展党员情况和预备党员转正情况 of the year (to today when it is not over), with the
+    名单 of those counted."""
+    from partybuild_desktop.reports.tables import annual_statistics
+    from partybuild_desktop.services import recruitment
+
+    try:
+        start, end = annual_statistics.period_of(options.the_year, options.day)
+    except ValueError as error:
+        raise ExportError(str(error)) from error
+    people = recruitment.annual_people(session, village.id)
+    return Built(annual_statistics.village_report(
+        village.name, village.branch_name, options.day, start, end, people.newcomers, people.probationers,
+        stem=f"{village.name}{options.the_year}年度{annual_statistics.TITLE}"))
+
+
 def _transfers(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
     """党员组织关系转接登记簿 of the year: letters out with their 回执, members transferred in."""
     from partybuild_desktop.reports.tables import transfers as transfer_tables
@@ -717,6 +733,8 @@ _CATALOGUE = (
     ExportDefinition("recruit-record", f"{recruit_tables.RECORD_TITLE}（一人）", ("pdf", "xlsx"), _recruit_record,
                      file_title=recruit_tables.RECORD_TITLE, dated=False),
     ExportDefinition("probation", recruit_tables.PROBATION_TITLE, ("xlsx", "pdf"), _probation, dated=False),
+    ExportDefinition("annual-recruitment", "党内统计年报：发展党员和预备党员转正情况", ("xlsx", "pdf"),
+                     _annual_recruitment, uses_year=True, file_title="发展党员和预备党员转正情况统计表"),
     ExportDefinition("transfers", transfer_tables.REGISTER_TITLE, ("xlsx", "pdf"), _transfers, uses_year=True),
     ExportDefinition("transfer-letter", "党员组织关系介绍信（一人）", ("pdf",), _transfer_letter,
                      file_title="党员组织关系介绍信", dated=False),
