@@ -54,7 +54,7 @@ KIND_LABELS = {INSERT: "新增", UPDATE: "修改", DELETE: "删除", BULK: "批�
 MASKED_IDS = frozenset({"id_number"})
 MASKED_PHONES = frozenset({"mobile", "landline", "phone", "away_contact", "employer_contact", "wechat"})
 HIDDEN = frozenset({"address", "base_fen"})
-HIDDEN_VALUE = "（内容不记入操作记录）"
+HIDDEN_VALUE = "（不记内容）"
 SKIPPED = frozenset({"id", "village_id", "search_keys"})  # bookkeeping, not something a clerk changed
 
 AREA_LABELS = {
@@ -474,12 +474,18 @@ def _detail_rows(session: Session, pending: _Pending) -> list[dict]:
             rows.append(_summary(table, kind, group, names))
             continue
         for item in group:
+            if table == "setting" and item.fields:  # one line: the setting and its value
+                label_key = SETTING_LABELS.get(item.name, item.name) if item.name else "值"
+                words = SETTING_VALUES.get(item.name, {})
+                item.fields = [(label_key, words.get(old, old), words.get(new, new))
+                               for name, old, new in item.fields if name == "value"]
             label = _record_label(item, names)
             rows.append(dict(kind=kind, table=table, record_id=item.record_id, record=label, field=None,
                              old=None, new=None, count=None))
             for name, old, new in item.fields or ():
                 rows.append(dict(kind=kind, table=table, record_id=item.record_id, record=label,
-                                 field=field_label(table, name)[:64], old=old, new=new, count=None))
+                                 field=(name if table == "setting" else field_label(table, name))[:64], old=old,
+                                 new=new, count=None))
     for bulk in pending.bulk:
         rows.append(dict(bulk))
     return rows
@@ -494,6 +500,7 @@ def _member_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 SETTING_LABELS = {"current_village_id": "当前的村", "program_mode": "程序用途", OPERATOR: "操作员"}
+SETTING_VALUES = {"program_mode": {"village": "本村台账", "township": "乡镇汇总"}}
 
 
 def _record_label(item: _Item, names: dict[int, str]) -> str:

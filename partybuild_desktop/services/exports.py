@@ -733,8 +733,6 @@ _CATALOGUE = (
     ExportDefinition("recruit-record", f"{recruit_tables.RECORD_TITLE}（一人）", ("pdf", "xlsx"), _recruit_record,
                      file_title=recruit_tables.RECORD_TITLE, dated=False),
     ExportDefinition("probation", recruit_tables.PROBATION_TITLE, ("xlsx", "pdf"), _probation, dated=False),
-    ExportDefinition("annual-recruitment", "党内统计年报：发展党员和预备党员转正情况", ("xlsx", "pdf"),
-                     _annual_recruitment, uses_year=True, file_title="发展党员和预备党员转正情况统计表"),
     ExportDefinition("transfers", transfer_tables.REGISTER_TITLE, ("xlsx", "pdf"), _transfers, uses_year=True),
     ExportDefinition("transfer-letter", "党员组织关系介绍信（一人）", ("pdf",), _transfer_letter,
                      file_title="党员组织关系介绍信", dated=False),
@@ -743,6 +741,8 @@ _CATALOGUE = (
                      uses_quarter=True, return_files=_both(transfer_tables.TITLE),
                      figures=Figures("reserve_and_transfers", transfer_tables.summary_report, transfer_tables.FIGURE_KEYS,
                                      read=transfer_tables.check_figures, optional=True)),
+    ExportDefinition("annual-recruitment", "党内统计年报：发展党员和预备党员转正情况", ("xlsx", "pdf"),
+                     _annual_recruitment, uses_year=True, file_title="发展党员和预备党员转正情况统计表"),
 )
 
 

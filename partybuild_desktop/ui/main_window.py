@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
                                ("党员示范岗…", "model_posts"), ("中心户…", "hubs"))]
         self.data_actions += self.village_actions
         self.data_actions.append(self._action(settings_menu, "操作员…", lambda: self.open_target("settings/operator")))
+        self.data_actions.append(self._action(settings_menu, "操作记录…", self.open_audit_log))
         settings_menu.addSeparator()
         self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
         for action in self.data_actions:
@@ -456,6 +457,12 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.print_preview import print_report
 
         print_report(self, self.context, self.dialogs, catalogue(), name, member_ids)
+
+    def open_audit_log(self) -> None:
+        """设置 → 操作记录…: who changed what, when (``ui.audit_dialog``)."""
+        from partybuild_desktop.ui.audit_dialog import open_audit_dialog
+
+        self.audit_dialog = open_audit_dialog(self.context, self.dialogs, self)
 
     def show_manual(self) -> None:
         from partybuild_desktop.ui.manual import ManualDialog
