@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain import id_number as id_numbers
 from partybuild_desktop.domain.dates import DATE_IN_FUTURE, DATE_UNPARSEABLE, MONTH
 from partybuild_desktop.domain.phone import LANDLINE, PHONE_FORMAT, check_phone
+from partybuild_desktop.domain.field_limits import FIELD_TOO_LONG
 from partybuild_desktop.domain.text import clean_cell
 from partybuild_desktop.domain.vocabulary import (
     MemberCategory,
@@ -417,6 +418,7 @@ def _check(row: PreviewRow, present: set[str], today: dt.date) -> None:
     checked = check_form(row.form, today)
     row.form = checked.form
     seen = {(p.code, p.column_label) for p in result.refusals}
+    too_long = {p.column_label for p in result.refusals if p.code == FIELD_TOO_LONG}  # left empty by the reader
     for key, message in checked.errors.items():
         code = _FORM_ERROR_CODES.get(key, FORM_INVALID)
         if key == "confirmed_date":
@@ -425,7 +427,7 @@ def _check(row: PreviewRow, present: set[str], today: dt.date) -> None:
         elif key == "id_number":
             code = id_numbers.check(row.form.id_number, today=today).code or FORM_INVALID
         label = result.label(_READER_KEY.get(key, key))
-        if (code, label) in seen:
+        if (code, label) in seen or label in too_long:
             continue
         # The reader only warns that 转正 is before 入党; the editor refuses it, and so does the import.
         result.warnings[:] = [p for p in result.warnings if p.code != code]
