@@ -415,6 +415,9 @@ def _migrants(session, rng, member_ids, member_rows, away, today) -> None:
     from partybuild_desktop.domain.probation import add_months
 
     committee = [row["name"] for row in member_rows[1:5]] or [member_rows[0]["name"]]
+    village = session.get(Village, member_rows[0]["village_id"]) if member_rows else None
+    if village is not None and not village.phone:  # the branch's phone, printed on the migrants' cards
+        village.phone = f"0519-8{rng.randint(1000000, 9999999)}"
     stints, contacts = [], []
     overdue_done = expiring_done = False
     for i, info in away.items():

@@ -28,6 +28,7 @@ from partybuild_desktop.reports.tables import grid_stats, rosters
 from partybuild_desktop.reports.tables import dues as dues_tables
 from partybuild_desktop.reports.tables import meeting_summary, money_summary
 from partybuild_desktop.reports.tables import meetings as meeting_tables
+from partybuild_desktop.reports.tables import migrants as migrant_tables
 from partybuild_desktop.reports.tables import recruitment as recruit_tables
 from partybuild_desktop.reports.tables import reserve_cadres as reserve_table
 from partybuild_desktop.reports.tables import transfers as transfer_tables
@@ -667,6 +668,48 @@ def _transfers_summary(session: Session, village: VillageInfo, options: ExportOp
     return Built(report, figures=figures)
 
 
+def _migrants(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """流动党员台账: each migrant away on the day, with the stint, the 活动证, the last contact and the alerts."""
+    from partybuild_desktop.reports.tables import migrants as migrant_tables
+    from partybuild_desktop.services import migrants
+
+    rows = migrants.migrants(session, village.id, options.day)
+    if not rows:
+        raise ExportError(f"{village.name}现在没有在外的流动党员，无法导出{migrant_tables.LEDGER_TITLE}。"
+                          "党员外出时，请在“流动党员”中办理外出登记（命令行 migrant out）。")
+    return Built(migrant_tables.ledger_report(rows, village.branch_name, options.day,
+                                              stem=f"{village.name}{migrant_tables.LEDGER_TITLE}"))
+
+
+def _migrant_cards(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """流动党员联系卡, two to an A4 sheet: of every migrant away, or of those chosen."""
+    # Drawn with reportlab: loaded only when the cards are made.
+    from partybuild_desktop.reports.migrant_cards import TITLE, migrant_cards_report
+    from partybuild_desktop.services import migrants
+
+    chosen = list(options.member_ids) if options.member_ids else None
+    cards = migrants.contact_cards(session, village.id, options.day, member_ids=chosen)
+    if not cards:
+        who = "选中的党员中没有在外的流动党员" if chosen else "现在没有在外的流动党员"
+        raise ExportError(f"{village.name}{who}，无法打印{TITLE}。请先在“流动党员”中办理外出登记。")
+    return Built(migrant_cards_report(cards, options.day, stem=f"{village.name}{TITLE}"))
+
+
+def _migrants_summary(session: Session, village: VillageInfo, options: ExportOptions) -> Built:
+    """流动党员管理情况统计表 at the end of the quarter (else the year), or today when it has not ended."""
+    from partybuild_desktop.reports.tables import migrants as migrant_tables
+    from partybuild_desktop.services import migrants
+
+    start, end, period = _period(options)
+    end = min(end, options.day)
+    if end < start:
+        raise ExportError(f"{period}还没有开始。")
+    named = migrant_tables.people(migrants.migrants(session, village.id, end), end)
+    report = migrant_tables.village_report(village.branch_name, options.day, end, named,
+                                           stem=f"{village.name}{period}{migrant_tables.TITLE}")
+    return Built(report, figures=migrant_tables.figures(named))
+
+
 def _both(title: str, attachment: int | None = None) -> tuple[ReturnFile, ...]:
     return ReturnFile("xlsx", title, attachment), ReturnFile("pdf", title, attachment)
 
@@ -733,6 +776,13 @@ _CATALOGUE = (
     ExportDefinition("recruit-record", f"{recruit_tables.RECORD_TITLE}（一人）", ("pdf", "xlsx"), _recruit_record,
                      file_title=recruit_tables.RECORD_TITLE, dated=False),
     ExportDefinition("probation", recruit_tables.PROBATION_TITLE, ("xlsx", "pdf"), _probation, dated=False),
+    ExportDefinition("migrants", migrant_tables.LEDGER_TITLE, ("xlsx", "pdf"), _migrants, dated=False),
+    ExportDefinition("migrant-cards", "流动党员联系卡（每张A4两张卡）", ("pdf",), _migrant_cards, per_member=True,
+                     file_title=migrant_tables.CARDS_TITLE, dated=False),
+    ExportDefinition("migrants-summary", migrant_tables.TITLE, ("xlsx", "pdf"), _migrants_summary, uses_year=True,
+                     uses_quarter=True, return_files=_both(migrant_tables.TITLE),
+                     figures=Figures("migrants", migrant_tables.summary_report, migrant_tables.FIGURE_KEYS,
+                                     read=migrant_tables.check_figures, optional=True)),
     ExportDefinition("transfers", transfer_tables.REGISTER_TITLE, ("xlsx", "pdf"), _transfers, uses_year=True),
     ExportDefinition("transfer-letter", "党员组织关系介绍信（一人）", ("pdf",), _transfer_letter,
                      file_title="党员组织关系介绍信", dated=False),

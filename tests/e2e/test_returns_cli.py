@@ -83,7 +83,7 @@ def test_consolidate_takes_the_good_and_refuses_the_bad(villages, tmp_path):
     assert entries[0]["package"] == packages[0] and "改动" in entries[1]["message"]
     assert all(e["code"] in CODES for e in entries if e["status"] == "refused")
     files = [Path(f) for f in printed["files"]]
-    assert len(files) == 14 and all(f.exists() and f.parent == out for f in files)
+    assert len(files) == 16 and all(f.exists() and f.parent == out for f in files)
     summary = next(f for f in files if "党员基本情况统计表" in f.name and f.suffix == ".xlsx")
     rows = sheet_rows(summary)
     total = next(r for r in rows if r[0] == "合计")[1]

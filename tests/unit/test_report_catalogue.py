@@ -32,9 +32,9 @@ def test_every_definition_is_whole():
             assert definition.in_return, definition.name
     assert [d.name for d in return_definitions()] == [
         "points-board", "stats", "roster-committee", "roster-hubs", "roster-members", "member-stats",
-        "meetings-summary", "money-summary", "recruitment-summary", "transfers-summary"]
+        "meetings-summary", "money-summary", "recruitment-summary", "migrants-summary", "transfers-summary"]
     assert {d.figures.section for d in exports.figure_definitions()} == {"attachment1", "member_statistics", "meetings", "recruitment",
-                                                                         "money", "reserve_and_transfers"}
+                                                                         "money", "migrants", "reserve_and_transfers"}
 
 
 def test_attachment1_figures_are_the_counts_its_spec_prints():

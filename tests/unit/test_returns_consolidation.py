@@ -24,6 +24,7 @@ from partybuild_desktop.services.consolidation import (
 )
 from partybuild_desktop.reports.tables import meeting_summary, money_summary
 from partybuild_desktop.reports.tables import recruitment as recruit_tables
+from partybuild_desktop.reports.tables import migrants as migrant_tables
 from partybuild_desktop.reports.tables import transfers as transfer_tables
 from partybuild_desktop.services.exports import figure_definitions
 from partybuild_desktop.services.returns import ATTACHMENT1_KEYS, export_return, find_packages
@@ -36,7 +37,7 @@ Q3 = Quarter(2026, 3)
 VILLAGES = (("东湖村", 70, 1), ("石桥村", 45, 2), ("柳塘村", 55, 3), ("杨庄村", 40, 4))
 # The figures one return carries: the member statistics, 附件1 and the 三会一课 summary.
 PER_RETURN = len(FIELDS) + len(ATTACHMENT1_KEYS) + len(meeting_summary.FIGURE_KEYS) + len(money_summary.FIGURE_KEYS) \
-    + len(recruit_tables.FIGURE_KEYS) + len(transfer_tables.FIGURE_KEYS)
+    + len(recruit_tables.FIGURE_KEYS) + len(migrant_tables.FIGURE_KEYS) + len(transfer_tables.FIGURE_KEYS)
 # The consolidated tables: one per figures section, and the villages side by side; each as xlsx and pdf.
 CONSOLIDATED_FILES = 2 * (len(figure_definitions()) + 1)
 
@@ -89,7 +90,7 @@ def test_four_villages_add_up_table_by_table(store, packages, tmp_path):
     assert [p.status for p in result.packages] == ["accepted"] * 4
     assert [p.code for p in result.packages] == [None] * 4 and result.missing == [] and not result.refused
     assert [p.village for p in result.packages] == [name for name, _, _ in VILLAGES]
-    assert len(result.files) == CONSOLIDATED_FILES == 14 and all(f.exists() for f in result.files)
+    assert len(result.files) == CONSOLIDATED_FILES == 16 and all(f.exists() for f in result.files)
 
     own = {name: json.loads((packages[name] / "return.json").read_text(encoding="utf-8"))["figures"]
            for name, _, _ in VILLAGES}
