@@ -310,6 +310,32 @@ def probation_overdue(probation_end: dt.date, confirm_assembly: dt.date | None, 
     return Breach(PROBATION_OVERDUE, f"预备期已于{format_cn(probation_end)}期满，还没有召开支部大会讨论转正。")
 
 
+# ---------------------------------------------------------------------------------------- what a rule reads
+
+# What the rules of a step read besides its own date (other steps' dates, and what steps record: the
+# people, the training, the 公示, the reviews). A correction re-checks the steps whose rules read what it
+# changed, and only those.
+RULE_READS: dict[Step, frozenset] = {
+    Step.APPLICATION: frozenset({"birth"}),
+    Step.TALK: frozenset({Step.APPLICATION}),
+    Step.CONTACTS: frozenset({"contacts"}),
+    Step.CANDIDATE_NAMED: frozenset({Step.ACTIVIST_NAMED, "reviews"}),
+    Step.INTRODUCERS: frozenset({"introducers"}),
+    Step.TRAINING: frozenset({"training"}),
+    Step.PRE_REVIEW: frozenset({"publicity"}),
+    Step.ASSEMBLY: frozenset(),
+    Step.APPROVAL: frozenset({Step.ASSEMBLY}),
+    Step.CONFIRM_ASSEMBLY: frozenset({Step.ASSEMBLY}),
+    Step.CONFIRM_APPROVAL: frozenset({Step.CONFIRM_ASSEMBLY}),
+}
+
+
+def rechecked_by(changed: set) -> set[Step]:
+    """The steps whose rules are to be checked again when ``changed`` (steps whose date moved, and
+    "contacts", "introducers", "training", "publicity") is corrected."""
+    return {step for step, reads in RULE_READS.items() if step in changed or reads & changed}
+
+
 # ---------------------------------------------------------------------------------------- what is next
 
 

@@ -502,7 +502,7 @@ def _check_step(session: Session, village_id: int, case: _Case, form: StepForm, 
     if step is not expected:
         if step in case.dates:
             raise RecruitError(f"{case.row.name}的{step.title}已经登记过了（{format_cn(case.dates[step])}）；"
-                               "要改日期请用“修改日期”（命令行：recruit edit）。")
+                               "要改日期请用“修改步骤”（命令行：recruit edit）。")
         raise RecruitError(f"{case.row.name}下一步应是{expected.title}，还不能登记{step.title}（按顺序逐步登记）。")
     reason = _reason(form.reason)
     case.dates[step] = form.date
@@ -599,31 +599,115 @@ def add_review(session: Session, village_id: int, case_id: int, date: dt.date, n
     return review.id
 
 
+@dataclass
+class StepEdit:
+    """A correction of a step done: what is given replaces what was recorded, what is None stays."""
+
+    step: Step
+    date: dt.date | None = None
+    reason: str | None = None  # keeps the breaches the correction causes
+    note: str | None = None
+    contacts: list[Person] | None = None  # ⑤
+    introducers: list[Person] | None = None  # ⑨
+    training_hours: float | None = None  # ⑪
+    training_days: float | None = None
+    publicity_start: dt.date | None = None  # ⑫ or ⑬
+    publicity_end: dt.date | None = None
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(getattr(self, name) is not None for name in ("date", "note", *_FIELD_LABELS))
+
+
 def edit_date(session: Session, village_id: int, case_id: int, step: Step, date: dt.date, reason: str | None = None,
               today: dt.date | None = None) -> tuple[Breach, ...]:
-    """Correct the date of a step done. The order is checked again, and the rules of every step the date
-    bears on: a breach it newly causes needs a reason; one it mends is no longer kept. The member made at
-    ⑰ follows a corrected 支部大会 date (joined) and ㉔ (confirmed)."""
+    """Correct the date of a step done (``edit_step`` with the date alone)."""
+    return edit_step(session, village_id, case_id, StepEdit(Step(step), date=date, reason=reason), today)
+
+
+def _edit_fields(session: Session, village_id: int, case: _Case, edit: StepEdit) -> set[str]:
+    """Put the correction's people, training and 公示 into the case (in memory); returns what changed."""
+    takes = _TAKES.get(edit.step, set())
+    for name, label in _FIELD_LABELS.items():
+        if getattr(edit, name) is not None and name not in takes:
+            raise RecruitError(f"{edit.step.title}没有{label}可改。")
+    changed = set()
+    row = case.row
+    if edit.contacts is not None:
+        case.people[CONTACT] = _resolve(session, village_id, edit.contacts, CONTACT)
+        changed.add("contacts")
+    if edit.introducers is not None:
+        introducers = _resolve(session, village_id, edit.introducers, INTRODUCER)
+        if len(introducers) > rules.INTRODUCERS_REQUIRED:
+            raise RecruitError(f"写了 {len(introducers)} 名入党介绍人：入党介绍人为两名正式党员。")
+        case.people[INTRODUCER] = introducers
+        changed.add("introducers")
+    if edit.training_hours is not None or edit.training_days is not None:
+        for value, label, top in ((edit.training_hours, "培训学时", 1000), (edit.training_days, "培训天数", 100)):
+            if value is not None and not 0 <= value <= top:
+                raise RecruitError(f"{label}应在 0 到 {top} 之间。")
+        if edit.training_hours is not None:
+            row.training_hours = edit.training_hours or None
+        if edit.training_days is not None:
+            row.training_days = edit.training_days or None
+        if not (row.training_hours or row.training_days):
+            raise RecruitError("集中培训请填写培训学时或天数（应不少于 3 天或 24 学时）。")
+        changed.add("training")
+    if edit.publicity_start is not None or edit.publicity_end is not None:
+        row.publicity_start = edit.publicity_start or row.publicity_start
+        row.publicity_end = edit.publicity_end or row.publicity_end
+        changed.add("publicity")
+    return changed
+
+
+def edit_step(session: Session, village_id: int, case_id: int, edit: StepEdit, today: dt.date | None = None
+              ) -> tuple[Breach, ...]:
+    """Correct a step done: its date, and what it recorded (the 培养联系人 of ⑤, the 入党介绍人 of ⑨, the
+    training of ⑪, the 公示 of ⑫/⑬, the note). The order is checked again, and the rules of every step
+    the correction bears on (``domain.recruitment.rechecked_by``): a breach it newly causes needs a
+    reason; one it mends is no longer kept. Nothing is written on a refusal. The member made at ⑰
+    follows a corrected 支部大会 date (joined) and ㉔ (confirmed)."""
     today = today or dt.date.today()
-    step = Step(step)
+    step = Step(edit.step)
     case = _load(session, village_id, case_id)
     if step not in case.dates:
         raise RecruitError(f"{case.row.name}还没有登记{step.title}，请先按顺序登记。")
-    case.dates[step] = date
-    _check_dates(case, today)
-    kept = {(b.step, b.code): b for b in case.kept}
-    new: dict[Step, list[Breach]] = {}
-    stale = []
-    for done in case.dates:
-        now = {b.code: b for b in _step_breaches(session, village_id, case, done, today)}
-        new[done] = [b for code, b in now.items() if (done, code) not in kept]
-        stale += [b for (s, code), b in kept.items() if s is done and code not in now]
-    fresh = [b for breaches in new.values() for b in breaches]
-    reason_text = _reason(reason)
-    if fresh and not reason_text:
-        raise _refuse(fresh, step)
+    if not edit.changes_anything:
+        raise RecruitError(f"没有要改的内容：请写明{step.title}改为哪一天，或改正的人员、培训学时、公示日期。")
+    reason_text = _reason(edit.reason)
+    with session.no_autoflush:
+        try:
+            changed = _edit_fields(session, village_id, case, edit)
+            if edit.date is not None and edit.date != case.dates[step]:
+                case.dates[step] = edit.date
+                changed.add(step)
+            if step is Step.PRE_REVIEW and step in changed:
+                changed.add("publicity")  # the working days of the 公示 are counted up to the 预审
+            _check_dates(case, today)
+            kept = {(b.step, b.code): b for b in case.kept}
+            new: dict[Step, list[Breach]] = {}
+            stale = []
+            for done in sorted(rules.rechecked_by(changed) & set(case.dates), key=rules.STEPS.index):
+                now = {b.code: b for b in _step_breaches(session, village_id, case, done, today)}
+                new[done] = [b for code, b in now.items() if (done, code) not in kept]
+                stale += [b for (s, code), b in kept.items() if s is done and code not in now]
+            fresh = [b for breaches in new.values() for b in breaches]
+            if fresh and not reason_text:
+                raise _refuse(fresh, step)
+        except Refusal:
+            session.expire(case.row)
+            raise
+    date = case.dates[step]
+    values = {"date": date}
+    if edit.note is not None:
+        values["note"] = clean_cell(edit.note, keep_newlines=True)[:NOTE_LIMIT] or None
     session.execute(RecruitStep.__table__.update().where(RecruitStep.case_id == case_id, RecruitStep.step == step)
-                    .values(date=date))
+                    .values(**values))
+    for role in (CONTACT, INTRODUCER):
+        if role + "s" in changed:
+            session.execute(delete(RecruitPerson).where(RecruitPerson.case_id == case_id, RecruitPerson.role == role))
+            session.add_all(RecruitPerson(case_id=case_id, role=role, member_id=p.member_id, name=p.name)
+                            for p in case.people[role])
     for breach in stale:
         session.delete(breach)
     for done, breaches in new.items():
