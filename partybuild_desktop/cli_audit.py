@@ -10,7 +10,8 @@ from __future__ import annotations
 from partybuild_desktop.cli import EXIT_OK, CliError, _iso_date, _json, _open_store, _printing_json_on_error
 from partybuild_desktop.services import audit
 
-KIND_HELP = "、".join(f"{name}（{label}）" for name, label in audit.AREA_LABELS.items())
+KIND_HELP = "、".join(audit.AREA_LABELS.values())
+_AREAS = {**{label: name for name, label in audit.AREA_LABELS.items()}, **{name: name for name in audit.AREA_LABELS}}
 
 
 def add_commands(commands) -> None:
@@ -18,7 +19,7 @@ def add_commands(commands) -> None:
     log.add_argument("--since", type=_iso_date, metavar="日期", help="从这一天起（含），写成 2026-11-01 这样")
     log.add_argument("--until", type=_iso_date, metavar="日期", help="到这一天止（含）")
     log.add_argument("--operator", metavar="姓名", help="只看这位操作员的操作")
-    log.add_argument("--kind", metavar="方面", help=f"只看改动了这一方面的操作：{KIND_HELP}")
+    log.add_argument("--kind", metavar="方面", help=f"只看改动了这一方面的操作：{KIND_HELP}（也可写 JSON 中的代码）")
     log.add_argument("--text", metavar="文字", help="操作名称或记录名称中含有这段文字")
     log.add_argument("--limit", type=int, metavar="条数", help="最多列出多少次操作（最新的在前）")
     log.add_argument("--json", action="store_true", help="在标准输出上只打印一个 JSON 对象")
@@ -27,8 +28,9 @@ def add_commands(commands) -> None:
 @_printing_json_on_error
 def cmd_audit(args) -> int:
     """audit: exit 0; 2 when an option cannot be used."""
-    if args.kind and args.kind not in audit.AREA_LABELS:
-        raise CliError(f"不认识的方面“{args.kind}”，应为：{KIND_HELP}。")
+    area = _AREAS.get((args.kind or "").strip()) if args.kind else None
+    if args.kind and area is None:
+        raise CliError(f"不认识的方面“{args.kind}”，应为：{KIND_HELP}（或 JSON 中“changes”的代码）。")
     if args.since and args.until and args.until < args.since:
         raise CliError("--until 的日期早于 --since，请把两个日期对调。")
     if args.limit is not None and args.limit < 1:
@@ -36,7 +38,7 @@ def cmd_audit(args) -> int:
     store = _open_store(args)
     with store.session() as session:
         lines = audit.entries(session, since=args.since, until=args.until, operator_name=args.operator,
-                              area=args.kind, text=args.text, limit=args.limit)
+                              area=area, text=args.text, limit=args.limit)
         if args.json:
             print(_json(audit.to_json(session, lines)))
             return EXIT_OK

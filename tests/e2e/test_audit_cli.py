@@ -61,6 +61,13 @@ def test_a_deletion_since_and_until(folder):
     assert [e["action"] for e in old] == ["建立本村台账（命令行）"]
 
 
+def test_kind_by_its_chinese_name_or_its_code(folder):
+    for kind in ("党员", "members"):
+        listed = json.loads(audit(folder, "--kind", kind, "--json").stdout)["entries"]
+        assert [e["action"] for e in listed] == ["导入花名册（命令行）"]
+    assert json.loads(audit(folder, "--kind", "纪实", "--json").stdout)["entries"] == []
+
+
 def test_text_output_shows_old_and_new(folder):
     result = audit(folder)
     assert result.returncode == 0
