@@ -169,7 +169,7 @@ def test_the_township_adds_up_village_by_village_and_leaves_an_old_package_unrep
         stored = {v.village: v.figures["meetings"] for v in quarter_figures(session, Q3)}
         sections = set(session.scalars(select(ReceivedFigure.section).distinct()))
     assert stored == {"东湖村": flat(EXPECTED["东湖村"]), "石桥村": flat(EXPECTED["石桥村"]), "杨庄村": None}
-    assert sections == {"member_statistics", "attachment1", "meetings", "money", "recruitment", "reserve_and_transfers"}
+    assert sections == {"member_statistics", "attachment1", "meetings", "money", "recruitment", "migrants", "reserve_and_transfers"}
 
     stem = f"2026年第三季度 {meeting_summary.TITLE}（汇总）"
     summary = next(f for f in result.files if stem in f.name and f.suffix == ".xlsx")
@@ -251,7 +251,7 @@ def test_a_section_this_program_does_not_know_is_left_aside(villages, store, tmp
     assert outcome.status == "accepted"
     with store.session() as session:
         assert set(session.scalars(select(ReceivedFigure.section).distinct())) == {
-            "member_statistics", "attachment1", "meetings", "money", "recruitment", "reserve_and_transfers"}
+            "member_statistics", "attachment1", "meetings", "money", "recruitment", "migrants", "reserve_and_transfers"}
 
 
 def test_the_export_menus_table_is_the_returns(villages, tmp_path):
