@@ -629,7 +629,7 @@ def to_json(session: Session, lines: list[AuditLine]) -> dict:
             id=line.id, time=f"{line.at:%Y-%m-%d %H:%M:%S}", operator=line.operator, action=line.action,
             source=line.source, changes=line.changes.names, records=list(line.records),
             fields=[dict(kind=f.kind, record=f.record, field=f.field, old=f.old, new=f.new, count=f.count)
-                    for f in details(session, line.id) if f.field is not None or f.kind == BULK],
+                    for f in details(session, line.id) if f.field is not None or f.kind in (BULK, DELETE)],
         ))
     return {"entries": out}
 

@@ -52,6 +52,8 @@ def test_a_deletion_since_and_until(folder):
     deleted = json.loads(audit(folder, "--json", "--limit", "1").stdout)["entries"][0]
     assert deleted["action"] == "删除党员“李四”（命令行）"
     assert deleted["records"] == ["党员 李四（第 2 号）"]
+    assert {"kind": "delete", "record": "党员 李四（第 2 号）", "field": None, "old": None, "new": None,
+            "count": None} in deleted["fields"]
     with sqlite3.connect(folder / "partybuild.sqlite3") as db:
         db.execute("UPDATE audit_entry SET at = '2026-01-05 09:00:00' WHERE action LIKE '建立本村台账%'")
     recent = json.loads(audit(folder, "--since", "2026-06-01", "--json").stdout)["entries"]
