@@ -22,6 +22,10 @@ class MeetingKind(Labelled):
     LECTURE = "lecture", "党课"
     THEME_DAY = "theme_day", "主题党日"
     LIFE_MEETING = "life_meeting", "组织生活会"
+    # 三个一 (seed 001): the Spring Festival 座谈会 of the members away, held while they are home; those due
+    # are the members with an open stint that day. Not in the due list (``DUE_KINDS``): it is once a year,
+    # at 春节, and the return's 三会一课 counts stay as they were.
+    MIGRANT_FORUM = "migrant_forum", "流动党员座谈会"
 
 
 # 民主评议 is due like a meeting (once a year) but is recorded as grades: the due list names it so.

@@ -153,6 +153,10 @@ def due_members(session: Session, village_id: int, kind: MeetingKind | str, part
         query = query.where(Member.party_group_id == party_group_id)
     elif kind is MeetingKind.COMMITTEE:
         query = query.where(Member.is_committee_member.is_(True))
+    elif kind is MeetingKind.MIGRANT_FORUM:  # the members away that day (an open stint)
+        from partybuild_desktop.services.migrants import migrant_ids_on
+
+        query = query.where(Member.id.in_(migrant_ids_on(session, village_id, on or dt.date.today())))
     rows = session.execute(query).all()
     if on is None:
         return [DueMember(i, n, s, c, g or "", s is Standing.FULL, c is MemberCategory.ELDERLY)
@@ -324,7 +328,8 @@ def _clean(session: Session, village_id: int, form: MeetingForm, meeting: Meetin
 
     roster = _roster(session, village_id, cleaned, meeting)
     if not roster:
-        who = {MeetingKind.GROUP: "这个党小组还没有党员", MeetingKind.COMMITTEE: "还没有登记支部委员（班子成员）"}
+        who = {MeetingKind.GROUP: "这个党小组还没有党员", MeetingKind.COMMITTEE: "还没有登记支部委员（班子成员）",
+               MeetingKind.MIGRANT_FORUM: "这一天没有在外的流动党员（请先在“流动党员”中办理外出登记）"}
         raise MeetingError(f"{who.get(kind, '还没有在册党员')}，没有应到会的人，无法登记会议。")
     unknown = [member_id for member_id in form.attendance if member_id not in roster]
     if unknown:
@@ -716,6 +721,9 @@ class ReviewRow:
     grade: ReviewGrade | None
     disposal: str | None
     note: str | None
+    # 流动党员 away at the December review: "流动党员" or "流动党员，在流入地（深圳市宝安区流动党员党支部）参加评议"
+    # where the 流入地党组织 is recorded (三个一: 一评议).
+    away: str | None = None
 
     @property
     def gradable(self) -> bool:
@@ -748,14 +756,28 @@ def review_sheet(session: Session, village_id: int, year: int) -> ReviewSheet:
         select(Member.id, Member.name, Member.standing, Member.category, PartyGroup.name)
         .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
         .where(Member.id.in_([i for i in grades if i not in seen])))] if set(grades) - seen else []
+    away = _away_at_review(session, village_id, year)
     rows = []
     for member_id, name, standing, _category, group, *_dates in current + left:
         review = grades.get(member_id)
         rows.append(ReviewRow(member_id, name, standing, group or "", review.grade if review else None,
-                              review.disposal if review else None, review.note if review else None))
+                              review.disposal if review else None, review.note if review else None,
+                              away.get(member_id)))
     rows.sort(key=lambda r: r.standing is not Standing.FULL)
     full = sum(r.gradable for r in rows if r.member_id in seen)
     return ReviewSheet(year, tuple(rows), full, excellent_cap(full))
+
+
+def _away_at_review(session: Session, village_id: int, year: int) -> dict[int, str]:
+    """The members away in December of ``year`` (the 一评议 of 流动党员): on the year's last day, or today
+    when the year has not ended; where the 流入地党组织 is recorded, they are reviewed there."""
+    from partybuild_desktop.services.migrants import migrants
+
+    day = min(dt.date(year, 12, 31), dt.date.today())
+    if day < dt.date(year, 1, 1):
+        return {}
+    return {row.member_id: f"流动党员，在流入地（{row.host_organisation}）参加评议" if row.host_organisation
+            else "流动党员" for row in migrants(session, village_id, day)}
 
 
 @dataclass
@@ -821,6 +843,8 @@ def set_reviews(session: Session, village_id: int, year: int, grades: Mapping[in
         review.note = clean_cell(form.note, keep_newlines=True)[:2000] or None if form.note else None
         session.flush()
         text = f"{year}年度民主评议：{grade.label}" + (f"（处置：{review.disposal}）" if review.disposal else "")
+        if rows[member_id].away:
+            text += f"（{rows[member_id].away}）"
         session.add(RecordEntry(member_id=member_id, date=decided_on, entry_type=RecordEntryType.DEMOCRATIC_REVIEW,
                                 text=text, source_kind=REVIEW_SOURCE_KIND, source_id=review.id))
     session.flush()
