@@ -14,9 +14,9 @@ file, this module looks at what the file declares and holds, reading in chunks w
 - each cell's and each shared string's length, within Excel's own limit of 32,767 characters;
 - XML with a document type declaration (entity expansion) is refused.
 
-Legacy .xls/.et (compound document) files are bounded by their size on disk, .xlsb by the zip bounds; for
-both, the extent calamine reports is checked before the rows are built (``roster.read_sheet_rows``).
-A failed bound raises ``SpreadsheetRefused``
+Legacy .xls/.et (compound document) files are bounded by their size on disk and by their sheets' declared
+and real extents (``importers.biff``); .xlsb by the zip bounds. For every format the extent calamine reports
+is checked again before the rows are built (``roster.read_sheet_rows``). A failed bound raises ``SpreadsheetRefused``
 with a Chinese message that says what is too large, where, and what to do.
 """
 
@@ -86,6 +86,9 @@ def check_file(path: Path) -> None:
         check_zip(path, size)
     elif magic == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         _check_size(path, size, MAX_LEGACY_FILE_BYTES)
+        from .biff import check_compound_file
+
+        check_compound_file(path)
     else:
         _check_size(path, size, MAX_FILE_BYTES)
 

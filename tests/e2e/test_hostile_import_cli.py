@@ -2,7 +2,7 @@
 its address space limited: each is refused with its code and a Chinese message (exit 2), within 5 seconds
 and 300 MB, and nothing is stored. Before the bounds, the first aborted the process inside the spreadsheet
 library (SIGABRT, "memory allocation of 549755813888 bytes failed"), the second ran for minutes at 12 GB and
-the third for 3.5 minutes at 8 GB."""
+the third for 3.5 minutes at 8 GB; a 5 KB .xls declaring 65,536 × 256 cells aborted it too."""
 
 import json
 import os
@@ -18,6 +18,7 @@ import pytest
 
 from partybuild_desktop import paths
 from tests.helpers import new_store, village
+from tests.unit.biff_files import xls
 from tests.unit.test_hostile_spreadsheets import HEAD, ROSTER_ROWS, raw_xlsx, sheet
 
 MEMORY_LIMIT = 300 * 1024 * 1024
@@ -55,6 +56,7 @@ def files(tmp_path_factory):
             ROSTER_ROWS + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', dimension="A1:XFD1048576")),
         "huge_cell": raw_xlsx(folder / "一格很长.xlsx", huge_cell(), level=9),
         "rows": raw_xlsx(folder / "一百万行.xlsx", rows()),
+        "xls": xls(folder / "声明很大.xls", [("名册", False, (0, 65536, 0, 256), [(0, 0, "姓名"), (1, 0, "张三")])]),
     }
     assert made["far"].stat().st_size < 5 * 1024
     assert made["huge_cell"].stat().st_size < 1.2 * 1024 * 1024
@@ -97,6 +99,7 @@ def member_count(folder) -> int:
     ("far", "sheet_too_large", "XFD1048576"),
     ("huge_cell", "spreadsheet_too_large", "xl/worksheets/sheet1.xml"),
     ("rows", "sheet_too_large", "第 100001 行"),
+    ("xls", "sheet_too_large", "65536 行 × 256 列"),
 ])
 def test_hostile_roster_is_refused_within_bounds(folder, files, name, code, words):
     result, seconds, megabytes = run_bounded("--data-dir", folder, "import-members", files[name], "--json")

@@ -23,6 +23,7 @@ from partybuild_desktop.store.models import Member
 
 from .. import helpers
 from ..conftest import SAMPLE_TODAY
+from .biff_files import biff8, compound, xls
 from ..helpers import codes, make_id_for, workbook
 
 _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -411,3 +412,48 @@ def test_the_recruitment_service_refuses_a_long_name(store, village):
 def test_strip_controls(text, clean):
     assert strip_controls(text) == clean
     assert has_controls(text) == (text != clean)
+
+
+# ---------------------------------------------------------------------------------------- xls
+
+
+XLS_CELLS = [(0, 0, "姓名"), (0, 1, "身份证号"), (1, 0, "张三")]
+
+
+@pytest.mark.parametrize("mini", [False, True])
+def test_a_plain_xls_is_read(tmp_path, mini):
+    [rows] = read_sheet_rows(xls(tmp_path / "名册.xls", [("名册", False, (0, 2, 0, 2), XLS_CELLS)], mini=mini))
+    assert rows.rows == [["姓名", "身份证号"], ["张三", ""]]
+
+
+def test_an_xls_declaring_65536_by_256_cells_is_refused(tmp_path):
+    """calamine reserves the declared area when it opens the file, before reading any cell."""
+    path = xls(tmp_path / "声明.xls", [("名册", False, (0, 65536, 0, 256), XLS_CELLS)])
+    assert path.stat().st_size < 6 * 1024
+    error = refused(path)
+    assert error.code == bounds.SHEET_TOO_LARGE and "65536 行 × 256 列" in error.message
+
+
+@pytest.mark.parametrize("mini", [False, True])
+def test_an_xls_value_at_iv65536_is_refused(tmp_path, mini):
+    path = xls(tmp_path / "远处.xls", [("名册", False, (0, 2, 0, 2), XLS_CELLS + [(65535, 255, 1.0)])], mini=mini)
+    error = refused(path)
+    assert error.code == bounds.SHEET_TOO_LARGE and "IV65536" in error.message and "工作表「名册」" in error.message
+
+
+def test_an_xls_hidden_sheet_counts_for_its_declared_area_only(tmp_path):
+    far = xls(tmp_path / "隐藏远处.xls", [("名册", False, (0, 2, 0, 2), XLS_CELLS),
+                                        ("隐藏", True, (0, 2, 0, 2), [(65535, 255, 1.0)])])
+    assert [s.name for s in read_sheet_rows(far)] == ["名册"]
+    declared = xls(tmp_path / "隐藏声明.xls", [("名册", False, (0, 2, 0, 2), XLS_CELLS),
+                                              ("隐藏", True, (0, 65536, 0, 256), [(1, 1, 1.0)])])
+    assert "工作表「隐藏」" in refused(declared).message
+
+
+def test_an_xls_whose_sector_chain_loops_is_refused_as_damaged(tmp_path):
+    data = bytearray(compound(biff8([("名册", False, (0, 2, 0, 2), XLS_CELLS)])))
+    fat = 512  # the FAT is the first sector after the header; the stream starts at sector 2
+    struct.pack_into("<I", data, fat + 4 * 3, 2)  # sector 3 leads back to sector 2
+    path = tmp_path / "环.xls"
+    path.write_bytes(bytes(data))
+    assert refused(path).code == bounds.SPREADSHEET_DAMAGED
