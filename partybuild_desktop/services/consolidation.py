@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
@@ -34,6 +35,7 @@ from partybuild_desktop.domain.statistics import Quarter, StatisticsMismatch
 from partybuild_desktop.reports.files import FORMATS, write_report
 from partybuild_desktop.reports.tables.member_statistics import villages_report
 from partybuild_desktop.services.exports import figure_definitions, summaries
+from partybuild_desktop.services.package_checks import MAX_NAME, os_reason, short, text_problem
 from partybuild_desktop.services.returns import (
     DUPLICATE_VILLAGE,
     MEMBER_SECTION,
@@ -135,14 +137,31 @@ class ConsolidationResult:
 # ---------------------------------------------------------------------------------------- mode and list
 
 
+def shown_name(name: str | None) -> str:
+    """A stored name as the township's screens and tables show it. Names are checked before they are
+    stored (``package_checks.text_problem``); one stored by an older program that is too long or holds
+    control characters is shown shortened and cleaned, so that it cannot break a table or a file name."""
+    if not name:
+        return ""
+    return name if text_problem(name) is None else short(name, MAX_NAME - 1)
+
+
+def _checked_name(name: str, what: str) -> str:
+    name = name.strip()
+    problem = text_problem(name)
+    if problem:
+        raise ValueError(f"{what}“{short(name, 20)}”{problem}。")
+    return name
+
+
 def township_name(session: Session) -> str:
     """The township's name: as set, else the one most received returns come from."""
     name = get_setting(session, TOWNSHIP_NAME)
     if name:
-        return name
+        return shown_name(name)
     row = session.execute(select(ReceivedVillage.township, func.count()).group_by(ReceivedVillage.township)
                           .order_by(func.count().desc(), ReceivedVillage.township)).first()
-    return row[0] if row else ""
+    return shown_name(row[0]) if row else ""
 
 
 def set_expected_villages(session: Session, township: str, names: Sequence[str]) -> None:
@@ -151,8 +170,9 @@ def set_expected_villages(session: Session, township: str, names: Sequence[str])
     township = township.strip()
     if not township:
         raise ValueError("请填写乡镇名称。")
+    township = _checked_name(township, "乡镇名称")
     set_setting(session, TOWNSHIP_NAME, township)
-    cleaned = [n.strip() for n in names if n and n.strip()]
+    cleaned = [_checked_name(n, "村名") for n in names if n and n.strip()]
     if len(set(cleaned)) != len(cleaned):
         raise ValueError("村名单中有重复的村名。")
     # A village only listed, never heard from, goes with the list; one that sent returns stays known.
@@ -191,11 +211,27 @@ def _village_order(v) -> tuple:
     return (v.position is None, v.position or 0, _spoken(v.name), v.name)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    id: int
+    township: str
+    name: str
+    village_key: str | None
+    expected: bool
+    position: int | None
+
+
+def _shown_villages(rows) -> list[_Shown]:
+    """Stored village rows with their names as shown (``shown_name``), in the township's order."""
+    return sorted((_Shown(v.id, shown_name(v.township), shown_name(v.name), v.village_key, v.expected, v.position)
+                   for v in rows), key=_village_order)
+
+
 def known_villages(session: Session) -> list[KnownVillage]:
     """Every village the township expects or has heard from, in the township's order."""
-    rows = sorted(session.execute(select(ReceivedVillage.id, ReceivedVillage.township, ReceivedVillage.name,
-                                         ReceivedVillage.village_key, ReceivedVillage.expected,
-                                         ReceivedVillage.position)), key=_village_order)
+    rows = _shown_villages(session.execute(select(ReceivedVillage.id, ReceivedVillage.township, ReceivedVillage.name,
+                                                  ReceivedVillage.village_key, ReceivedVillage.expected,
+                                                  ReceivedVillage.position)))
     return [KnownVillage(v.id, v.township, v.name, v.village_key, v.expected) for v in rows]
 
 
@@ -210,7 +246,7 @@ def missing_villages(session: Session, quarter: Quarter | str) -> list[str]:
     """Expected villages (ever received, or on the township's list) with no return for the quarter."""
     quarter = parse_quarter(quarter)
     rows = received.villages_sent(session.connection(), quarter.label)
-    listed = sorted((_Listed(*row) for row in rows), key=_village_order)
+    listed = sorted((_Listed(shown_name(name), position, sent) for name, position, sent in rows), key=_village_order)
     return [v.name for v in listed if not v.sent]
 
 
@@ -238,7 +274,7 @@ def received_returns(session: Session, quarter: Quarter | str, include_supersede
     totals = dict(session.execute(select(ReceivedFigure.return_id, ReceivedFigure.value).where(
         ReceivedFigure.return_id.in_([r.id for r, _ in rows]), ReceivedFigure.section == MEMBER_SECTION,
         ReceivedFigure.key == "total")).all())
-    return [ReceivedRow(r.id, name, r.quarter, r.filed_on, r.received_at, r.package_name, r.superseded_at,
+    return [ReceivedRow(r.id, shown_name(name), r.quarter, r.filed_on, r.received_at, r.package_name, r.superseded_at,
                         totals.get(r.id)) for r, name in rows]
 
 
@@ -272,6 +308,7 @@ class TownshipQuarter:
     received: list[ReceivedRow]  # every package received for the quarter, superseded ones too
     missing: list[str]
     reports: list  # ``consolidated_reports``
+    problems: list[str] = field(default_factory=list)  # stored returns left out of the tables, and why
 
     @property
     def current(self) -> list[ReceivedRow]:
@@ -288,14 +325,15 @@ class TownshipQuarter:
             text += "各村都已报送。"
         else:
             text += "还没有村名单，也没有收到报表：请先在“村名单…”中填写本乡镇的村，或直接导入报表包。"
-        return text
+        return text + "".join(self.problems)
 
 
 def township_quarter(session: Session, quarter: Quarter | str, today: dt.date | None = None) -> TownshipQuarter:
     quarter = parse_quarter(quarter)
+    problems: list[str] = []
+    reports = consolidated_reports(session, quarter, today, problems)
     return TownshipQuarter(township_name(session), quarter, known_villages(session),
-                           received_returns(session, quarter), missing_villages(session, quarter),
-                           consolidated_reports(session, quarter, today))
+                           received_returns(session, quarter), missing_villages(session, quarter), reports, problems)
 
 
 # ---------------------------------------------------------------------------------------- checking
@@ -330,6 +368,9 @@ class _State:
     current: dict[int, _Current]  # village id → its current return for the quarter
     with_returns: set[int]  # villages that ever sent a return
     mode_set: bool  # the file's program mode has been chosen
+    # Current returns whose stored figures no longer check (stored by an older program): the very same
+    # package again is then a replacement, not "received before, unchanged".
+    broken: set[int] = field(default_factory=set)
 
 
 def _read_state(session: Session, quarter: Quarter) -> _State:
@@ -338,8 +379,9 @@ def _read_state(session: Session, quarter: Quarter) -> _State:
     current = {row[0]: _Current(*row[1:]) for row in received.current_returns(connection, quarter.label)}
     with_returns = received.villages_with_returns(connection)
     mode_set = received.setting_exists(connection, PROGRAM_MODE)
+    broken = {return_id for return_id, _ in _quarter_figures(session, quarter)[1]} if current else set()
     return _State({v.key: v for v in villages if v.key}, {(v.township, v.name): v for v in villages}, current,
-                  with_returns, mode_set)
+                  with_returns, mode_set, broken)
 
 
 @dataclass(frozen=True)
@@ -365,9 +407,10 @@ def _load(path: str) -> LoadedPackage | PackageProblem:
         return load_package(Path(path))
     except PackageProblem as problem:
         return problem
-    except Exception as error:  # anything else a damaged package may provoke
-        log.exception("package %s could not be checked", path)
-        return PackageProblem(UNREADABLE_PACKAGE, f"报表包“{Path(path).name}”无法读取（{error}）。请让村里重新导出。")
+    except Exception:  # anything else a damaged package may provoke: said in Chinese, the rest in the log
+        log.exception("package %s could not be checked", Path(path).name)
+        return PackageProblem(UNREADABLE_PACKAGE, f"报表包“{Path(path).name}”无法读取（核对时出错，详细信息已写入日志文件）。"
+                              "这份报表没有导入，请让村里重新导出。")
 
 
 def _check(state: _State, quarter: Quarter, path: str, loaded: LoadedPackage | PackageProblem,
@@ -398,7 +441,7 @@ def _check(state: _State, quarter: Quarter, path: str, loaded: LoadedPackage | P
     village_id = known.id if known is not None else None
     if current is None:
         return PackageCheck(path, loaded, None, village_id=village_id, merge_id=merge_id)
-    if current.package_sha256 == loaded.manifest_sha256:
+    if current.package_sha256 == loaded.manifest_sha256 and current.id not in state.broken:
         return PackageCheck(path, loaded, None, unchanged=True, village_id=village_id)
     return PackageCheck(path, loaded, None, Replacement(v, loaded.village_key, quarter, current.received_at,
                                                         current.filed_on, loaded.filed_on, path),
@@ -481,10 +524,12 @@ _SUPERSEDED_BY = (ReceivedReturn.__table__.update().where(ReceivedReturn.__table
 
 
 class _Writer:
-    """Stores accepted packages, each with all its figures, in the caller's one transaction (the run's
-    packages are stored whole, or none of them). ``add`` collects the rows, ``flush`` writes them, one
-    batch statement per table: with SQLite a batch costs little more than one row. Ids are given here:
-    the transaction holds SQLite's write lock, so nobody else takes them."""
+    """Stores accepted packages, each with all its figures, in the caller's one transaction: each package
+    in a savepoint of its own, so that one whose rows cannot be stored is refused (``flush`` says which)
+    while the others are stored; the run's transaction is committed by the caller, so a failure of the
+    data file itself keeps none of them. Ids are given here: the transaction holds SQLite's write lock,
+    so nobody else takes them. Before a row is written it is checked once more to be what the township
+    can read back (``_storable``): a value that could break a later run is never stored."""
 
     def __init__(self, session: Session, state: _State):
         self.session = session
@@ -495,57 +540,129 @@ class _Writer:
     def add(self, check: PackageCheck) -> None:
         self.checks.append(check)
 
-    def flush(self) -> None:
+    def flush(self) -> list[tuple[PackageCheck, str]]:
+        """Store the packages added; the ones that could not be stored, each with the reason (Chinese)."""
         if not self.checks:
-            return
+            return []
         connection, now = self.session.connection(), self.now
-        villages = ReceivedVillage.__table__
+        received.begin_writing(connection)  # savepoints inside the run's transaction, never instead of it
         next_village, next_return = received.next_ids(connection)
+        stored: list[PackageCheck] = []
         new_villages, changed_villages, merged, superseded, new_returns, figures = [], [], [], [], [], []
+        failed: list[tuple[PackageCheck, str]] = []
         for check in self.checks:
-            loaded = check.loaded
-            values = dict(village_key=loaded.village_key, township=loaded.township, name=loaded.village,
-                          branch_name=loaded.branch_name or None)
-            if check.merge_id is not None:  # the listed village under the new name gives way to the renamed one
-                kept = connection.execute(select(villages.c.expected, villages.c.position)
-                                          .where(villages.c.id == check.merge_id)).one()
-                merged.append(check.merge_id)
-                values.update(expected=kept.expected, position=kept.position)
-            if check.village_id is None:
-                village_id, next_village = next_village, next_village + 1
-                new_villages.append(dict(id=village_id, expected=False, position=None, **values))
-            else:
-                village_id = check.village_id
-                changed_villages.append((village_id, values))
-            return_id, next_return = next_return, next_return + 1
-            if check.replacement is not None:
-                superseded.append(dict(previous=self.state.current[village_id].id, now=now, by=return_id))
-            new_returns.append(dict(
-                id=return_id, received_village_id=village_id, quarter=loaded.quarter.label,
-                period_start=loaded.period[0], period_end=loaded.period[1], filed_on=loaded.filed_on,
-                received_at=now, package_name=Path(check.package).name, package_sha256=loaded.manifest_sha256,
-                format_version=int(loaded.data["format_version"]), schema_version=loaded.schema_version,
-                program_version=loaded.program_version, data=loaded.data_text, manifest=loaded.manifest,
-                superseded_at=None, superseded_by_id=None,
-            ))
-            for section, value in loaded.figures.items():  # a section the package lacks: no rows
-                if value is not None:
-                    figures += [(return_id, section, k, v) for k, v in section_counts(value).items()]
-        if merged:
-            connection.execute(villages.delete().where(villages.c.id.in_(merged)))
-        for village_id, values in changed_villages:  # the name, key and branch as the package states them
-            connection.execute(villages.update().where(villages.c.id == village_id).values(**values))
-        if new_villages:
-            connection.execute(_INSERT_VILLAGES, new_villages)
-        if superseded:  # first free the "one current return" slot, then point at the new return
-            connection.execute(_SUPERSEDE, superseded)
-        connection.execute(_INSERT_RETURNS, new_returns)
-        if superseded:
-            connection.execute(_SUPERSEDED_BY, superseded)
-        received.insert_figures(connection, figures)
-        _note_in_audit(self.session, self.checks, new_villages, changed_villages, merged, superseded, new_returns,
-                       figures)
+            rows = _PackageRows(check, self.state, now, next_village, next_return)
+            next_village, next_return = rows.next_village, rows.next_return
+            try:
+                rows.storable()
+                with self.session.begin_nested():
+                    rows.write(self.session.connection())  # taken inside: the SAVEPOINT is emitted then
+            except (OperationalError, OSError):
+                raise  # the data file itself (full, locked, gone): the whole run fails, nothing kept
+            except Exception as error:  # this package's rows: refused, the others go on
+                log.error("package %s could not be stored: %s", Path(check.package).name, type(error).__name__)
+                failed.append((check, _not_stored(check, error)))
+                continue
+            stored.append(check)
+            new_villages += rows.new_villages
+            changed_villages += rows.changed_villages
+            merged += rows.merged
+            superseded += rows.superseded
+            new_returns += rows.new_returns
+            figures += rows.figures
+        if stored:
+            _note_in_audit(self.session, stored, new_villages, changed_villages, merged, superseded, new_returns,
+                           figures)
         self.checks.clear()
+        return failed
+
+
+def _not_stored(check: PackageCheck, error: BaseException) -> str:
+    name = Path(check.package).name
+    reason = str(error) if isinstance(error, _NotStorable) else "数据文件拒绝了其中的数据"
+    return (f"报表包“{name}”的数据无法保存（{reason}），这份报表没有导入，本次的其他报表不受影响。"
+            "请让村里重新导出；如果仍然不行，请把日志文件交给技术人员。")
+
+
+class _NotStorable(ValueError):
+    """A value the township's file could not give back as it was stored; Chinese."""
+
+
+_MAX_STORED = 2 ** 63 - 1  # SQLite's integers
+
+
+class _PackageRows:
+    """One accepted package's rows: its village (new, changed or merged), its return, the superseding of
+    the return it replaces, and its figures."""
+
+    def __init__(self, check: PackageCheck, state: _State, now: dt.datetime, next_village: int, next_return: int):
+        self.check = check
+        loaded = check.loaded
+        self.new_villages, self.changed_villages, self.merged, self.superseded = [], [], [], []
+        self.values = dict(village_key=loaded.village_key, township=loaded.township, name=loaded.village,
+                           branch_name=loaded.branch_name or None)
+        if check.village_id is None:
+            self.village_id, next_village = next_village, next_village + 1
+        else:
+            self.village_id = check.village_id
+        self.return_id, next_return = next_return, next_return + 1
+        self.next_village, self.next_return = next_village, next_return
+        if check.replacement is not None:
+            self.superseded.append(dict(previous=state.current[self.village_id].id, now=now, by=self.return_id))
+        self.new_returns = [dict(
+            id=self.return_id, received_village_id=self.village_id, quarter=loaded.quarter.label,
+            period_start=loaded.period[0], period_end=loaded.period[1], filed_on=loaded.filed_on,
+            received_at=now, package_name=Path(check.package).name[:255], package_sha256=loaded.manifest_sha256,
+            format_version=loaded.data.get("format_version"), schema_version=loaded.schema_version,
+            program_version=loaded.program_version, data=loaded.data_text, manifest=loaded.manifest,
+            superseded_at=None, superseded_by_id=None,
+        )]
+        self.figures = []
+        for section, value in loaded.figures.items():  # a section the package lacks: no rows
+            if value is not None:
+                self.figures += [(self.return_id, section, k, v) for k, v in section_counts(value).items()]
+
+    def storable(self) -> None:
+        """Every value as the township's tables hold it and read it back; ``_NotStorable`` otherwise."""
+        for key, what, limit, required in (("village_key", "村的标识", 64, True), ("township", "乡镇名称", MAX_NAME, True),
+                                           ("name", "村名", MAX_NAME, True), ("branch_name", "党组织全称", 128, False)):
+            problem = text_problem(self.values[key], limit, required)
+            if problem:
+                raise _NotStorable(f"{what}{problem}")
+        (row,) = self.new_returns
+        version = row["format_version"]
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= _MAX_STORED:
+            raise _NotStorable("格式版本不是正整数")
+        for key, limit in (("schema_version", 16), ("program_version", 32), ("package_sha256", 64)):
+            if text_problem(row[key], limit, required=False):
+                raise _NotStorable("程序或数据版本不对")
+        for _, section, key, value in self.figures:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_STORED \
+                    or len(section) > 32 or len(key) > 64:
+                raise _NotStorable("有数字超出了能保存的范围")
+
+    def write(self, connection) -> None:
+        villages = ReceivedVillage.__table__
+        values = dict(self.values)
+        check = self.check
+        if check.merge_id is not None:  # the listed village under the new name gives way to the renamed one
+            kept = connection.execute(select(villages.c.expected, villages.c.position)
+                                      .where(villages.c.id == check.merge_id)).one()
+            self.merged.append(check.merge_id)
+            values.update(expected=kept.expected, position=kept.position)
+            connection.execute(villages.delete().where(villages.c.id == check.merge_id))
+        if check.village_id is None:
+            self.new_villages.append(dict(id=self.village_id, expected=False, position=None, **values))
+            connection.execute(_INSERT_VILLAGES, self.new_villages)
+        else:  # the name, key and branch as the package states them
+            self.changed_villages.append((self.village_id, values))
+            connection.execute(villages.update().where(villages.c.id == self.village_id).values(**values))
+        if self.superseded:  # first free the "one current return" slot, then point at the new return
+            connection.execute(_SUPERSEDE, self.superseded)
+        connection.execute(_INSERT_RETURNS, self.new_returns)
+        if self.superseded:
+            connection.execute(_SUPERSEDED_BY, self.superseded)
+        received.insert_figures(connection, self.figures)
 
 
 def _note_in_audit(session, checks, new_villages, changed_villages, merged, superseded, new_returns, figures):
@@ -576,8 +693,10 @@ def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | P
     write the consolidated tables there (``write_consolidated``).
 
     Refused packages are reported, not raised. Each package is checked completely before anything of it
-    is stored, and the accepted ones are stored in one transaction, committed at the end: a package is in
-    the township's file whole or not at all. Cancelling stores nothing (the run can simply be repeated)."""
+    is stored, and the accepted ones are stored in one transaction, committed at the end, each in a
+    savepoint of its own: a package is in the township's file whole or not at all, and one that cannot be
+    stored is refused without stopping the others. Cancelling stores nothing (the run can simply be
+    repeated)."""
     quarter = parse_quarter(quarter)
     paths = [str(p) for p in packages]
     report = progress or (lambda done, total, text: None)
@@ -587,10 +706,12 @@ def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | P
     with store.session() as session:
         state = _read_state(session, quarter)
         writer = _Writer(session, state)
+        positions: dict[int, int] = {}  # a package stored → its outcome's place in the result
         for check in _checked(state, quarter, paths, report, stop, steps):
             outcome = _decide(check, replace)
             if outcome.status == ACCEPTED and not outcome.unchanged:
                 writer.add(check)
+                positions[id(check)] = len(result.packages)
             result.packages.append(outcome)
         if len(result.packages) < len(paths):
             result.cancelled = True
@@ -599,11 +720,16 @@ def consolidate(store: Store, quarter: Quarter | str, packages: Sequence[str | P
             report(steps, steps, "已取消，没有导入任何报表。")
             return result
         report(len(paths), steps, "正在保存…")
-        writer.flush()
+        for check, message in writer.flush() or ():
+            place = positions[id(check)]
+            taken = result.packages[place]
+            result.packages[place] = PackageOutcome(taken.package, taken.village, REFUSED, UNREADABLE_PACKAGE,
+                                                    message, taken.village_key)
         if not state.mode_set and not session.scalar(select(func.count(Village.id))):
             set_program_mode(session, TOWNSHIP_MODE)  # a data file holding no village of its own
         result.missing = missing_villages(session, quarter)
-        townships = received.current_townships(session.connection(), quarter.label)
+        townships = [shown_name(t) for t in received.current_townships(session.connection(), quarter.label)]
+        quarter_figures(session, quarter, result.warnings)  # stored returns that no longer check, if any
     if len(townships) > 1:
         result.warnings.append(f"{quarter.title}收到的报表来自不同的乡镇（{'、'.join(townships)}），请核对是否选错了报表包。")
     if out_dir is not None:
@@ -650,13 +776,30 @@ def _stored_figures(return_id: int, stored: dict[str, dict[str, int]]) -> dict[s
     return sections
 
 
-def quarter_figures(session: Session, quarter: Quarter | str) -> list[VillageFigures]:
+def quarter_figures(session: Session, quarter: Quarter | str, problems: list[str] | None = None) -> list[VillageFigures]:
     """Every village's current return for the quarter, in the township's order, each re-checked (the
-    counts reconcile; ``StatisticsMismatch`` otherwise)."""
+    counts reconcile and are within bounds). A return that does not pass raises ``StatisticsMismatch``;
+    given a ``problems`` list, it is left out instead and the list says which and why (what was stored
+    by an older program must not stop the quarter from being added up)."""
     quarter = parse_quarter(quarter)
-    rows = session.execute(select(ReceivedReturn, ReceivedVillage).join(ReceivedVillage)
+    figures, unusable = _quarter_figures(session, quarter)
+    if unusable and problems is None:
+        raise StatisticsMismatch(unusable[0][1])
+    for return_id, message in unusable:
+        log.error("stored return %s does not check", return_id)
+        problems.append(message)
+    return figures
+
+
+def _quarter_figures(session: Session, quarter: Quarter) -> tuple[list[VillageFigures], list[tuple[int, str]]]:
+    """The quarter's current returns that check, and (return id, what to tell) for those that do not."""
+    rows = session.execute(select(ReceivedReturn.id, ReceivedReturn.filed_on, ReceivedReturn.received_at,
+                                  ReceivedReturn.period_start, ReceivedReturn.period_end, ReceivedVillage.id,
+                                  ReceivedVillage.township, ReceivedVillage.name, ReceivedVillage.village_key,
+                                  ReceivedVillage.expected, ReceivedVillage.position)
+                           .join(ReceivedVillage)
                            .where(ReceivedReturn.quarter == quarter.label, ReceivedReturn.superseded_at.is_(None))).all()
-    ids = [r.id for r, _ in rows]
+    ids = [r[0] for r in rows]
     figures: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for return_id, section, key, value in session.execute(
             select(ReceivedFigure.return_id, ReceivedFigure.section, ReceivedFigure.key, ReceivedFigure.value)
@@ -664,28 +807,42 @@ def quarter_figures(session: Session, quarter: Quarter | str) -> list[VillageFig
         figures[return_id][section][key] = value
     replaced = set(session.scalars(select(ReceivedReturn.superseded_by_id).where(
         ReceivedReturn.superseded_by_id.in_(ids))))
-    result = []
-    for r, village in sorted(rows, key=lambda pair: _village_order(pair[1])):
-        result.append(VillageFigures(
-            r.id, village.name, village.township, r.filed_on, r.received_at, (r.period_start, r.period_end),
-            _stored_figures(r.id, figures[r.id]), r.id in replaced,
-        ))
-    return result
+    returns = {r[5]: r for r in rows}
+    villages = _shown_villages(_Shown(r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows)
+    result, unusable = [], []
+    for village in villages:
+        return_id, filed_on, received_at, start, end = returns[village.id][:5]
+        try:
+            stored = _stored_figures(return_id, figures[return_id])
+            if not (isinstance(start, dt.date) and isinstance(end, dt.date) and start <= end):
+                raise StatisticsMismatch(f"收到的报表（第 {return_id} 号）的统计时段不对。")
+        except StatisticsMismatch as error:
+            unusable.append((return_id, f"{village.name}{quarter.title}的报表（第 {return_id} 号）保存的数字无法核对"
+                                        f"（{short(str(error), 200)}），没有计入汇总。请重新导入{village.name}的报表包"
+                                        "并确认替换（命令行加 --replace）。"))
+            continue
+        result.append(VillageFigures(return_id, village.name, village.township, filed_on, received_at, (start, end),
+                                     stored, return_id in replaced))
+    return result, unusable
 
 
-def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.date | None = None) -> list:
+def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.date | None = None,
+                         problems: list[str] | None = None) -> list:
     """The consolidated reports of the quarter (``reports.spec.Report``): each catalogue table whose
     figures the returns carry (附件1, the member statistics, 三会一课), with one line per village and a 合计 line,
     by the villages' own table definitions; then every expected village side by side, whether it has
-    sent its return or not."""
+    sent its return or not. A stored return that no longer checks is left out (``quarter_figures``), and
+    ``problems`` says so."""
     quarter = parse_quarter(quarter)
     day = today or dt.date.today()
-    villages = quarter_figures(session, quarter)
+    villages = quarter_figures(session, quarter, problems if problems is not None else [])
     township = township_name(session) or (villages[0].township if villages else "")
     unit = f"{township}党委" if township else ""
     start = quarter.start
     end = max((v.period[1] for v in villages), default=min(quarter.end, day))
-    prefix = f"{township}{quarter.title}"
+    # The township in the file names at most _STEM_TOWNSHIP characters: a name however long must leave
+    # the files' names within what every file system takes (255 bytes).
+    prefix = f"{township[:_STEM_TOWNSHIP]}{quarter.title}"
     reports = summaries(township, unit, day, start, end, prefix, villages) if villages else []
     sent = {v.village: v for v in villages}
     order = [k.name for k in known_villages(session)]
@@ -697,6 +854,9 @@ def consolidated_reports(session: Session, quarter: Quarter | str, today: dt.dat
     return reports
 
 
+_STEM_TOWNSHIP = 20
+
+
 def write_consolidated(store: Store, quarter: Quarter | str, out_dir: Path, today: dt.date | None = None,
                        progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[Path]:
     """Write the consolidated reports as .xlsx and .pdf into ``out_dir`` (each file atomically)."""
@@ -704,7 +864,7 @@ def write_consolidated(store: Store, quarter: Quarter | str, out_dir: Path, toda
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ConsolidationError(f"无法使用文件夹“{out_dir}”（{error}）。请换一个位置。") from error
+        raise ConsolidationError(f"无法使用文件夹“{out_dir}”（{os_reason(error)}）。请换一个位置。") from error
     report = progress or (lambda done, total, text: None)
     stop = cancelled or (lambda: False)
     with store.session() as session:
@@ -726,7 +886,11 @@ def write_consolidated(store: Store, quarter: Quarter | str, out_dir: Path, toda
     except PermissionError as error:
         raise ConsolidationError(f"无法写入“{error.filename}”：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。") from error
     except OSError as error:
-        raise ConsolidationError(f"写入汇总表失败（{error}）。请检查保存位置是否可写、空间是否足够。") from error
+        raise ConsolidationError(f"写入汇总表失败（{os_reason(error)}）。请检查保存位置是否可写、空间是否足够。") from error
+    except Exception as error:  # a table the writers cannot lay out: said in Chinese, the details in the log
+        log.exception("writing the consolidated tables failed")
+        raise ConsolidationError(f"写出汇总表时出错（{len(written)} 个文件已写出），详细信息已写入日志文件。"
+                                 "收到的报表已经保存，不受影响；请把日志文件交给技术人员。") from error
     report(total, total, "汇总表已写出。")
     return written
 

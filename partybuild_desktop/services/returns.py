@@ -51,7 +51,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
-from partybuild_desktop.services import audit
+from partybuild_desktop.services import audit, package_checks
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.domain.statistics import MemberStatistics, Quarter, StatisticsMismatch, check_attachment1
@@ -518,7 +518,9 @@ class LoadedPackage(HasFigures):
 
     @property
     def program_version(self) -> str:
-        return str(self.data.get("program", {}).get("version", ""))
+        program = self.data.get("program")
+        version = program.get("version") if isinstance(program, dict) else None
+        return version.strip() if isinstance(version, str) else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -545,66 +547,28 @@ class PackageFiles:
                    contents.get(DATA_FILE), contents.get(MANIFEST_FILE))
 
 
-_READ_CHUNK = 1 << 18
-
-
-def _read_folder(folder: Path) -> PackageFiles:
-    """Each file read once: the report files only hashed, through one reused buffer (no copy of their
-    content is kept), return.json and the manifest kept as well."""
-    hashes: dict[str, str] = {}
-    kept: dict[str, bytes] = {}
-    buffer = bytearray(_READ_CHUNK)
-    view = memoryview(buffer)
-    for entry in os.scandir(folder):
-        if _is_system_file(entry.name):
-            continue
-        if entry.is_dir():
-            hashes[entry.name + "/"] = ""
-            continue
-        with open(entry.path, "rb", buffering=0) as f:
-            if entry.name in (DATA_FILE, MANIFEST_FILE):
-                data = f.read()
-                kept[entry.name] = data
-                hashes[entry.name] = hashlib.sha256(data).hexdigest()
-                continue
-            digest = hashlib.sha256()
-            while count := f.readinto(buffer):
-                digest.update(view[:count])
-            hashes[entry.name] = digest.hexdigest()
-    return PackageFiles(hashes, kept.get(DATA_FILE), kept.get(MANIFEST_FILE))
-
-
-def _read_zip(path: Path) -> PackageFiles:
-    """The members of a .zip package, under one top folder or at the top; CRCs checked on reading."""
-    with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        tops = {n.split("/", 1)[0] for n in names if "/" in n}
-        prefix = f"{tops.pop()}/" if len(tops) == 1 and all(n.count("/") >= 1 for n in names) else ""
-        files = {}
-        for n in names:
-            inner = n[len(prefix):]
-            if _is_system_file(inner.rsplit("/", 1)[-1]) or inner.startswith("__MACOSX/"):
-                continue
-            files[inner] = archive.read(n)  # a name with "/" left is in a subfolder: something extra
-        return PackageFiles.of(files)
+_KEPT = {DATA_FILE: package_checks.MAX_DATA_BYTES, MANIFEST_FILE: package_checks.MAX_MANIFEST_BYTES}
 
 
 def read_package_files(path: Path) -> PackageFiles:
-    """Every file of a package (a folder or a .zip; a path to its return.json means its folder)."""
+    """Every file of a package (a folder or a .zip; a path to its return.json means its folder), read
+    within the bounds of ``services.package_checks``: regular files only, each hashed in chunks, zip
+    members checked before they are inflated. ``unreadable_package`` otherwise."""
     path = Path(path)
-    if path.is_file() and path.name == DATA_FILE:
-        path = path.parent
     try:
-        if path.is_dir():
-            return _read_folder(path)
-        if path.is_file():
-            return _read_zip(path)
-    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError) as error:
-        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{path.name}”读不出来，可能已损坏或没有复制完整（{_reason(error)}）。"
-                             "请让村里重新导出。") from error
-    except Exception as error:  # zlib errors and the like from a damaged archive
-        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{path.name}”已损坏（{_reason(error)}）。请让村里重新导出。") from error
-    raise PackageProblem(UNREADABLE_PACKAGE, f"找不到报表包“{path}”。请检查 U 盘是否插好、路径是否正确。")
+        if path.name == DATA_FILE and not path.is_dir():
+            path = path.parent
+        label = path.name or str(path)
+        if package_checks.package_kind(path, label) == "folder":
+            read = package_checks.read_folder(path, _KEPT, _is_system_file)
+        else:
+            read = package_checks.read_zip(path, _KEPT, _is_system_file)
+    except package_checks.PackageUnsafe as error:
+        raise PackageProblem(UNREADABLE_PACKAGE, error.message) from None
+    return PackageFiles(read.hashes, read.kept.get(DATA_FILE), read.kept.get(MANIFEST_FILE))
+
+
+_MANIFEST_LINE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 
 
 def _parse_manifest(text: str) -> dict[str, str]:
@@ -612,23 +576,111 @@ def _parse_manifest(text: str) -> dict[str, str]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        found = re.fullmatch(r"([0-9a-f]{64}) [ *](.+)", line)
+        found = _MANIFEST_LINE.fullmatch(line)
         if not found:
             raise ValueError(f"第 {number} 行格式不对")
+        if found.group(2) in hashes:
+            raise ValueError(f"第 {number} 行的文件重复出现")
         hashes[found.group(2)] = found.group(1)
     return hashes
 
 
-def _date(value) -> dt.date:
-    return dt.date.fromisoformat(str(value))
+def _names(names: list[str], most: int = 10) -> str:
+    """File names for a message: the first ``most``, each shortened, then how many more."""
+    shown = "、".join(package_checks.short(n.rstrip("/"), 80) for n in names[:most])
+    return shown + (f" 等 {len(names)} 个" if len(names) > most else "")
+
+
+def _iso_date(value, what: str) -> dt.date:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{what}不是 2026-11-23 这样的日期")
+
+
+_QUARTER_LABEL = re.compile(r"\d{4}Q[1-4]")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_BRANCH_NAME = 128  # 党组织全称, as 本村信息 allows it
+MAX_PROGRAM_VERSION = 32
+
+
+@dataclass(frozen=True)
+class _Identity:
+    quarter: Quarter
+    period: tuple[dt.date, dt.date]
+    filed_on: dt.date
+    key: str
+    township: str
+    village: str
+    branch_name: str
+    program_version: str
+
+
+def _identity(data: Mapping) -> _Identity:
+    """return.json's fields other than the figures, each checked to be what the village's side writes
+    and bounded as the township stores it; a ValueError in Chinese names the first that is not."""
+    label = data.get("quarter")
+    if not isinstance(label, str) or not _QUARTER_LABEL.fullmatch(label):
+        raise ValueError("季度不是 2026Q3 这样的写法")
+    quarter = Quarter.parse(label)
+    period = data.get("period")
+    if not isinstance(period, Mapping):
+        raise ValueError("缺少统计时段")
+    start, end = _iso_date(period.get("start"), "统计时段的开始日期"), _iso_date(period.get("end"), "统计时段的结束日期")
+    if not quarter.start <= start <= end <= quarter.end:
+        raise ValueError(f"统计时段 {start} 至 {end} 不在{quarter.title}之内")
+    filed_on = _iso_date(data.get("filed_on"), "填报日期")
+    if filed_on < quarter.start:
+        raise ValueError(f"填报日期 {filed_on} 早于{quarter.title}开始")
+    village = data.get("village")
+    if not isinstance(village, Mapping):
+        raise ValueError("缺少村的信息")
+    checked = {}
+    for key, what, limit, required in (("key", "村的标识", 64, True), ("township", "乡镇名称", package_checks.MAX_NAME, True),
+                                       ("name", "村名", package_checks.MAX_NAME, True),
+                                       ("branch_name", "党组织全称", MAX_BRANCH_NAME, False)):
+        problem = package_checks.text_problem(village.get(key), limit, required)
+        if problem:
+            raise ValueError(f"{what}{problem}")
+        checked[key] = (village.get(key) or "").strip()
+    program = data.get("program", {})
+    version = program.get("version", "") if isinstance(program, Mapping) else None
+    problem = package_checks.text_problem(version, MAX_PROGRAM_VERSION, required=False)
+    if problem:
+        raise ValueError(f"程序版本{problem}")
+    return _Identity(quarter, (start, end), filed_on, checked["key"], checked["township"], checked["name"],
+                     checked["branch_name"], (version or "").strip())
+
+
+def _files_agree(recorded, listed: Mapping[str, str]) -> bool:
+    """return.json's own list of files (name and SHA-256 each) is the manifest's, return.json aside."""
+    if not isinstance(recorded, list) or len(recorded) > package_checks.MAX_ENTRIES:
+        return False
+    own = {}
+    for f in recorded:
+        if not isinstance(f, Mapping) or not isinstance(f.get("name"), str) or not isinstance(f.get("sha256"), str):
+            return False
+        own[f["name"]] = f["sha256"]
+    return len(own) == len(recorded) and own == {n: h for n, h in listed.items() if n != DATA_FILE}
+
+
+def _failure(error: BaseException) -> str:
+    """A reason for a message: the checks' own Chinese text, never a Python exception's English."""
+    if isinstance(error, ValueError) and not isinstance(error, (KeyError, UnicodeError)):
+        return package_checks.short(str(error), 200)
+    return "数据文件中缺少某些项目，或有无法识别的内容"
 
 
 def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage:
     """Read and check one package; raise ``PackageProblem`` with its code otherwise. The checks, in
-    order: readable at all (``unreadable_package``); made by a format and schema this program knows
-    (``schema_too_new``); the manifest there, every file listed and none extra, every hash right, and
-    return.json's own list agreeing (``manifest_mismatch``); the data complete and the figures
-    reconciling (``unreadable_package``). The quarter and duplicates are the caller's to judge."""
+    order: readable at all, within the bounds of ``services.package_checks`` (``unreadable_package``);
+    made by a format and schema this program knows (``schema_too_new``); the manifest there, every file
+    listed and none extra, every hash right, and return.json's own list agreeing (``manifest_mismatch``);
+    the data complete, every name and date what the village's side writes, and the figures within bounds
+    and reconciling (``unreadable_package``). The quarter and duplicates are the caller's to judge.
+    Every message is in Chinese and names the package's file."""
     path = Path(path)
     label = path.name
     files = read_package_files(path) if files is None else files
@@ -639,22 +691,26 @@ def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage
         raise PackageProblem(UNREADABLE_PACKAGE, f"“{label}”中没有数据文件 {DATA_FILE}，不是本程序导出的报表包，"
                              "或者没有复制完整。请让村里重新导出。")
     try:
-        data_text = raw.decode("utf-8")
-        data = json.loads(data_text)
+        data, data_text = package_checks.parse_json(raw)
         if not isinstance(data, dict):
-            raise ValueError("not an object")
-    except (UnicodeDecodeError, ValueError) as error:
-        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据文件已损坏（{error}），无法读取。请让村里重新导出。") from error
+            raise package_checks.JsonUnsafe("内容不是一组报表数据")
+    except package_checks.JsonUnsafe as error:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据文件已损坏（{error}），无法读取。请让村里重新导出。") from None
     village_part = data.get("village") if isinstance(data.get("village"), dict) else {}
-    village = village_part.get("name") if isinstance(village_part.get("name"), str) else None
+    village = package_checks.clean_text(village_part.get("name"))  # for the messages; checked below
     if data.get("format") != FORMAT_NAME:
         raise PackageProblem(UNREADABLE_PACKAGE, f"“{label}”不是村党建工作台的季度报表包。", village)
-    version, schema = data.get("format_version"), str(data.get("schema_version", ""))
-    if not isinstance(version, int) or version > FORMAT_VERSION or schema not in _known_revisions():
+    version, schema = data.get("format_version"), data.get("schema_version", "")
+    schema = schema if isinstance(schema, str) else str(schema)
+    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION or schema not in _known_revisions():
         program = data.get("program", {}).get("version", "") if isinstance(data.get("program"), dict) else ""
+        program = package_checks.clean_text(program, MAX_PROGRAM_VERSION)
         raise PackageProblem(SCHEMA_TOO_NEW, f"报表包“{label}”由更新版本的村党建工作台（{program or '版本不明'}，"
-                             f"数据版本 {schema or '不明'}）导出，本程序（{__version__}，数据版本 {HEAD_REVISION}）"
-                             "读不了。请先把乡镇的程序升级到最新版本，再汇总这份报表。", village)
+                             f"数据版本 {package_checks.short(schema, 16) or '不明'}）导出，本程序（{__version__}，数据版本 "
+                             f"{HEAD_REVISION}）读不了。请先把乡镇的程序升级到最新版本，再汇总这份报表。", village)
+    if version < 1:
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据文件已损坏（格式版本 {version} 不对），无法读取。"
+                             "请让村里重新导出。", village)
 
     manifest_raw = files.manifest
     if manifest_raw is None:
@@ -663,46 +719,38 @@ def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage
     try:
         manifest = manifest_raw.decode("utf-8")
         listed = _parse_manifest(manifest)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”的校验清单已损坏（{error}）。请让村里重新导出。", village) from error
+    except UnicodeDecodeError:
+        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”的校验清单已损坏（不是 UTF-8 编码的文本）。"
+                             "请让村里重新导出。", village) from None
+    except ValueError as error:
+        raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”的校验清单已损坏（{error}）。请让村里重新导出。", village) from None
     present = {name for name in files.hashes if name != MANIFEST_FILE}
     missing = sorted(set(listed) - present)
     extra = sorted(present - set(listed))
     changed = sorted(name for name in set(listed) & present if files.hashes[name] != listed[name])
     problems = []
     if missing:
-        problems.append(f"缺少文件：{'、'.join(missing)}")
+        problems.append(f"缺少文件：{_names(missing)}")
     if changed:
-        problems.append(f"导出后被改动过：{'、'.join(changed)}")
+        problems.append(f"导出后被改动过：{_names(changed)}")
     if extra:
-        problems.append(f"多出了清单上没有的文件：{'、'.join(n.rstrip('/') for n in extra)}")
-    if not problems:
-        recorded = data.get("files")
-        ok = isinstance(recorded, list) and all(isinstance(f, dict) for f in recorded)
-        if ok:
-            own = {f.get("name"): f.get("sha256") for f in recorded}
-            ok = own == {n: h for n, h in listed.items() if n != DATA_FILE}
-        if not ok:
-            problems.append("数据文件中的文件清单与校验清单不一致")
+        problems.append(f"多出了清单上没有的文件：{_names(extra)}")
+    if not problems and not _files_agree(data.get("files"), listed):
+        problems.append("数据文件中的文件清单与校验清单不一致")
     if problems:
         raise PackageProblem(MANIFEST_MISMATCH, f"报表包“{label}”与导出时不一致（{'；'.join(problems)}）。"
                              "这份报表没有导入。请让村里重新导出，拿到后不要再改动其中的文件。", village)
 
     try:
-        quarter = Quarter.parse(str(data["quarter"]))
-        period = (_date(data["period"]["start"]), _date(data["period"]["end"]))
-        filed_on = _date(data["filed_on"])
-        key, township, name = (str(village_part[k]).strip() for k in ("key", "township", "name"))
-        if not (key and township and name):
-            raise ValueError("村的标识不完整")
-        figures = read_figures(data["figures"])
+        identity = _identity(data)
+        figures = read_figures(data.get("figures"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据不完整或数字对不上（{_reason(error)}），"
-                             "无法汇总。请让村里重新导出。", village) from error
+        raise PackageProblem(UNREADABLE_PACKAGE, f"报表包“{label}”的数据不完整或数字对不上（{_failure(error)}），"
+                             "无法汇总。请让村里重新导出。", village) from None
     return LoadedPackage(
         path=path, data=data, data_text=data_text, manifest=manifest, manifest_sha256=hashlib.sha256(manifest_raw).hexdigest(),
-        quarter=quarter, period=period, filed_on=filed_on, village_key=key, township=township, village=name,
-        branch_name=str(village_part.get("branch_name") or ""), figures=figures,
+        quarter=identity.quarter, period=identity.period, filed_on=identity.filed_on, village_key=identity.key,
+        township=identity.township, village=identity.village, branch_name=identity.branch_name, figures=figures,
     )
 
 
@@ -777,20 +825,17 @@ _PACKAGE_NAME = re.compile(r".+-.+-\d{4}Q[1-4]")
 
 
 def _peek(path: Path) -> tuple[str | None, str | None, bool]:
-    """(village, quarter, has return.json) from a package's return.json alone, without checking anything."""
+    """(village, quarter, has return.json) from a package's return.json alone, read within the same
+    bounds as the check (a link, a pipe or a huge file is not read at all), without checking anything."""
     try:
-        if path.is_dir():
-            raw = (path / DATA_FILE).read_bytes() if (path / DATA_FILE).is_file() else None
-        else:
-            with zipfile.ZipFile(path) as archive:
-                inner = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == DATA_FILE and n.count("/") <= 1]
-                raw = archive.read(inner[0]) if inner else None
+        raw = package_checks.read_member(path, DATA_FILE, package_checks.MAX_DATA_BYTES, _is_system_file)
         if raw is None:
             return None, None, False
-        data = json.loads(raw.decode("utf-8"))
+        data, _ = package_checks.parse_json(raw)
         village = data.get("village", {}).get("name")
         quarter = data.get("quarter")
-        return (village if isinstance(village, str) else None, quarter if isinstance(quarter, str) else None, True)
+        return (package_checks.clean_text(village),
+                quarter if isinstance(quarter, str) and _QUARTER_LABEL.fullmatch(quarter) else None, True)
     except Exception:  # a damaged package is still offered; checking it says what is wrong
         return None, None, True
 

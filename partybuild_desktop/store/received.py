@@ -61,3 +61,14 @@ def insert_figures(connection: Connection, figures: list[tuple[int, str, str, in
     if figures:
         connection.execute(insert(ReceivedFigure.__table__),
                            [dict(return_id=r, section=s, key=k, value=v) for r, s, k, v in figures])
+
+
+def begin_writing(connection: Connection) -> None:
+    """Open the transaction now, before any savepoint. Python's sqlite3 opens its transaction only at the
+    first INSERT, UPDATE or DELETE; a SAVEPOINT before that would start a transaction of its own, and
+    releasing it would commit, outside the caller's transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN")
