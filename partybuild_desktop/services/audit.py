@@ -520,14 +520,9 @@ def _record_label(item: _Item, names: dict[int, str]) -> str:
 
 
 def _summary(table: str, kind: str, group: list[_Item], names: dict[int, str]) -> dict:
-    shown = []
-    for item in group:
-        who = item.name or names.get(item.member_id)
-        if who and who not in shown:
-            shown.append(who)
-        if len(shown) == SUMMARY_NAMES:
-            break
-    which = "、".join(shown) + ("等" if len(group) > len(shown) and shown else "")
+    named = list(dict.fromkeys(who for who in (item.name or names.get(item.member_id) for item in group) if who))
+    shown = named[:SUMMARY_NAMES]
+    which = "、".join(shown) + ("等" if len(named) > len(shown) else "")
     ids = sorted({item.record_id for item in group if item.record_id is not None})
     record = f"{table_label(table)}{KIND_LABELS[kind]} {len(group)} 条" + (f"：{which}" if which else "")
     return dict(kind=BULK, table=table, record_id=ids[0] if ids else None, record=record[:200], field=None,

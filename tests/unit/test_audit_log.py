@@ -278,3 +278,15 @@ def test_json_shape(store, village_id):
 def test_id_ranges():
     assert audit.id_ranges([1, 2, 3, 7, 9, 10]) == "1–3、7、9–10"
     assert audit.id_ranges([]) == ""
+
+
+def test_a_batch_insert_without_ids_names_its_members(store, village_id):
+    first = run(store, "新增党员", lambda s: member(s, village_id, "王建国"))
+    second = run(store, "新增党员", lambda s: member(s, village_id, "李秀英"))
+    rows = [dict(member_id=(first, second)[n % 2], date=dt.date(2026, 11, 1 + n), entry_type="political_study",
+                 text=f"学习{n}", hours=1.0) for n in range(25)]
+    run(store, "登记学习", lambda s: s.execute(insert(RecordEntry), rows), Change.RECORDS)
+    line, fields = newest(store)
+    assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "record_entry", 25)]
+    assert fields[0].record == "纪实新增 25 条：王建国、李秀英"
+    assert line.records == ("纪实新增 25 条：王建国、李秀英",)
