@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number
@@ -399,6 +399,8 @@ def _village(session, rng, township, name, member_count, today, used_ids, entrie
                                     homes, _full_members(member_ids, member_rows)[1:5], {r["name"] for r in member_rows},
                                     county, used_ids, today)
     _newcomers_dues(session, village.id, today)
+    made += _transfers_and_reserve(session, random.Random(f"transfers:{township}:{name}"), village.id, member_ids,
+                                   member_rows, groups, homes, county, used_ids, today)
     return len(member_rows) + made, len(household_rows) + households, len(entry_rows) + sum(meeting_lines.values())
 
 
@@ -972,3 +974,113 @@ def _recruitment(session, rng, village_id, township, village_name, groups, homes
         session.execute(insert(Household), households)
     session.flush()
     return len(made), len(households)
+
+
+# ---------------------------------------------------------------------------------------- 组织关系 and 后备干部
+# One member transferred out (the 回执 came back), one whose letter has expired with no 回执, one member
+# received from another branch; and the year's 后备干部, carried from last year's roster with some new.
+
+RESERVE_STRENGTHS = ("种养殖技术好，带动周边农户增收", "熟悉农村电商，开网店销售农产品", "退役后返乡创业，组织协调能力强",
+                     "懂财会，热心村务", "返乡大学生，熟悉电脑和政策宣传", "在外务工多年，有管理经验",
+                     "调解邻里纠纷有办法，群众信任", "家庭农场主，懂农机")
+TRANSFER_TO = ("中共苏州市吴江区震泽镇新乐村支部委员会", "中共杭州市萧山区宁围街道流动党员党委")
+TRANSFER_FROM = "中共盐城市大丰区草庙镇东灶村支部委员会"
+
+
+def _plain_members(session, member_ids, member_rows) -> list[int]:
+    """Full farmer members with no post in the liaison pyramid and nobody attached to them: such a member
+    can leave once their households have another member to liaise with them."""
+    from partybuild_desktop.store.models import CommitteePostHolder, GridBranchMember, GridStaff, RecruitPerson
+
+    taken = set(session.scalars(select(Member.id).where(Member.is_hub_household | Member.is_model_post)))
+    taken |= set(session.scalars(select(Member.hub_id).where(Member.hub_id.is_not(None))))
+    taken |= set(session.scalars(select(CommitteePostHolder.member_id).where(CommitteePostHolder.member_id.is_not(None))))
+    taken |= set(session.scalars(select(GridStaff.member_id).where(GridStaff.member_id.is_not(None))))
+    taken |= set(session.scalars(select(GridBranchMember.member_id)))
+    taken |= set(session.scalars(select(RecruitPerson.member_id).where(RecruitPerson.member_id.is_not(None))))
+    for column in (PartyGroup.leader_id, PartyGroup.branch_contact_id, GridBranch.secretary_id,
+                   GridBranch.committee_contact_id):
+        taken |= set(session.scalars(select(column).where(column.is_not(None))))
+    return [member_id for member_id, row in zip(member_ids, member_rows)
+            if member_id not in taken and not row["is_committee_member"]
+            and row["standing"] is Standing.FULL and row["category"] is MemberCategory.FARMER
+            and row["membership_state"] is MembershipState.NORMAL and not row.get("lost_contact")]
+
+
+def _transfers_and_reserve(session, rng, village_id, member_ids, member_rows, groups, homes, county, used_ids,
+                           today) -> int:
+    """Returns how many members it added (the one transferred in)."""
+    from partybuild_desktop.domain.dues import month_of, previous_month
+    from partybuild_desktop.domain.reserve_cadres import SOURCES, CadreForm
+    from partybuild_desktop.services import dues, members, reserve_cadres, transfers
+
+    fake = _Names(rng)
+    plain = _plain_members(session, member_ids, member_rows)
+    arrived = dt.date(today.year, 9, 8)
+    if len(plain) < 2 or not groups or arrived > today:
+        return 0
+    leaving, waiting = rng.sample(plain[len(plain) // 2:] or plain, 2)
+    done = transfers.transfer_out(session, village_id, transfers.OutForm(
+        leaving, TRANSFER_TO[0], dt.date(today.year, 6, 10), note="在当地长期务工并定居"), today)
+    transfers.record_receipt(session, village_id, done.id, dt.date(today.year, 7, 2), today)
+    # Dues are paid here up to the month of leaving (交到转出当月); what the sample paid after is not.
+    session.execute(delete(DuesPayment).where(DuesPayment.member_id == leaving,
+                                              DuesPayment.month > dt.date(today.year, 7, 1)))
+    transfers.transfer_out(session, village_id, transfers.OutForm(
+        waiting, TRANSFER_TO[1], dt.date(today.year, 7, 15), note="到萧山工作，组织关系转往当地"), today)
+    made = 0
+    if True:  # the member received takes over the households of the one who left
+        gender = rng.choice((Gender.MALE, Gender.FEMALE))
+        birth = _random_date(rng, dt.date(1975, 1, 1), dt.date(1992, 12, 31))
+        group = groups[0]
+        grid_id, hub_id, _ = homes[group.id]
+        card = members.MemberForm(
+            name=fake.person(gender), gender=gender, id_number=_id_number(rng, county, birth, gender, used_ids),
+            birth_date=birth, education=_education(rng, today.year - birth.year), joined_date=dt.date(2012, 7, 1),
+            mobile=fake.phone(), category=MemberCategory.FARMER, post="环境卫生监督岗", party_group_id=group.id,
+            grid_id=grid_id, hub_id=hub_id)
+        came = transfers.transfer_in(session, village_id, transfers.InForm(
+            TRANSFER_FROM, arrived, f"{today.year}-045", member=card, note="婚后定居本村"), today)
+        made = 1
+        session.execute(update(Household).where(Household.liaison_member_id == leaving)
+                        .values(liaison_member_id=came.row.member_id))
+        last = previous_month(month_of(today))
+        for row in dues.dues_year(session, village_id, today.year, last, member_ids=[came.row.member_id]).rows:
+            owed = [((today.year, c.month), c.due_fen) for c in row.months if c.due_fen and c.paid_fen is None
+                    and (today.year, c.month) <= last]
+            if owed:
+                dues.pay(session, village_id, row.member_id, dues.PaymentForm(
+                    [m for m, _ in owed], sum(a for _, a in owed), today, "组织委员"), today=today)
+
+    # 后备干部: last year's roster, renewed into this year, a few taken off and some added.
+    trainers = [member_id for member_id, row in zip(member_ids, member_rows)
+                if row["is_committee_member"]] or member_ids[:1]
+    names = {row["name"] for row in member_rows}
+
+    def person(year: int, source: str | None = None, **given) -> None:
+        gender = given.pop("gender", rng.choice((Gender.MALE, Gender.MALE, Gender.FEMALE)))
+        name = given.pop("name", None)
+        while name is None:
+            name = fake.person(gender)
+            name = None if name in names else name
+        names.add(name)
+        born = given.pop("birth_year", rng.randint(1978, 2000))
+        reserve_cadres.save(session, village_id, year, CadreForm(
+            name, gender, born, _education(rng, year - born), fake.phone(), source or rng.choice([s for s in SOURCES if s not in ("优秀流动党员", "其他")]),
+            rng.choice(RESERVE_STRENGTHS), rng.choice(trainers)), today=today)
+
+    last_year = today.year - 1
+    for _ in range(rng.randint(11, 14)):
+        person(last_year)
+    migrants = [(row["name"], row["gender"], row["birth_date"].year) for row in member_rows
+                if row["category"] is MemberCategory.MIGRANT and row["birth_date"] and row["birth_date"].year >= 1975]
+    if migrants:  # a capable migrant among them
+        name, gender, born = rng.choice(migrants)
+        person(last_year, "优秀流动党员", name=name, gender=gender, birth_year=born)
+    reserve_cadres.renew(session, village_id, last_year, today)
+    this_year = reserve_cadres.roster(session, village_id, today.year)
+    for line in rng.sample(this_year, 2):
+        reserve_cadres.remove(session, village_id, line.id)
+    for _ in range(rng.randint(2, 5)):
+        person(today.year)
+    return made

@@ -199,16 +199,14 @@ def one_member(session: Session, village_id: int, text: str, on_roll: bool | Non
 
 
 def dues_paid_to(session: Session, village_id: int, member_id: int, day: dt.date) -> Month | None:
-    """The last month the member has paid dues for (this year's and last year's payments, paid ahead
-    included), as the dues service records them; None when nothing is recorded."""
-    from partybuild_desktop.services import dues
+    """The last month the member had paid dues for on ``day`` (payments made by then, months paid ahead
+    included); None when nothing is recorded. The dues grid (``services.dues``) does not keep when a
+    month was paid, so the payments are read here."""
+    from partybuild_desktop.store.models import DuesPayment
 
-    for year in (day.year + 1, day.year, day.year - 1):
-        for row in dues.dues_year(session, village_id, year, as_of=(year, 12), member_ids=[member_id]).rows:
-            paid = [cell.month for cell in row.months if cell.paid_fen is not None]
-            if paid:
-                return year, max(paid)
-    return None
+    last = session.scalar(select(func.max(DuesPayment.month)).where(
+        DuesPayment.village_id == village_id, DuesPayment.member_id == member_id, DuesPayment.paid_on <= day))
+    return _month(last)
 
 
 def transferable_members(session: Session, village_id: int) -> list[tuple[int, str]]:

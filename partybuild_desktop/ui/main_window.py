@@ -97,9 +97,12 @@ class MainWindow(QMainWindow):
                 "dues": LazyTab(self._build_dues_tab),
                 "funds": LazyTab(self._build_funds_tab),
                 "points": LazyTab(self._build_points_tab),
+                "transfers": LazyTab(self._build_transfers_tab),
+                "reserve_cadres": LazyTab(self._build_reserve_cadres_tab),
             }
             titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
-                      ("recruitment", "发展党员"), ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"))
+                      ("recruitment", "发展党员"), ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"),
+                      ("transfers", "组织关系"), ("reserve_cadres", "后备干部"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -165,6 +168,16 @@ class MainWindow(QMainWindow):
 
         return PointsTab(self.context, self.dialogs)
 
+    def _build_transfers_tab(self):
+        from partybuild_desktop.ui.transfers_tab import TransfersTab
+
+        return TransfersTab(self.context, self.dialogs)
+
+    def _build_reserve_cadres_tab(self):
+        from partybuild_desktop.ui.reserve_cadres_tab import ReserveCadresTab
+
+        return ReserveCadresTab(self.context, self.dialogs)
+
     def _build_township_tab(self):
         from partybuild_desktop.ui.township_tab import TownshipTab
 
@@ -210,6 +223,14 @@ class MainWindow(QMainWindow):
     @property
     def points_tab(self):
         return self.pages["points"].build()
+
+    @property
+    def transfers_tab(self):
+        return self.pages["transfers"].build()
+
+    @property
+    def reserve_cadres_tab(self):
+        return self.pages["reserve_cadres"].build()
 
     @property
     def township_tab(self):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from partybuild_desktop.domain.statistics import Quarter, recent_quarters
-from partybuild_desktop.services import consolidation, returns
+from partybuild_desktop.services import consolidation, reserve_cadres, returns
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.first_run import TownshipFields
@@ -51,6 +51,8 @@ class TownshipTab(WatchesChanges, QWidget):
         self.export_button.clicked.connect(self.export_consolidated)
         self.list_button = QPushButton("村名单…")
         self.list_button.clicked.connect(self.edit_villages)
+        self.target_button = QPushButton("后备干部目标…")
+        self.target_button.clicked.connect(self.edit_reserve_target)
         self.summary = QLabel()
         self.summary.setObjectName("townshipSummary")
         self.summary.setWordWrap(True)
@@ -61,7 +63,7 @@ class TownshipTab(WatchesChanges, QWidget):
         top.addWidget(QLabel("季度"))
         top.addWidget(self.quarter)
         top.addStretch()
-        for button in (self.import_button, self.export_button, self.list_button):
+        for button in (self.import_button, self.export_button, self.list_button, self.target_button):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -102,6 +104,8 @@ class TownshipTab(WatchesChanges, QWidget):
     def show_quarter(self) -> None:
         with self.context.store.session() as session:
             self.shown = consolidation.township_quarter(session, self.selected_quarter(), self.today)
+            cadres = reserve_cadres.received_counts(session, [r.id for r in self.shown.received])
+            wanted = reserve_cadres.target(session)
         self.summary.setText(self.shown.summary)
         self.export_button.setEnabled(bool(self.shown.current))
         index = self.pages.currentIndex()
@@ -115,9 +119,11 @@ class TownshipTab(WatchesChanges, QWidget):
                 spec = table.spec
                 self.pages.addTab(SpecTable(table, f"township:{spec.sheet_name or spec.title}"),
                                   spec.sheet_name or spec.title)
-        received = RowsTable(["村", "填报日期", "收到时间", "党员数", "报表包", "状态"], "receivedReturns", stretch=4)
+        received = RowsTable(["村", "填报日期", "收到时间", "党员数", f"后备干部（目标 {wanted} 名）", "报表包", "状态"],
+                             "receivedReturns", stretch=5)
         received.fill(self.shown.received, lambda r: (
-            r.village, r.filed_on, f"{r.received_at:%Y-%m-%d %H:%M}", r.total_members, r.package_name,
+            r.village, r.filed_on, f"{r.received_at:%Y-%m-%d %H:%M}", r.total_members,
+            reserve_cadres.township_text(cadres.get(r.id), wanted), r.package_name,
             "当前" if r.superseded_at is None else f"已被替换（{r.superseded_at:%Y-%m-%d %H:%M}）"),
             highlight=lambda r: r.superseded_at is not None)
         self.pages.addTab(received, "收到的报表包")
@@ -142,6 +148,15 @@ class TownshipTab(WatchesChanges, QWidget):
             "导出汇总表", lambda progress: consolidation.write_consolidated(
                 store, quarter, folder, today=today, cancelled=progress.cancelled),
             dialogs=self.dialogs, parent=self, on_success=done, label="正在写出汇总表…")
+
+    def edit_reserve_target(self) -> None:
+        """How many 后备干部 each village should have a year (16 unless set), shown beside each village."""
+        from partybuild_desktop.ui.reserve_cadres_tab import TargetDialog
+
+        with self.context.store.session() as session:
+            wanted = reserve_cadres.target(session)
+        self.last_dialog = TargetDialog(self.context, wanted, self)
+        self.last_dialog.exec()
 
     def edit_villages(self) -> None:
         with self.context.store.session() as session:

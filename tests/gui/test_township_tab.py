@@ -3,6 +3,7 @@ folder (a bad one refused while the others go through, a second package for a vi
 confirmed), the missing villages and the consolidated tables on screen, the tables written out."""
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -144,7 +145,9 @@ def test_a_second_package_replaces_the_first_only_when_confirmed(qtbot, store, d
     dialog = import_from(qtbot, tab, later, dialogs)
     assert [(p.status, p.code) for p in dialog.result.packages] == [("accepted", None)]
     received = tab.pages.widget(tab.pages.count() - 1).texts()
-    states = sorted(row[5][:3] for row in received if row[0] == "石桥村")
+    states = sorted(row[-1][:3] for row in received if row[0] == "石桥村")
+    # Each village's 后备干部 against the township's target (16 unless set), from the return.
+    assert all(re.fullmatch(r"\d+/16(（差\d+）)?", row[4]) for row in received)
     assert states == sorted(["已被替", "当前"])
     assert "已收到 2 个" in tab.summary.text()
 
@@ -189,7 +192,7 @@ def test_program_mode_switches_between_village_and_township(qtbot, sample_store,
     window.change_mode()
     # The village's tabs are back (whatever tabs the village side has grown since), the township's gone.
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[:3] == ["概况", "党员", "网格"] and titles[-1] == "先锋榜" and "乡镇汇总" not in titles
+    assert titles[:3] == ["概况", "党员", "网格"] and "先锋榜" in titles and "乡镇汇总" not in titles
     with sample_store.session() as session:
         assert program_mode(session) == "village"
     assert "东湖村" in window.windowTitle()
