@@ -1,5 +1,6 @@
 """The commands of 发展党员: ``recruits`` (the pipeline), ``recruit add`` (① a new applicant), ``recruit step``
-(the next step of a case) and ``recruit review`` (an activist's six-monthly 考察).
+(the next step of a case), ``recruit edit`` (a recorded step corrected: its date, people, training or 公示)
+and ``recruit review`` (an activist's six-monthly 考察).
 
 Registered by ``cli``; they share its store, errors and exit codes: 0 done, 2 unusable input (nothing
 written; a date out of order too), 3 a rule broken and no ``--reason`` given (nothing written; the JSON
@@ -62,10 +63,18 @@ def add_commands(commands) -> None:
     step.add_argument("--note", metavar="说明", help="谈话人、审查意见等")
     step.add_argument("--json", action="store_true", help=JSON_HELP)
 
-    edit = recruit_commands.add_parser("edit", help="改正已登记步骤的日期（重新核对先后顺序和各项规定）")
+    edit = recruit_commands.add_parser("edit", help="改正已登记的步骤：日期、培养联系人、入党介绍人、培训学时、公示日期"
+                                                    "（重新核对先后顺序和有关规定）")
     edit.add_argument("--person", required=True, metavar="姓名或编号")
-    edit.add_argument("--step", required=True, metavar="步骤", help="要改哪一步的日期：序号 1—25、中文名称或代码（见 step 的说明）")
-    edit.add_argument("--date", required=True, type=_iso_date, metavar="日期", help="改正后的日期，写成 2026-03-01 这样")
+    edit.add_argument("--step", required=True, metavar="步骤", help="要改哪一步：序号 1—25、中文名称或代码（见 step 的说明）")
+    edit.add_argument("--date", type=_iso_date, metavar="日期", help="改正后的日期，写成 2026-03-01 这样")
+    edit.add_argument("--contacts", metavar="姓名", help="第⑤步：改正后的培养联系人（一至两名正式党员），用逗号分开；可写党员编号")
+    edit.add_argument("--introducers", metavar="姓名", help="第⑨步：改正后的两名入党介绍人，用逗号分开；可写党员编号")
+    edit.add_argument("--hours", type=float, metavar="学时", help="第⑪步：改正后的集中培训学时")
+    edit.add_argument("--days", type=float, metavar="天数", help="第⑪步：改正后的集中培训天数")
+    edit.add_argument("--publicity-from", type=_iso_date, metavar="日期", help="第⑫或⑬步：改正后的公示开始日期")
+    edit.add_argument("--publicity-to", type=_iso_date, metavar="日期", help="第⑫或⑬步：改正后的公示结束日期")
+    edit.add_argument("--note", metavar="说明", help="改正这一步的说明（谈话人、审查意见等）")
     edit.add_argument("--reason", metavar="原因", help="改后不符合规定而确属实际情况的，写明原因")
     edit.add_argument("--json", action="store_true", help=JSON_HELP)
 
@@ -186,13 +195,17 @@ def cmd_recruit(args) -> int:
                 action = f"登记发展党员步骤（{name}：{step.title}，命令行）"
             elif args.recruit_command == "edit":
                 case_id, name = _case_id(session, village.id, args.person)
-                kept = recruitment.edit_date(session, village.id, case_id, step, args.date, args.reason)
-                audit.record(session, f"改正发展党员步骤日期（{name}：{step.title}，命令行）", Change.MEMBERS, source="cli")
+                edit = recruitment.StepEdit(step, args.date, args.reason, args.note, _people(args.contacts),
+                                            _people(args.introducers), args.hours, args.days, args.publicity_from,
+                                            args.publicity_to)
+                kept = recruitment.edit_step(session, village.id, case_id, edit)
+                day = recruitment.step_date(session, village.id, case_id, step)
+                audit.record(session, f"改正发展党员步骤（{name}：{step.title}，命令行）", Change.MEMBERS, source="cli")
                 if args.json:
-                    print(_json({"id": case_id, "step": step.value, "date": args.date.isoformat(),
+                    print(_json({"id": case_id, "step": step.value, "date": day.isoformat(),
                                  "breaches": [b.code for b in kept]}))
                 else:
-                    print(f"已把{name}的{step.title}改为{format_cn(args.date)}。")
+                    print(f"已改正{name}的{step.title}（{format_cn(day)}）。")
                     for breach in kept:
                         print(f"注意：{breach.message}已按所写原因记入台账。")
                 return EXIT_OK

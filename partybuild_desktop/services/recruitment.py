@@ -731,6 +731,12 @@ def edit_step(session: Session, village_id: int, case_id: int, edit: StepEdit, t
     return tuple(fresh)
 
 
+def step_date(session: Session, village_id: int, case_id: int, step: Step) -> dt.date | None:
+    """The date recorded for ``step`` of the case, or None."""
+    _case_row(session, village_id, case_id)
+    return session.scalar(select(RecruitStep.date).where(RecruitStep.case_id == case_id, RecruitStep.step == step))
+
+
 def delete_case(session: Session, village_id: int, case_id: int) -> None:
     """Remove a case entered by mistake (its steps, people, reviews and breaches); the member made at ⑰,
     if any, stays in the member list."""

@@ -1,5 +1,5 @@
-"""The dialogs of 发展党员: 登记入党申请 (①), 办理下一步 (the next step, asking only what it needs), 修改日期
-and 考察记录 (an activist's six-monthly review).
+"""The dialogs of 发展党员: 登记入党申请 (①), 办理下一步 (the next step, asking only what it needs), 修改步骤
+(a step done: its date, people, training, 公示 and note) and 考察记录 (an activist's six-monthly review).
 
 Each dialog collects; OK runs ONE operation through the runner (``services.recruitment`` checks and
 writes). A refusal keeps the dialog open with what was typed and the service's Chinese message. When the
@@ -335,37 +335,142 @@ class StepDialog(_RuleDialog):
                          lambda s: service.advance(s, village_id, case_id, form, today=today))
 
 
-# ---------------------------------------------------------------------------------------- 修改日期
+# ---------------------------------------------------------------------------------------- 修改步骤
 
 
-class EditDateDialog(_RuleDialog):
-    """修改日期: correct the date of a step done; the order and the rules are checked again."""
+def _spin(name: str, suffix: str, top: int) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setObjectName(name)
+    box.setRange(0, top)
+    box.setDecimals(1)
+    box.setSuffix(suffix)
+    return box
 
-    def __init__(self, context, village_id: int, today: dt.date, case, step: Step | None = None, parent=None):
-        super().__init__(f"修改日期：{case.name}", context, village_id, today, parent)
+
+class EditStepDialog(_RuleDialog):
+    """修改步骤: correct a step done — its date, and what it recorded: the 培养联系人 (⑤), the 入党介绍人
+    (⑨), the training (⑪), the 公示 (⑫/⑬) and the note. Only what the chosen step holds is shown; only
+    what was changed is sent, and the order and the rules it bears on are checked again."""
+
+    def __init__(self, context, village_id: int, today: dt.date, case, step: Step | None = None,
+                 members: list[tuple[str, int]] | None = None, parent=None):
+        super().__init__(f"修改步骤：{case.name}", context, village_id, today, parent)
         self.case = case
+        with context.store.session() as session:
+            self.recorded = service.people(session, village_id, case.id)
+            [self.sheet] = service.ledger(session, village_id, today, [case.id])
+        members = members if members is not None else full_members(context, village_id)
         self.step_box = QComboBox()
         self.step_box.setObjectName("recruitEditStep")
         done = [s for s in STEPS if s in case.dates]
         for s in done:
             self.step_box.addItem(f"{s.title}（{format_cn(case.dates[s])}）", s)
         chosen = step if step in case.dates else done[-1]
-        self.step_box.setCurrentIndex(self.step_box.findData(chosen))
         self.date = _date_field(case.dates[chosen], today, "recruitEditDate")
-        self.step_box.currentIndexChanged.connect(
-            lambda _i: self.date.setDate(QDate(case.dates[self.step_box.currentData()])))
-        note = QLabel("改后重新核对先后顺序和各项规定；接收预备党员的支部大会日期改了，党员名册中的入党日期随之改正。")
+        note = QLabel("改后重新核对先后顺序和有关规定；接收预备党员的支部大会日期改了，党员名册中的入党日期随之改正。")
         note.setWordWrap(True)
         self.form_layout.addRow(note)
         self.form_layout.addRow("步骤", self.step_box)
-        self.form_layout.addRow("改为", self.date)
+        self.form_layout.addRow("日期", self.date)
+        self.people = [PersonBox(members, f"recruitEditPerson{n}") for n in (1, 2)]
+        self.people_labels = [QLabel(), QLabel()]
+        for label, box in zip(self.people_labels, self.people):
+            self.form_layout.addRow(label, box)
+        self.hours = _spin("recruitEditHours", " 学时", 1000)
+        self.days = _spin("recruitEditDays", " 天", 100)
+        self.form_layout.addRow("培训学时", self.hours)
+        self.form_layout.addRow("培训天数", self.days)
+        self.publicity_from = _date_field(self.sheet.publicity_start or today, today, "recruitEditPublicityFrom")
+        self.publicity_to = _date_field(self.sheet.publicity_end or today, today, "recruitEditPublicityTo")
+        self.publicity_span = QWidget()
+        row = QHBoxLayout(self.publicity_span)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.publicity_from, QLabel("至"), self.publicity_to):
+            row.addWidget(widget)
+        row.addStretch()
+        self.form_layout.addRow("公示", self.publicity_span)
+        self.note = QLineEdit()
+        self.note.setObjectName("recruitEditNote")
+        self.form_layout.addRow("说明", self.note)
         self.finish_layout()
+        self.step_box.currentIndexChanged.connect(lambda _i: self.show_step())
+        self.step_box.setCurrentIndex(self.step_box.findData(chosen))
+        self.show_step()
+
+    @property
+    def step(self) -> Step:
+        return Step(self.step_box.currentData())  # the combo box hands the code back as a plain str
+
+    def _role(self) -> str | None:
+        return {Step.CONTACTS: service.CONTACT, Step.INTRODUCERS: service.INTRODUCER}.get(self.step)
+
+    def show_step(self) -> None:
+        """The chosen step's date and what it holds, as recorded."""
+        step, sheet = self.step, self.sheet
+        self.date.setDate(QDate(self.case.dates[step]))
+        role = self._role()
+        what = "培养联系人" if step is Step.CONTACTS else "入党介绍人"
+        recorded = self.recorded.get(role, []) if role else []
+        for number, (label, box) in enumerate(zip(self.people_labels, self.people)):
+            label.setText(f"{what}{'一二'[number]}")
+            self.form_layout.setRowVisible(box, role is not None)
+            box.setCurrentIndex(0)
+            if number < len(recorded):
+                person = recorded[number]
+                index = box.findData(person.member_id) if person.member_id is not None else -1
+                if index > 0:
+                    box.setCurrentIndex(index)
+                else:
+                    box.choose(person.name)
+        training = step is Step.TRAINING
+        self.hours.setValue(sheet.training_hours or 0)
+        self.days.setValue(sheet.training_days or 0)
+        self.form_layout.setRowVisible(self.hours, training)
+        self.form_layout.setRowVisible(self.days, training)
+        publicity = step in (Step.COMMITTEE_REVIEW, Step.PRE_REVIEW)
+        self.form_layout.setRowVisible(self.publicity_span, publicity)
+        if sheet.publicity_start and sheet.publicity_end:
+            self.publicity_from.setDate(QDate(sheet.publicity_start))
+            self.publicity_to.setDate(QDate(sheet.publicity_end))
+        self.note.setText(sheet.step_notes.get(step, ""))
+        self.go_back()
+
+    def edit(self) -> service.StepEdit:
+        """What was changed, and only that."""
+        step, sheet = self.step, self.sheet
+        edit = service.StepEdit(step, reason=self.given_reason())
+        day = self.date.date().toPython()
+        if day != self.case.dates[step]:
+            edit.date = day
+        role = self._role()
+        if role is not None:
+            people = [p for p in (box.person() for box in self.people) if p]
+            before = self.recorded.get(role, [])
+            same = [(p.member_id, p.name if p.member_id is None else None) for p in people] == [
+                (p.member_id, p.name if p.member_id is None else None) for p in before]
+            if not same:
+                setattr(edit, "contacts" if step is Step.CONTACTS else "introducers", people)
+        if step is Step.TRAINING:
+            if self.hours.value() != (sheet.training_hours or 0):
+                edit.training_hours = self.hours.value()
+            if self.days.value() != (sheet.training_days or 0):
+                edit.training_days = self.days.value()
+        if step in (Step.COMMITTEE_REVIEW, Step.PRE_REVIEW):
+            start, end = self.publicity_from.date().toPython(), self.publicity_to.date().toPython()
+            if (start, end) != (sheet.publicity_start, sheet.publicity_end):
+                edit.publicity_start, edit.publicity_end = start, end
+        note = self.note.text().strip()
+        if note != sheet.step_notes.get(step, ""):
+            edit.note = note
+        return edit
 
     def write(self) -> bool:
-        step, day, reason = self.step_box.currentData(), self.date.date().toPython(), self.given_reason()
+        edit = self.edit()
+        if not edit.changes_anything:
+            raise Refusal("没有改动任何内容。要改哪一项，请先改好再按“确定”；不改请按“取消”。")
         village_id, today, case_id = self.village_id, self.today, self.case.id
-        return self.save(f"改正发展党员步骤日期（{self.case.name}：{step.title}）",
-                         lambda s: service.edit_date(s, village_id, case_id, step, day, reason, today=today))
+        return self.save(f"改正发展党员步骤（{self.case.name}：{edit.step.title}）",
+                         lambda s: service.edit_step(s, village_id, case_id, edit, today=today))
 
 
 # ---------------------------------------------------------------------------------------- 考察记录

@@ -117,7 +117,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         self.add_button.setObjectName("recruitAdd")
         self.step_button = QPushButton("办理下一步…")
         self.step_button.setObjectName("recruitStep")
-        self.edit_button = QPushButton("修改日期…")
+        self.edit_button = QPushButton("修改步骤…")
         self.edit_button.setObjectName("recruitEdit")
         self.review_button = QPushButton("考察记录…")
         self.review_button.setObjectName("recruitReview")
@@ -325,7 +325,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         return self.last_dialog
 
     def edit_dialog(self, case=None, step: Step | None = None):
-        from partybuild_desktop.ui.recruitment_dialogs import EditDateDialog
+        from partybuild_desktop.ui.recruitment_dialogs import EditStepDialog
 
         case = case or self.selected_case()
         if case is None:
@@ -333,7 +333,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
         if step is None:
             row = self.steps.currentRow()
             step = STEPS[row] if 0 <= row < len(STEPS) and STEPS[row] in case.dates else None  # the row chosen
-        self.last_dialog = EditDateDialog(self.context, self.village_id, self.today, case, step, self)
+        self.last_dialog = EditStepDialog(self.context, self.village_id, self.today, case, step, parent=self)
         return self.last_dialog
 
     def review_dialog(self, case=None):
@@ -361,7 +361,7 @@ class RecruitmentTab(WatchesChanges, QWidget):
     def ask_edit(self) -> None:
         dialog = self.edit_dialog()
         if dialog is None:
-            self.dialogs.info("修改日期", "请先在列表中选中一个人。")
+            self.dialogs.info("修改步骤", "请先在列表中选中一个人。")
             return
         if dialog.exec():
             self._after(dialog)
