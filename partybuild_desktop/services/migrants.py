@@ -184,7 +184,8 @@ def update_stint(session: Session, village_id: int, stint_id: int, form: StintFo
         raise MigrantError(f"{member.name}于 {format_cn(stint.back_on)} 返回，外出时间 {format_cn(cleaned.left_on)} "
                            "不能晚于返回时间，请核对。")
     for name, value in vars(cleaned).items():
-        setattr(stint, name, value)
+        if name != "note" or value is not None:  # a form without the note keeps it
+            setattr(stint, name, value)
     session.flush()
 
 

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
             self.pages = {
                 "overview": LazyTab(self._build_overview_tab),
                 "members": LazyTab(self._build_members_tab),
+                "migrants": LazyTab(self._build_migrants_tab),
                 "grids": LazyTab(self._build_grids_tab),
                 "meetings": LazyTab(self._build_meetings_tab),
                 "recruitment": LazyTab(self._build_recruitment_tab),
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
             }
             titles = (("overview", "概况"), ("members", "党员"), ("grids", "网格"), ("meetings", "组织生活"),
                       ("recruitment", "发展党员"), ("dues", "党费"), ("funds", "党建经费"), ("points", "先锋榜"),
-                      ("transfers", "组织关系"), ("reserve_cadres", "后备干部"))
+                      ("transfers", "组织关系"), ("reserve_cadres", "后备干部"), ("migrants", "流动党员"))
         for key, title in titles:
             self.tabs.addTab(self.pages[key], title)
         self.tabs.blockSignals(False)
@@ -137,6 +138,11 @@ class MainWindow(QMainWindow):
         tab = MembersTab(self.context, self.dialogs)
         tab.print_requested.connect(self.print_report)
         return tab
+
+    def _build_migrants_tab(self):
+        from partybuild_desktop.ui.migrants_tab import MigrantsTab
+
+        return MigrantsTab(self.context, self.dialogs)
 
     def _build_grids_tab(self):
         from partybuild_desktop.ui.grids_tab import GridsTab
@@ -199,6 +205,10 @@ class MainWindow(QMainWindow):
     @property
     def members_tab(self):
         return self.pages["members"].build()
+
+    @property
+    def migrants_tab(self):
+        return self.pages["migrants"].build()
 
     @property
     def grids_tab(self):

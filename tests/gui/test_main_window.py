@@ -45,7 +45,8 @@ def test_title_and_overview_show_the_real_counts(window_for, sample_store):
     assert organisation["农户"] == data.households > 0
     assert organisation["党小组"] == data.party_groups
     assert organisation["户级网格"] > 0 and organisation["党员中心户"] > 0
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "组织生活", "发展党员", "党费", "党建经费", "先锋榜"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["概况", "党员", "网格", "组织生活", "发展党员", "党费", "党建经费", "先锋榜",
+        "组织关系", "后备干部", "流动党员"]
 
 
 def test_menus_are_chinese_and_complete(window_for, sample_store):
