@@ -23,6 +23,7 @@ with a Chinese message that says what is too large, where, and what to do.
 from __future__ import annotations
 
 import posixpath
+import re
 import struct
 import zipfile
 import zlib
@@ -387,22 +388,93 @@ def _workbook_sheets(parts: ZipParts) -> tuple[list[tuple[str, zipfile.ZipInfo |
     return visible, hidden
 
 
+# The quick pass over a part: C-speed searches over the inflated bytes that prove most parts harmless. It
+# counts every cell with a reference (with a value or not) and looks at text runs between tags, so it is only
+# ever stricter than the exact pass, which runs on the parts it cannot prove harmless.
+_STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s>]")
+_LONG_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{5,})')  # a cell in row 10000 or below
+_TWO_LETTERS = re.compile(rb'<c r="([A-Za-z]{2})[0-9]')
+_FAR_COLUMN = re.compile(rb'<c r="(?:[A-Za-z]{3}|[H-Zh-z][A-Za-z]|[Gg][S-Zs-z])')  # beyond column GR (200)
+_CARRY_LIMIT = 64 * 1024  # a tag and the text after it left over at a chunk's end
+_RUN_WINDOW = (MAX_CELL_CHARS + 1) // 2  # a run of 2 windows' length always covers one aligned window
+
+
+def _quick_pieces(parts: ZipParts, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The entry's bytes in pieces that end before a "<" (so no tag is cut); stops with ``_Stop`` as soon as
+    a piece would be left longer than ``_CARRY_LIMIT`` (a long text: the exact pass decides)."""
+    carry = b""
+    for chunk in inflate(parts, info):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = data
+        else:
+            yield data[:cut]
+            carry = data[cut:]
+        if len(carry) > _CARRY_LIMIT:
+            raise _Stop
+    if carry:
+        yield carry
+
+
+def _long_run(piece: bytes) -> bool:
+    """Whether the piece may hold a text run of more than ``MAX_CELL_CHARS`` bytes (and so characters):
+    such a run covers at least one aligned window without a "<"."""
+    return any(piece.find(b"<", at, at + _RUN_WINDOW) < 0 for at in range(0, len(piece) - _RUN_WINDOW + 1, _RUN_WINDOW))
+
+
+def _quick_sheet(parts: ZipParts, info: zipfile.ZipInfo) -> bool:
+    """Whether the quick pass proves the worksheet within every bound: every cell has its reference first
+    (as Excel, WPS and openpyxl write it), no reference is beyond column GR, and the last row times the
+    widest column stays within ``MAX_CELLS``."""
+    last_row, letters = 9999, set()
+    try:
+        for piece in _quick_pieces(parts, info):
+            if _long_run(piece) or b"<!DOCTYPE" in piece:
+                return False
+            cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+            if cells != piece.count(b'<c r="') or b":c " in piece or _FAR_COLUMN.search(piece):
+                return False  # prefixed tags, cells placed by position, or far columns: the exact pass decides
+            rows = _LONG_ROW.findall(piece)
+            if rows:
+                last_row = max(last_row, max(map(int, rows)))
+            letters.update(c.upper() for c in set(_TWO_LETTERS.findall(piece)))
+    except _Stop:
+        return False
+    columns = max((cell_position(c.decode("ascii") + "1")[1] + 1 for c in letters), default=26)
+    return last_row <= MAX_ROWS and last_row * columns <= MAX_CELLS
+
+
+def _quick_shared_strings(parts: ZipParts, info: zipfile.ZipInfo) -> bool:
+    count = 0
+    try:
+        for piece in _quick_pieces(parts, info):
+            if _long_run(piece) or b"<!DOCTYPE" in piece:
+                return False
+            count += len(_STRING_TAG.findall(piece))
+    except _Stop:
+        return False
+    return count <= MAX_CELLS
+
+
 def _check_xlsx(parts: ZipParts) -> None:
     file_name = parts.path.name
     # Shared strings: calamine loads them all when it opens the workbook.
     for key, info in parts.entries.items():
-        if key.endswith("sharedstrings.xml"):
+        if key.endswith("sharedstrings.xml") and not _quick_shared_strings(parts, info):
             _scan_shared_strings(parts, info)
     visible, hidden = _workbook_sheets(parts)
     checked: set[str] = set()
     for sheet, info in visible:
         if info is not None and info.filename not in checked:
             checked.add(info.filename)
-            _scan_worksheet(parts, info, Extent(file_name, sheet))
+            if not _quick_sheet(parts, info):
+                _scan_worksheet(parts, info, Extent(file_name, sheet))
     # Every other worksheet part but a hidden sheet's is checked too, in case the reader finds it another way.
     for key, info in parts.entries.items():
         if key.startswith("xl/worksheets/") and key.endswith(".xml") and info.filename not in checked | hidden:
-            _scan_worksheet(parts, info, Extent(file_name, posixpath.splitext(posixpath.basename(info.filename))[0]))
+            if not _quick_sheet(parts, info):
+                _scan_worksheet(parts, info, Extent(file_name, posixpath.splitext(posixpath.basename(info.filename))[0]))
 
 
 def _scan_shared_strings(parts: ZipParts, info: zipfile.ZipInfo) -> None:

@@ -457,3 +457,30 @@ def test_an_xls_whose_sector_chain_loops_is_refused_as_damaged(tmp_path):
     path = tmp_path / "环.xls"
     path.write_bytes(bytes(data))
     assert refused(path).code == bounds.SPREADSHEET_DAMAGED
+
+
+# ---------------------------------------------------------------------------------------- the quick pass
+
+
+def test_an_ordinary_roster_is_proven_harmless_by_the_quick_pass_alone(tmp_path, monkeypatch):
+    def exact(*_args):
+        raise AssertionError("the exact pass ran")
+
+    monkeypatch.setattr(bounds, "_scan_worksheet", exact)
+    monkeypatch.setattr(bounds, "_scan_shared_strings", exact)
+    rows = [["姓名", "身份证号", "备注"]] + [[f"张{n}", ID_A, "好" * 50] for n in range(12000)]
+    [read] = read_sheet_rows(workbook(tmp_path / "名册.xlsx", rows))
+    assert len(read.rows) == 12001
+
+
+@pytest.mark.parametrize("body", [
+    '<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row>',  # a cell placed by position
+    '<row r="1"><c r="GS1"/><c r="A1"><v>1</v></c></row>',  # an empty cell beyond column GR
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "长" * 20000 + "</t></is></c></row>",  # a long text run
+])
+def test_what_the_quick_pass_cannot_prove_goes_to_the_exact_pass(tmp_path, monkeypatch, body):
+    calls = []
+    exact = bounds._scan_worksheet
+    monkeypatch.setattr(bounds, "_scan_worksheet", lambda *args: calls.append(args) or exact(*args))
+    read_sheet_rows(raw_xlsx(tmp_path / "表.xlsx", sheet(body)))
+    assert calls
