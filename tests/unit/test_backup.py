@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from partybuild_desktop.services import maintenance
 from partybuild_desktop.store.models import Member
-from partybuild_desktop.store.schema import DataFileTooNew, open_store
+from partybuild_desktop.services.backups import RestoreRefused
+from partybuild_desktop.store.schema import open_store
 
 
 def count_members(store):
@@ -48,8 +49,9 @@ def test_restore_refuses_a_newer_backup_and_changes_nothing(sample_store, tmp_pa
         db.execute("UPDATE alembic_version SET version_num = '9999'")
     db.close()
     before = count_members(sample_store)
-    with pytest.raises(DataFileTooNew):
+    with pytest.raises(RestoreRefused, match="更新版本") as refused:
         maintenance.restore_backup(sample_store, backup, tmp_path / "safety")
+    assert refused.value.code == "backup_too_new"
     assert count_members(sample_store) == before
 
 
