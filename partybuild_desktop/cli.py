@@ -90,11 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--entries-per-month", type=float, default=1.5, metavar="条数",
                       help="每名党员每月纪实条数（默认 1.5）")
 
-    commands.add_parser("check", help="检查数据文件的完整性和数据版本")
-
-    backup = commands.add_parser("backup", help="备份数据文件")
-    backup.add_argument("--out", required=True, metavar="备份文件", help="备份文件路径")
-
     alerts = commands.add_parser("alerts", help="列出待办提醒（必访户、代办事项、预备期、备份、季度报表等）")
     alerts.add_argument("--as-of", type=_iso_date, metavar="日期",
                         help="按哪一天计算，写成 2026-11-23 这样（默认今天）")
@@ -169,14 +164,33 @@ def _iso_date(text: str):
 
 
 def _open_store(args):
-    from partybuild_desktop.store.schema import DataFileError, open_store
+    """The data file, checked as it opens (``services.backups.open_data_folder``); a command that writes
+    also marks it open until it ends and backs it up when the last backup is a day old."""
+    import atexit
+
+    from partybuild_desktop.services.backups import closed_normally, open_data_folder
+    from partybuild_desktop.store.schema import DataFileError
 
     folder = paths.data_dir(args.data_dir)
     paths.setup_logging(folder)
+    working = args.command not in READ_ONLY_COMMANDS
     try:
-        return open_store(paths.data_file(folder), paths.backup_dir(folder))
+        store = open_data_folder(folder, working=working)
     except DataFileError as error:
-        raise CliError(str(error)) from error
+        raise CliError(str(error), details={"code": "data_file_damaged"}) from error
+    if working:
+        atexit.register(closed_normally, folder)
+    return store
+
+
+def _backup_before(store, reason: str) -> None:
+    """The automatic backup before a risky operation; the operation is refused when it fails."""
+    from partybuild_desktop.services.backups import BackupFailed, before
+
+    try:
+        before(store, reason)
+    except BackupFailed as error:
+        raise CliError(str(error), details={"code": "backup_failed"}) from error
 
 
 def _current_village(store):
@@ -270,32 +284,6 @@ def cmd_demo(args) -> int:
         print(f"注意：数据文件中原来已有 {len(before)} 个村（{'、'.join(v.title for v in before)}），"
               f"这次是另外添加的，现在共有 {len(before) + len(summary.villages)} 个村。"
               f"当前村仍是{current.title}：窗口和命令行显示、导出的都是当前村。")
-    return EXIT_OK
-
-
-def cmd_check(args) -> int:
-    from partybuild_desktop.services.maintenance import check_data_file
-
-    folder = paths.data_dir(args.data_dir)
-    result = check_data_file(paths.data_file(folder))
-    if result.sound:
-        state = "最新" if result.revision == result.head else f"旧版本，打开时将自动升级到 {result.head}"
-        print(f"数据文件完好：{result.path}\n数据版本：{result.revision or '空'}（{state}）")
-        return EXIT_OK
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    return EXIT_PROBLEMS
-
-
-def cmd_backup(args) -> int:
-    from partybuild_desktop.services.maintenance import make_backup
-
-    store = _open_store(args)
-    try:
-        written = make_backup(store, Path(args.out))
-    except OSError as error:
-        raise CliError(f"备份写入失败：{error}。请检查目标位置是否可写、空间是否足够。") from error
-    print(f"已备份到：{written}")
     return EXIT_OK
 
 
@@ -433,6 +421,7 @@ def cmd_consolidate(args) -> int:
 
     quarter = _quarter(args.quarter)
     store = _open_store(args)
+    _backup_before(store, "consolidation")
     from partybuild_desktop.services.audit import AuditedStore
     from partybuild_desktop.services.changes import Change
 
@@ -482,6 +471,8 @@ def _import_rows(args, kind: ImportCommand) -> int:
         raise CliError(f"文件夹“{report.parent}”不存在，请先建好文件夹或换一个位置保存问题清单。")
     store = _open_store(args)
     village = _current_village(store)
+    if not args.dry_run:
+        _backup_before(store, "import")
     info = sys.stderr if args.json else sys.stdout  # with --json, stdout holds only the JSON
     wrote_report = False
     try:
@@ -598,6 +589,8 @@ def cmd_rules(args) -> int:
     store = _open_store(args)
     village = _current_village(store)
     path = Path(args.file)
+    if args.rules_command == "import":
+        _backup_before(store, "rules_import")
     try:
         with store.session() as session:
             if args.rules_command == "export":
@@ -654,22 +647,22 @@ def cmd_member(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "check": cmd_check, "backup": cmd_backup,
-            "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import,
+COMMANDS = {"init": cmd_init, "alerts": cmd_alerts, "demo": cmd_demo, "export": cmd_export, "import-members": cmd_import, "import-households": cmd_import,
             "import-dues": cmd_import, "import-recruits": cmd_import, "points": cmd_points,
             "rules": cmd_rules, "export-return": cmd_export_return, "consolidate": cmd_consolidate,
             "member": cmd_member}
 
 
 # Commands that only read; every other one takes the data file's lock first, as the window does.
-READ_ONLY_COMMANDS = {"check", "backup", "export", "points", "alerts"}
+READ_ONLY_COMMANDS = {"export", "points", "alerts"}
 
 
 def _command_modules():
     """The modules that add commands of their own (``add_commands``, ``COMMANDS``, ``READ_ONLY_COMMANDS``)."""
-    from partybuild_desktop import cli_audit, cli_meetings, cli_migrants, cli_money, cli_recruitment, cli_transfers
+    from partybuild_desktop import (cli_audit, cli_backups, cli_meetings, cli_migrants, cli_money, cli_recruitment,
+                                    cli_transfers)
 
-    return cli_meetings, cli_money, cli_recruitment, cli_migrants, cli_audit, cli_transfers
+    return cli_meetings, cli_money, cli_recruitment, cli_backups, cli_audit, cli_migrants, cli_transfers
 
 
 def _register_commands() -> None:
