@@ -76,12 +76,13 @@ class _OnFirstPaint(QObject):
 
 def open_data_file(folder):
     """On the worker thread: open (and if need be upgrade) the data file; say whether it needs the first run."""
+    from partybuild_desktop.services.backups import open_data_folder
     from partybuild_desktop.services.village import needs_first_run
-    from partybuild_desktop.store.schema import open_store
 
     from partybuild_desktop.services.members import refresh_search_keys
 
-    store = open_store(paths.data_file(folder), paths.backup_dir(folder))
+    # Checked as it opens (the full check after an unclean exit), marked open, backed up once a day.
+    store = open_data_folder(folder)
     with store.session() as session:
         # Upkeep with the upgrade, not in a later read: pinyin keys written by an older rule are redone.
         refresh_search_keys(session)
@@ -178,6 +179,9 @@ def start(window: MainWindow, on_ready=None) -> None:
     if not lock_data_file(window):
         QApplication.exit(2)
         return
+    from partybuild_desktop.services.backups import closed_normally
+
+    QApplication.instance().aboutToQuit.connect(lambda: closed_normally(window.folder))
 
     def opened(result) -> None:
         store, first = result
@@ -190,14 +194,26 @@ def start(window: MainWindow, on_ready=None) -> None:
             window.update()
 
     def failed(error: Exception) -> None:
+        from partybuild_desktop.services.backups import DamagedDataFile
         from partybuild_desktop.store.schema import DataFileError
 
-        text = str(error) if isinstance(error, DataFileError) else f"打开数据文件时出错：{error}"
+        if isinstance(error, DamagedDataFile):  # offered the newest backup that passes
+            from partybuild_desktop.ui.backup_dialogs import offer_restore_at_start
+
+            if offer_restore_at_start(window, error):
+                open_now()
+                return
+            QApplication.exit(2)
+            return
+        text = str(error) if isinstance(error, DataFileError) else "打开数据文件时出错，详情已写入日志文件 partybuild.log。"
         QMessageBox.critical(window, "无法打开数据文件", text)
         QApplication.exit(2)
 
-    # The window already says 正在打开数据文件…, so no progress dialog on top of it.
-    run_in_background(window, None, lambda: open_data_file(window.folder), opened, failed)
+    def open_now() -> None:
+        # The window already says 正在打开数据文件…, so no progress dialog on top of it.
+        run_in_background(window, None, lambda: open_data_file(window.folder), opened, failed)
+
+    open_now()
 
 
 def run(args, on_ready=None) -> int:

@@ -146,9 +146,16 @@ class ImportDialog(QDialog):
     def apply(self) -> None:
         """Write the good rows in one transaction (all of them or none), off the GUI thread."""
         self.import_button.setEnabled(False)
-        preview = self.preview
+        preview, store = self.preview, self.context.store
+
+        def work(session, progress):
+            from partybuild_desktop.services import backups
+
+            backups.before(store, "import")  # refused, with nothing written, when no backup can be made
+            return self.kind.apply(session, preview)
+
         self.context.operations.run_in_background(
-            f"导入{self.kind.title}", lambda session, progress: self.kind.apply(session, preview), self.kind.changes,
+            f"导入{self.kind.title}", work, self.kind.changes,
             dialogs=self.dialogs, parent=self, on_success=self._applied, on_failure=self._not_applied,
             cancellable=False, label=f"正在写入{self.kind.title}…")
 

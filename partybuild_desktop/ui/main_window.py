@@ -11,11 +11,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from partybuild_desktop import APP_NAME, __version__, paths
+from partybuild_desktop import APP_NAME, __version__
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.dialogs import UserDialogs
 from partybuild_desktop.ui.screen_fit import fit_to_screen, keep_dialogs_on_screen
@@ -70,6 +70,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.backup_label)
         self._restore_geometry()
         keep_dialogs_on_screen()
+        # Automatic backups: every 30 minutes while something changed, and on exit (services.backups).
+        self.changed_since_backup = False
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(30 * 60 * 1000)
+        self.backup_timer.timeout.connect(self.periodic_backup)
 
     def attach(self, context: AppContext) -> None:
         """Show the data of the now open data file: the village's tabs, or the township's screen. Each
@@ -123,6 +128,7 @@ class MainWindow(QMainWindow):
         self._fill_export_menu()
         self.refresh()
         self._show_page(self.tabs.currentIndex())
+        self.backup_timer.start()
 
     # Each tab's module is imported when the tab is first shown.
     def _build_overview_tab(self):
@@ -249,6 +255,7 @@ class MainWindow(QMainWindow):
     # --- data -----------------------------------------------------------------------------------
     def _after_change(self, changes, initiator) -> None:
         """The window's own parts: the title names the village, the status bar the last backup."""
+        self.changed_since_backup = True
         if changes & (Change.VILLAGE | Change.SETTINGS):
             self.refresh()
 
@@ -259,6 +266,39 @@ class MainWindow(QMainWindow):
         self.data_file_label.setText(f"数据文件：{self.context.store.path}")
         last = maintenance.last_backup(self.context.store)
         self.backup_label.setText(f"上次备份：{last:%Y-%m-%d %H:%M}" if last else "尚未备份")
+        automatic = maintenance.last_automatic_backup(self.context.store)
+        if automatic:
+            self.backup_label.setText(f"{self.backup_label.text()}　自动备份：{automatic:%m-%d %H:%M}")
+
+    def periodic_backup(self) -> None:
+        """Every 30 minutes, when something changed since the last one: a backup into backups/, off the GUI thread."""
+        from partybuild_desktop.services import backups
+        from partybuild_desktop.ui.background import run_in_background
+
+        if self.context is None or not self.changed_since_backup:
+            return
+        self.changed_since_backup = False
+        store = self.context.store
+
+        def failed(error) -> None:
+            self.changed_since_backup = True  # try again next time
+            log.warning("periodic backup failed: %s", type(error).__name__)
+            self.statusBar().showMessage(f"自动备份没有写成：{error}" if isinstance(error, ValueError) else "自动备份没有写成",
+                                         60_000)
+
+        run_in_background(self, None, lambda: backups.make(store, "periodic"), lambda _path: self.refresh(), failed)
+
+    def backup_on_exit(self) -> None:
+        """On exit, when something changed since the last automatic backup."""
+        from partybuild_desktop.services import backups
+
+        if self.context is None or not self.changed_since_backup:
+            return
+        try:
+            backups.make(self.context.store, "exit")
+            self.changed_since_backup = False
+        except Exception as error:  # the window closes all the same; the data itself is saved
+            log.warning("backup on exit failed: %s", type(error).__name__)
 
     # --- menus ----------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -439,6 +479,10 @@ class MainWindow(QMainWindow):
 
         store, operations = self.context.store, self.context.operations
 
+        def write(progress):
+            maintenance.refuse_destination(store, target)  # never onto the data file or over a backup
+            return backup_to(store, target)
+
         def written(path) -> None:
             operations.run("备份", maintenance.record_backup, Change.SETTINGS, dialogs=self.dialogs)
             self.dialogs.info("备份完成", f"已备份到：\n{path}")
@@ -448,32 +492,14 @@ class MainWindow(QMainWindow):
 
             self.dialogs.error("备份失败", f"备份没有写成：{explain(error)}\n请检查目标位置是否可写、U 盘是否插好、空间是否足够。")
 
-        operations.query_in_background("备份", lambda progress: backup_to(store, target), dialogs=self.dialogs,
+        operations.query_in_background("备份", write, dialogs=self.dialogs,
                                        parent=self, on_success=written, on_failure=failed, cancellable=False,
                                        label="正在备份数据文件…")
 
     def restore_from_backup(self) -> None:
-        from partybuild_desktop.services import maintenance
-        from partybuild_desktop.store.schema import DataFileError, open_store
+        from partybuild_desktop.ui.backup_dialogs import restore_from_backup
 
-        source = self.dialogs.open_file("从备份恢复", paths.backup_dir(self.folder), BACKUP_FILTER)
-        if source is None:
-            return
-        if not self.dialogs.confirm(
-            "从备份恢复", f"用备份“{source.name}”替换当前的全部数据？\n当前数据会先另存一份到数据文件夹的 backups 中。"
-        ):
-            return
-        try:
-            safety = maintenance.restore_backup(self.context.store, source, paths.backup_dir(self.folder))
-            self.context.store.dispose()
-            self.context.store = open_store(self.context.store.path, paths.backup_dir(self.folder))
-        except (DataFileError, OSError) as error:
-            self.dialogs.error("不能恢复", f"{error}\n当前数据没有改动。")
-            return
-        self.attach(self.context)  # the backup may be of the other use (village or township)
-        self.context.operations.run(f"从备份恢复（{source.name}）", lambda s: None, Change.EVERYTHING,
-                                    dialogs=self.dialogs)
-        self.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{safety}")
+        restore_from_backup(self)
 
     # --- printing -------------------------------------------------------------------------------
     def _add_print_action(self, menu) -> None:
@@ -550,4 +576,5 @@ class MainWindow(QMainWindow):
         if manual is not None:
             manual.close()  # it stays open beside the work, but not after the window
         self.save_layout()
+        self.backup_on_exit()
         super().closeEvent(event)

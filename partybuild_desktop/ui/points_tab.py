@@ -216,7 +216,15 @@ class PointsTab(WatchesChanges, QWidget):
             return
         if self.dialogs.confirm("关闭年度", f"关闭 {year} 年？该年的积分办法和各党员所在网格将被冻结，"
                                              "以后修改积分办法不会改变该年的积分。"):
-            self._change("关闭年度", lambda s: point_rules.close_year(s, self.village_id, year))
+            from partybuild_desktop.services import backups
+
+            store = self.context.store
+
+            def close(session):
+                backups.before(store, "year_close")
+                return point_rules.close_year(session, self.village_id, year)
+
+            self._change("关闭年度", close)
 
 
 class RuleEditor(QDialog):

@@ -296,10 +296,17 @@ class PackageImportDialog(QDialog):
         """Ask about each village received before (nothing is stored yet), then import."""
         replace = {c.replacement.village_key for c in checks
                    if c.replacement is not None and self.dialogs.confirm("替换已收到的报表", c.replacement.question)}
-        quarter = self.quarter
+        quarter, data = self.quarter, self.context.store
+
+        def work(store, progress):
+            from partybuild_desktop.services import backups
+
+            backups.before(data, "consolidation")
+            return consolidation.consolidate(store, quarter, packages, progress=progress.report,
+                                             cancelled=progress.cancelled, replace=replace)
+
         self.context.operations.run_in_background(
-            f"导入{quarter.title}报表包", lambda store, progress: consolidation.consolidate(
-                store, quarter, packages, progress=progress.report, cancelled=progress.cancelled, replace=replace),
+            f"导入{quarter.title}报表包", work,
             Change.RETURNS | Change.SETTINGS, dialogs=self.dialogs, parent=self, on_success=self._done,
             on_failure=self._failed, on_cancel=lambda: self.import_button.setEnabled(True), label="正在导入报表包…",
             own_transaction=True)

@@ -61,7 +61,8 @@ def test_menus_are_chinese_and_complete(window_for, sample_store):
     assert menus["帮助(&H)"] == ["使用说明", "关于"]
 
 
-def test_backup_then_restore_from_the_window(qtbot, window_for, sample_store, tmp_path):
+def test_backup_then_restore_from_the_window(qtbot, window_for, sample_store, tmp_path, monkeypatch):
+    monkeypatch.setattr("partybuild_desktop.ui.backup_dialogs.ask", lambda dialog: True)  # 恢复 in the comparison
     target = tmp_path / "U盘" / "备份.sqlite3"
     dialogs = ScriptedDialogs(save=target, open_=target)
     window = window_for(sample_store, dialogs)

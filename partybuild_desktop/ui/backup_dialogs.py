@@ -1,0 +1,157 @@
+"""文件 → 从备份恢复…: the chosen backup is checked and shown beside the current data before anything is
+replaced; and, at start, a damaged data file is met with the offer of the newest backup that passes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+
+from partybuild_desktop import paths
+from partybuild_desktop.services.changes import Change
+
+log = logging.getLogger(__name__)
+BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
+ROWS = ("文件", "村", "在册党员", "纪实记录", "最后改动", "检查")
+
+
+def _when(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "不详"
+
+
+def _column(contents) -> list[str]:
+    return [contents.path.name, contents.village or "—",
+            "—" if contents.members is None else f"{contents.members} 名",
+            "—" if contents.records is None else f"{contents.records} 条",
+            _when(contents.last_change),
+            "完好" if contents.ok else "有问题：" + contents.problems[0]]
+
+
+class RestoreDialog(QDialog):
+    """The backup beside the current data (village, members, records, last change); 恢复 replaces."""
+
+    def __init__(self, comparison, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("从备份恢复")
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        backup, current = comparison.backup, comparison.current
+        heading = QLabel(f"<b>用这份备份替换当前的全部数据吗？</b><br>备份已检查：完整性检查通过，数据版本 {backup.revision}，"
+                         f"其中有{backup.village}的台账。请核对下面两列再决定。")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.table = QTableWidget(len(ROWS), 2)
+        self.table.setObjectName("restoreComparison")
+        self.table.setHorizontalHeaderLabels(["备份", "当前数据"])
+        self.table.setVerticalHeaderLabels(list(ROWS))
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.setWordWrap(True)
+        for column, values in enumerate((_column(backup), _column(current))):
+            for row, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(backup.path if column == 0 else current.path) if row == 0 else value)
+                self.table.setItem(row, column, item)
+        self._mark_differences()
+        layout.addWidget(self.table, 1)
+        if backup.village and current.village and backup.village != current.village:
+            other = QLabel(f"注意：备份是{backup.village}的台账，当前是{current.village}的。")
+            other.setStyleSheet("color: #b00000")
+            layout.addWidget(other)
+        note = QLabel("恢复之前，当前数据会先另存一份到数据文件夹的 backups 中（“恢复前-日期时间”），恢复错了还可以再恢复回来。"
+                      "恢复后，备份之后所做的改动都不再有。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox()
+        self.restore_button = buttons.addButton("恢复", QDialogButtonBox.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _mark_differences(self) -> None:
+        for row in range(1, len(ROWS) - 1):
+            left, right = self.table.item(row, 0), self.table.item(row, 1)
+            if left.text() != right.text():
+                for item in (left, right):
+                    item.setBackground(QColor("#fff3cd"))
+        check = self.table.item(len(ROWS) - 1, 1)
+        if check.text() != "完好":
+            check.setForeground(QColor("#b00000"))
+
+    def values(self) -> dict[str, tuple[str, str]]:
+        return {ROWS[row]: (self.table.item(row, 0).text(), self.table.item(row, 1).text()) for row in range(len(ROWS))}
+
+
+def ask(dialog: QDialog) -> bool:
+    return dialog.exec() == QDialog.Accepted
+
+
+def restore_from_backup(window) -> None:
+    """文件 → 从备份恢复…: choose a backup (the backups folder first), see it beside the current data, restore."""
+    from partybuild_desktop.services import backups
+    from partybuild_desktop.store.schema import DataFileError, open_store
+    from partybuild_desktop.ui.operations import explain
+
+    source = window.dialogs.open_file("从备份恢复", paths.backup_dir(window.folder), BACKUP_FILTER)
+    if source is None:
+        return
+    store = window.context.store
+    try:
+        comparison = backups.compare(store.path, Path(source))
+    except backups.RestoreRefused as error:
+        window.dialogs.error("不能恢复", str(error))
+        return
+    if not ask(RestoreDialog(comparison, window)):
+        return
+    try:
+        restored = backups.restore(store.path, Path(source), store)
+    except (DataFileError, OSError, ValueError) as error:
+        log.warning("restore failed: %s", type(error).__name__)
+        window.context.store = open_store(store.path, paths.backup_dir(window.folder))
+        window.dialogs.error("不能恢复", f"{error if isinstance(error, DataFileError) else explain(error)}\n当前数据没有改动。")
+        return
+    try:
+        window.context.store = open_store(store.path, paths.backup_dir(window.folder))
+    except DataFileError as error:
+        window.dialogs.error("不能恢复", str(error))
+        return
+    window.attach(window.context)  # the backup may be of the other use (village or township)
+    window.context.operations.run(f"从备份恢复（{Path(source).name}）", lambda s: None, Change.EVERYTHING,
+                                  dialogs=window.dialogs)
+    window.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{restored.safety}")
+
+
+def offer_restore_at_start(parent, error) -> bool:
+    """The data file failed its checks at opening: say so, and offer the newest backup that passes.
+    True when the clerk chose it and it was restored (the caller opens the file again)."""
+    from partybuild_desktop.services import backups
+
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Critical)
+    box.setWindowTitle("数据文件有问题")
+    box.setText(str(error))
+    found = getattr(error, "backup", None)
+    restore_button = box.addButton("恢复这份备份", QMessageBox.AcceptRole) if found is not None else None
+    box.addButton("退出", QMessageBox.RejectRole)
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    box.exec()
+    if restore_button is None or box.clickedButton() is not restore_button:
+        return False
+    data_file = paths.data_file(Path(parent.folder))
+    try:
+        restored = backups.restore(data_file, found.file.path)
+    except (backups.RestoreRefused, OSError) as failure:
+        QMessageBox.critical(parent, "不能恢复", f"{failure if isinstance(failure, backups.RestoreRefused) else '恢复时读写出错。'}"
+                             "\n数据文件没有改动。")
+        return False
+    QMessageBox.information(parent, "恢复完成", f"已从 {found.file.time:%Y-%m-%d %H:%M} 的备份恢复。"
+                            f"有问题的数据文件保留在：\n{restored.safety}")
+    return True
