@@ -7,12 +7,11 @@ backup API, upgrade, and on failure put the backup back.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 from pathlib import Path
 
-from partybuild_desktop.store.backup import backup_to, restore_from
+from partybuild_desktop.store.backup import restore_from
 from partybuild_desktop.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -60,14 +59,16 @@ def known_revisions() -> set[str]:
 
 def read_revision(path: Path) -> str | None:
     """The file's schema revision, read without writing; None for an empty new database."""
-    with open(path, "rb") as handle:
-        header = handle.read(16)
-    if header and header != SQLITE_HEADER:
-        raise DataFileCorrupt(f"“{path}”不是本程序的数据文件（也不是 SQLite 数据库）。文件未作任何改动，请检查是否选错了文件。")
-    if not header:
+    from partybuild_desktop.store.database import RESTORE_HINT, header_problem, read_only_connection
+
+    path = Path(path)
+    if path.stat().st_size == 0:
         return None
+    problem = header_problem(path)
+    if problem:
+        raise DataFileCorrupt(problem)
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = read_only_connection(path)
         try:
             # A full integrity check reads every page; ``check`` does that. Here a damaged file shows
             # itself when its schema and version are read.
@@ -80,10 +81,14 @@ def read_revision(path: Path) -> str | None:
             return row[0] if row else None
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
-        raise DataFileCorrupt(
-            f"数据文件“{path}”无法读取（{error}）。文件未作任何改动，请用“文件 → 从备份恢复…”恢复最近的备份。"
-        ) from error
+    except (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
+        log.warning("reading the schema of a data file failed: %s", type(error).__name__)
+        from partybuild_desktop.store.database import wal_problem
+
+        problem = wal_problem(path)  # a -wal beside it that is not its own, rather than the file itself
+        if problem:
+            raise DataFileCorrupt(problem) from error
+        raise DataFileCorrupt(f"数据文件“{path}”已损坏（数据表的目录读不出来）。{RESTORE_HINT}") from error
 
 
 def integrity_problems(path: Path) -> list[str]:
@@ -126,6 +131,11 @@ def open_store(path: Path, backup_dir: Path | None = None) -> Store:
     path.parent.mkdir(parents=True, exist_ok=True)
     existed = path.exists() and path.stat().st_size > 0
     revision = read_revision(path) if existed else None
+    from partybuild_desktop.store.database import opening_problems, writable_problem
+
+    problems = ([writable_problem(path)] if writable_problem(path) else []) + (opening_problems(path) if existed else [])
+    if problems:
+        raise DataFileCorrupt(problems[0])
     if revision is not None and revision not in known_revisions():
         raise DataFileTooNew(
             f"数据文件“{path}”由更新版本的村党建工作台创建（数据版本 {revision}），本程序无法打开。"
@@ -136,9 +146,10 @@ def open_store(path: Path, backup_dir: Path | None = None) -> Store:
         return store
     backup_path = None
     if existed:
-        backup_dir = Path(backup_dir or path.parent / "backups")
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_path = backup_to(store, backup_dir / f"升级前-{revision or '空'}-{stamp}.sqlite3")
+        from partybuild_desktop.store.backup import make_automatic
+
+        backup_path = make_automatic(store, "upgrade", Path(backup_dir or path.parent / "backups"),
+                                     detail=revision or "空", require_village=False)
         log.info("backed up %s to %s before upgrading from %s", path, backup_path, revision)
     try:
         _upgrade(store)
