@@ -15,7 +15,8 @@ file, this module looks at what the file declares and holds, reading in chunks w
 - XML with a document type declaration (entity expansion) is refused.
 
 Legacy .xls/.et (compound document) files are bounded by their size on disk and by their sheets' declared
-and real extents (``importers.biff``); .xlsb by the zip bounds. For every format the extent calamine reports
+and real extents (``importers.biff``); .xlsb by the zip bounds and its records (``importers.xlsb``). For
+every format the extent calamine reports
 is checked again before the rows are built (``roster.read_sheet_rows``). A failed bound raises ``SpreadsheetRefused``
 with a Chinese message that says what is too large, where, and what to do.
 """
@@ -347,7 +348,9 @@ def check_zip(path: Path, size: int) -> None:
     if parts.find("mimetype") is not None or parts.find("content.xml") is not None:
         _check_ods(parts)
     elif parts.find("xl/workbook.bin") is not None:
-        pass  # binary workbook parts: bounded by the entry sizes above and the extent check after loading
+        from .xlsb import check_xlsb
+
+        check_xlsb(parts)
     else:
         _check_xlsx(parts)
 

@@ -24,6 +24,7 @@ from partybuild_desktop.store.models import Member
 from .. import helpers
 from ..conftest import SAMPLE_TODAY
 from .biff_files import biff8, compound, xls
+from .xlsb_files import xlsb
 from ..helpers import codes, make_id_for, workbook
 
 _CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -484,3 +485,32 @@ def test_what_the_quick_pass_cannot_prove_goes_to_the_exact_pass(tmp_path, monke
     monkeypatch.setattr(bounds, "_scan_worksheet", lambda *args: calls.append(args) or exact(*args))
     read_sheet_rows(raw_xlsx(tmp_path / "表.xlsx", sheet(body)))
     assert calls
+
+
+# ---------------------------------------------------------------------------------------- xlsb
+
+
+def test_a_plain_xlsb_is_read(tmp_path):
+    [rows] = read_sheet_rows(xlsb(tmp_path / "名册.xlsb", [("名册", False, (0, 1, 0, 1), XLS_CELLS)]))
+    assert rows.rows == [["姓名", "身份证号"], ["张三", ""]]
+
+
+def test_an_xlsb_value_at_xfd1048576_is_refused_a_hidden_sheets_is_not_read(tmp_path):
+    far = [(1048575, 16383, 1.0)]
+    error = refused(xlsb(tmp_path / "远处.xlsb", [("名册", False, (0, 1, 0, 1), XLS_CELLS + far)]))
+    assert error.code == bounds.SHEET_TOO_LARGE and "XFD1048576" in error.message and "工作表「名册」" in error.message
+    hidden = xlsb(tmp_path / "隐藏.xlsb", [("名册", False, (0, 1, 0, 1), XLS_CELLS), ("隐藏", True, (0, 1, 0, 1), far)])
+    assert [s.name for s in read_sheet_rows(hidden)] == ["名册"]
+
+
+def test_an_xlsb_long_string_cell_is_refused(tmp_path):
+    error = refused(xlsb(tmp_path / "长.xlsb", [("名册", False, None, XLS_CELLS + [(2, 1, "长" * 40000)])]))
+    assert error.code == bounds.CELL_TOO_LONG and "B3" in error.message
+
+
+def test_an_xlsb_sheet_is_walked_past_records_longer_than_a_chunk(tmp_path):
+    import random
+
+    noise = random.Random(3).randbytes(3 * bounds.CHUNK)  # incompressible: not a zip bomb
+    path = xlsb(tmp_path / "杂.xlsb", [("名册", False, None, XLS_CELLS + [(1048575, 2, 1.0)])], extra=[(0x1000, noise)])
+    assert "C1048576" in refused(path).message
