@@ -1,11 +1,16 @@
 """Township mode: receive the villages' quarterly return packages, check them, keep their figures in the
 township's own data file, and add them up into the same tables the villages print.
 
-Each package is checked (``services.returns.load_package``: readable, manifest complete and every hash
-right, a schema this program knows, figures that reconcile), then against the run: the quarter asked
-for, and the same village only once. A refused package leaves nothing behind. The accepted ones are
-stored together in one transaction, committed at the end: each is in the file with all its figures, or
-(when the write fails or the run is cancelled) none of the run's packages is.
+Each package is checked (``services.returns.load_package``: read within the bounds of
+``services.package_checks``, manifest complete and every hash right, a schema this program knows, names
+and figures within bounds and reconciling), then against the run: the quarter asked for, and the same
+village only once. A refused package leaves nothing behind. The accepted ones are stored in one
+transaction, committed at the end, each in a savepoint of its own: a package whose rows cannot be stored
+is refused and the others are kept; each is in the file with all its figures, or (when the data file
+itself fails or the run is cancelled) none of the run's packages is. Reading what is stored never fails
+on a stored value: names are shown bounded (``shown_name``) and a stored return whose figures no longer
+check is left out of the tables with a warning, so no package can leave a quarter that cannot be added
+up.
 
 A package for a village and quarter already received is a replacement: it is taken only when ``replace``
 says so, and the first is kept, marked superseded. The very same package again (same manifest) is
