@@ -608,6 +608,9 @@ GROUP_TOPICS = (
 )
 BUSY_MONTHS = (6, 9)  # 夏收、秋收: the months a party group may miss its meeting
 LIFE_MEETING_DAY = 10  # the 组织生活会 and 民主评议: about 10 December
+# 春节 (the first day of the lunar year): the 流动党员座谈会 is held a few days later, while they are home.
+SPRING_FESTIVAL = {2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10), 2025: dt.date(2025, 1, 29),
+                   2026: dt.date(2026, 2, 17), 2027: dt.date(2027, 2, 6), 2028: dt.date(2028, 1, 26)}
 
 
 def _working_day(day: dt.date) -> dt.date:
@@ -687,6 +690,11 @@ def _organisational_life(session, rng, village_id, village_name, groups, member_
             plan.append((_working_day(dt.date(year, month, 20)), MeetingKind.LECTURE, dict(
                 topic=LECTURES[quarter][1], place=f"{hall}会议室", time="09:00-11:30",
                 hours=rng.choice((2.0, 3.0, 3.0, 4.0)))))
+        festival = SPRING_FESTIVAL.get(year)
+        if festival is not None and month == festival.month:
+            plan.append((festival + dt.timedelta(days=4), MeetingKind.MIGRANT_FORUM, dict(
+                topic=f"{year}年春节返乡流动党员座谈会：通报村里发展情况，听取意见建议，发放学习资料和联系卡",
+                place=f"{hall}会议室", time="09:00-11:00", hours=2.0)))
         if month == 12:
             day = _working_day(dt.date(year, 12, LIFE_MEETING_DAY))
             plan.append((min(day, today), MeetingKind.LIFE_MEETING, dict(
@@ -733,8 +741,13 @@ def _organisational_life(session, rng, village_id, village_name, groups, member_
             continue
         attendance = {}
         voting_present = 0
+        # Home for the festival: most come to the 座谈会 (their own draw, so the other meetings stay as they were).
+        forum = random.Random(f"forum:{village_name}:{day}") if kind is MeetingKind.MIGRANT_FORUM else None
         for p, voting in on_list:
-            status, reason = _status(rng, p, day)
+            if forum is not None:
+                status, reason = (Attendance.PRESENT, "") if forum.random() < 0.8 else (Attendance.LEAVE, "春节未返乡")
+            else:
+                status, reason = _status(rng, p, day)
             if status is not Attendance.PRESENT:
                 attendance[p.id] = (status, reason)
             voting_present += voting and status is Attendance.PRESENT
@@ -759,6 +772,8 @@ def _organisational_life(session, rng, village_id, village_name, groups, member_
             MeetingKind.LECTURE: "支部书记讲授党课，党员结合自身实际交流学习体会。",
             MeetingKind.GROUP: "党小组长传达支部工作安排，组内党员逐一发言，收集群众意见建议。",
             MeetingKind.LIFE_MEETING: "支部书记代表支委会作对照检查，党员逐一发言，开展批评和自我批评；会上民主评议党员。",
+            MeetingKind.MIGRANT_FORUM: "支部书记通报村里一年来的发展情况，返乡流动党员交流在外工作生活情况，提出意见建议；"
+                                       "发放学习资料和流动党员联系卡。",
         }[kind]
         form = MeetingForm(kind=kind, date=day, topic=fields["topic"], time=fields["time"], place=fields["place"],
                            host=host, recorder=note, party_group_id=fields["group"].id if "group" in fields else None,
