@@ -95,6 +95,16 @@ def test_a_link_out_of_the_package_is_refused_though_the_manifest_agrees(store, 
     assert outside.exists()
 
 
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "link_out"])
+def test_opening_by_path_as_on_windows_refuses_the_same(store, packages, tmp_path, monkeypatch, kind):
+    """Windows cannot open relative to a folder's handle; the path-based reading refuses the same files."""
+    monkeypatch.setattr(package_checks, "_BY_HANDLE", False)
+    source, folder = packages["东湖村"], tmp_path / kind
+    made = {"fifo": hostile.fifo_return_json, "dev_zero": hostile.linked_to_dev_zero,
+            "link_out": lambda p, f: hostile.linked_out_of_the_package(p, f)[0]}[kind](source, folder)
+    refused_beside_a_valid_one(store, packages, made, "不是普通文件" if kind == "fifo" else "链接")
+
+
 def test_a_package_that_is_itself_a_link_is_refused(store, packages, tmp_path):
     real = hostile.copy_package(packages["东湖村"], tmp_path / "real")
     link = tmp_path / "link" / real.name
