@@ -303,7 +303,8 @@ def read_sheet_rows(path: str | Path) -> list[SheetRows]:
         # What the file declares and holds is bounded before calamine allocates by it.
         bounds.check_file(path)
     except bounds.SpreadsheetRefused as exc:
-        raise RosterUnreadable(exc.message, exc.code) from exc
+        # A damaged file is told as calamine's refusals are, without a code; a bound names the one it failed.
+        raise RosterUnreadable(exc.message, None if exc.code == bounds.SPREADSHEET_DAMAGED else exc.code) from exc
     except OSError as exc:
         raise RosterUnreadable(
             f"「{path.name}」正被其他程序占用或无权读取。请先在 Excel 或 WPS 中关闭该文件后重试。"
