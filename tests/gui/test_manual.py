@@ -12,7 +12,7 @@ from partybuild_desktop.ui.manual import ManualDialog, manual_text, sections
 from tests.gui.conftest import ScriptedDialogs
 
 MENU_PATH = re.compile(r"“(文件|导出|设置|帮助) → ([^”]+)”")
-PAGE_PATH = re.compile(r"“(概况|党员|网格|组织生活|发展党员|党费|党建经费|先锋榜|组织关系|后备干部)”页 → “([^”]+)”")
+PAGE_PATH = re.compile(r"“(概况|党员|网格|组织生活|发展党员|党费|党建经费|先锋榜|组织关系|后备干部|流动党员)”页 → “([^”]+)”")
 SHORTCUT_ROW = re.compile(r"^\| (Ctrl\+[A-Z]|F\d+) \| ([^|（]+)", re.M)
 
 
