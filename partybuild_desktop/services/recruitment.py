@@ -301,7 +301,15 @@ def _keep(session: Session, case_id: int, step: Step, breaches: Sequence[Breach]
 
 
 def _reason(text: str | None) -> str:
-    return clean_cell(text, keep_newlines=True)[:NOTE_LIMIT] if text else ""
+    return _limited(text, "原因")
+
+
+def _limited(text: str | None, label: str = "备注") -> str:
+    """A note or reason cleaned; one longer than the limit (``domain.field_limits``) is refused."""
+    cleaned = clean_cell(text, keep_newlines=True) if text else ""
+    if len(cleaned) > NOTE_LIMIT:
+        raise RecruitError(too_long("note", cleaned, label), FIELD_TOO_LONG)
+    return cleaned
 
 
 # ---------------------------------------------------------------------------------------- people
@@ -387,6 +395,15 @@ def _check_identity(session: Session, form: CaseForm, case_id: int | None, membe
 def create_case(session: Session, village_id: int, form: CaseForm, today: dt.date | None = None) -> Advanced:
     """① 递交入党申请书: a new case. Under 18 on that day is refused (``under_18_at_application``) unless a
     reason is given."""
+    return create_case_with_steps(session, village_id, form, (), today)[0]
+
+
+def create_case_with_steps(session: Session, village_id: int, form: CaseForm, steps: Sequence[StepForm],
+                           today: dt.date | None = None) -> list[Advanced]:
+    """① and the steps after it in one call (what one line of a 台账 holds): ① checked as ``create_case``
+    checks it, then each step as ``advance`` does, against the case as the steps before it leave it; every
+    check is made before anything is written, so a refusal writes nothing. Returns ①'s outcome, then each
+    step's."""
     today = today or dt.date.today()
     if form.applied is None:
         raise RecruitError("请填写递交入党申请书的日期。")
@@ -395,18 +412,23 @@ def create_case(session: Session, village_id: int, form: CaseForm, today: dt.dat
         raise RecruitError("拟编入的党小组不在本村，请重新选择。")
     row = RecruitCase(village_id=village_id, name=cleaned.name, gender=cleaned.gender, id_number=cleaned.id_number,
                       birth_date=cleaned.birth_date, party_group_id=cleaned.party_group_id, notes=cleaned.notes)
-    case = _Case(row, {Step.APPLICATION: form.applied}, {}, [])
+    case = _Case(row, {Step.APPLICATION: form.applied}, defaultdict(list), [])
     _check_dates(case, today)
     breaches = _step_breaches(session, village_id, case, Step.APPLICATION, today)
     reason = _reason(form.reason)
     if breaches and not reason:
         raise _refuse(breaches, Step.APPLICATION)
+    with session.no_autoflush:
+        checked = [_check_step(session, village_id, case, step, today) for step in steps]
     session.add(row)
     session.flush()
     session.add(RecruitStep(case_id=row.id, step=Step.APPLICATION, date=form.applied))
     _keep(session, row.id, Step.APPLICATION, breaches, reason, today)
+    done = [Advanced(row.id, Step.APPLICATION, tuple(breaches), None)]
+    for step_form, step_breaches, step_reason in checked:
+        done.append(_write_step(session, village_id, case, step_form, step_breaches, step_reason, today))
     session.flush()
-    return Advanced(row.id, Step.APPLICATION, tuple(breaches), None)
+    return done
 
 
 def update_case(session: Session, village_id: int, case_id: int, form: CaseForm, today: dt.date | None = None) -> None:
@@ -518,7 +540,7 @@ def _write_step(session: Session, village_id: int, case: _Case, form: StepForm, 
                 today: dt.date) -> Advanced:
     step, row, case_id = Step(form.step), case.row, case.row.id
     session.add(RecruitStep(case_id=case_id, step=step, date=form.date,
-                            note=clean_cell(form.note, keep_newlines=True)[:NOTE_LIMIT] or None if form.note else None))
+                            note=_limited(form.note) or None))
     for role, its_step in ((CONTACT, Step.CONTACTS), (INTRODUCER, Step.INTRODUCERS)):
         if step is its_step:
             if role in case.stored_roles:
@@ -593,7 +615,7 @@ def add_review(session: Session, village_id: int, case_id: int, date: dt.date, n
     case.reviews.append(date)
     _check_dates(case, today)
     review = RecruitReview(case_id=case_id, date=date,
-                           note=clean_cell(note, keep_newlines=True)[:NOTE_LIMIT] or None if note else None)
+                           note=_limited(note) or None)
     session.add(review)
     session.flush()
     return review.id
@@ -700,7 +722,7 @@ def edit_step(session: Session, village_id: int, case_id: int, edit: StepEdit, t
     date = case.dates[step]
     values = {"date": date}
     if edit.note is not None:
-        values["note"] = clean_cell(edit.note, keep_newlines=True)[:NOTE_LIMIT] or None
+        values["note"] = _limited(edit.note) or None
     session.execute(RecruitStep.__table__.update().where(RecruitStep.case_id == case_id, RecruitStep.step == step)
                     .values(**values))
     for role in (CONTACT, INTRODUCER):
