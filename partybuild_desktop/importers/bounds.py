@@ -433,7 +433,7 @@ def _quick_sheet(parts: ZipParts, info: zipfile.ZipInfo) -> bool:
     last_row, letters = 9999, set()
     try:
         for piece in _quick_pieces(parts, info):
-            if _long_run(piece) or b"<!DOCTYPE" in piece:
+            if _long_run(piece) or b"<!DOCTYPE" in piece or b"<![CDATA[" in piece:
                 return False
             cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
             if cells != piece.count(b'<c r="') or b":c " in piece or _FAR_COLUMN.search(piece):
@@ -452,7 +452,7 @@ def _quick_shared_strings(parts: ZipParts, info: zipfile.ZipInfo) -> bool:
     count = 0
     try:
         for piece in _quick_pieces(parts, info):
-            if _long_run(piece) or b"<!DOCTYPE" in piece:
+            if _long_run(piece) or b"<!DOCTYPE" in piece or b"<![CDATA[" in piece:
                 return False
             count += len(_STRING_TAG.findall(piece))
     except _Stop:

@@ -515,3 +515,9 @@ def test_an_xlsb_sheet_is_walked_past_records_longer_than_a_chunk(tmp_path):
     noise = random.Random(3).randbytes(3 * bounds.CHUNK)  # incompressible: not a zip bomb
     path = xlsb(tmp_path / "杂.xlsb", [("名册", False, None, XLS_CELLS + [(1048575, 2, 1.0)])], extra=[(0x1000, noise)])
     assert "C1048576" in refused(path).message
+
+
+def test_a_cdata_section_goes_to_the_exact_pass(tmp_path):
+    text = "<![CDATA[" + "长<" * 20000 + "]]>"  # no run between "<" is long, the text is
+    body = sheet(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row>')
+    assert refused(raw_xlsx(tmp_path / "段.xlsx", body)).code == bounds.CELL_TOO_LONG
