@@ -40,7 +40,7 @@ from partybuild_desktop.domain.statistics import Quarter, StatisticsMismatch
 from partybuild_desktop.reports.files import FORMATS, write_report
 from partybuild_desktop.reports.tables.member_statistics import villages_report
 from partybuild_desktop.services.exports import figure_definitions, summaries
-from partybuild_desktop.services.package_checks import MAX_NAME, os_reason, short, text_problem
+from partybuild_desktop.services.package_checks import MAX_NAME, os_reason, package_label, short, text_problem
 from partybuild_desktop.services.returns import (
     DUPLICATE_VILLAGE,
     MEMBER_SECTION,
@@ -414,7 +414,7 @@ def _load(path: str) -> LoadedPackage | PackageProblem:
         return problem
     except Exception:  # anything else a damaged package may provoke: said in Chinese, the rest in the log
         log.exception("package %s could not be checked", Path(path).name)
-        return PackageProblem(UNREADABLE_PACKAGE, f"报表包“{Path(path).name}”无法读取（核对时出错，详细信息已写入日志文件）。"
+        return PackageProblem(UNREADABLE_PACKAGE, f"报表包“{package_label(path)}”无法读取（核对时出错，详细信息已写入日志文件）。"
                               "这份报表没有导入，请让村里重新导出。")
 
 
@@ -462,7 +462,7 @@ def _checked(state: _State, quarter: Quarter, paths: Sequence[str], progress: Pr
     for index, path in enumerate(paths):
         if cancelled():
             return
-        progress(index, steps, f"正在核对“{Path(path).name}”…")
+        progress(index, steps, f"正在核对“{package_label(path)}”…")
         check = _check(state, quarter, path, _load(path), seen_keys, seen_names)
         if check.problem is None:
             seen_keys.add(check.loaded.village_key)
@@ -583,7 +583,7 @@ class _Writer:
 
 
 def _not_stored(check: PackageCheck, error: BaseException) -> str:
-    name = Path(check.package).name
+    name = package_label(check.package)
     reason = str(error) if isinstance(error, _NotStorable) else "数据文件拒绝了其中的数据"
     return (f"报表包“{name}”的数据无法保存（{reason}），这份报表没有导入，本次的其他报表不受影响。"
             "请让村里重新导出；如果仍然不行，请把日志文件交给技术人员。")

@@ -89,6 +89,13 @@ def short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def package_label(path: Path | str) -> str:
+    """A package's file name as messages show it: shortened, without control or direction characters
+    (a file name on a stick can hold anything)."""
+    path = Path(path)
+    return short(path.name or str(path), 120)
+
+
 def os_reason(error: OSError) -> str:
     """What an operating-system error means, in Chinese (the system's own text may be English)."""
     code = error.errno
@@ -180,7 +187,7 @@ def _read_fd(fd: int, label: str, name: str, limit: int, keep: bool) -> tuple[st
 def read_regular_file(path: Path, limit: int, label: str | None = None) -> bytes:
     """One regular file (never a link, pipe or device), at most ``limit`` bytes."""
     path = Path(path)
-    label = label or path.name
+    label = label or package_label(path)
     try:
         st = os.lstat(path)
     except OSError as error:
@@ -201,7 +208,7 @@ def package_kind(path: Path, label: str) -> str:
         st = os.lstat(path)
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise PackageUnsafe(f"找不到报表包“{path}”。请检查 U 盘是否插好、路径是否正确。") from error
+            raise PackageUnsafe(f"找不到报表包“{short(str(path), 200)}”。请检查 U 盘是否插好、路径是否正确。") from error
         raise PackageUnsafe(f"报表包“{label}”读不出来（{os_reason(error)}）。请检查 U 盘。") from error
     attributes = getattr(st, "st_file_attributes", 0)
     if stat.S_ISDIR(st.st_mode) and not attributes & _REPARSE_POINT:
@@ -213,7 +220,7 @@ def package_kind(path: Path, label: str) -> str:
 def read_folder(folder: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
     """Every regular file of a package folder hashed in chunks; the files named in ``keep`` (name → size
     bound) kept as well. Links, pipes and devices refused; a folder inside is listed as "name/"."""
-    label = folder.name
+    label = package_label(folder)
     hashes: dict[str, str] = {}
     kept: dict[str, bytes] = {}
     dir_fd = None
@@ -331,7 +338,7 @@ def _zip_reason(error: BaseException) -> str:
 def read_zip(path: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
     """The members of a .zip package, under one top folder or at the top, each checked before it is
     inflated and then inflated through a bounded stream and hashed in chunks."""
-    label = path.name
+    label = package_label(path)
     try:
         st = os.lstat(path)
     except OSError as error:
@@ -425,7 +432,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, in
 def read_member(path: Path, name: str, limit: int, skip: Skip) -> bytes | None:
     """One file of a package (a folder, or a .zip with it at the top or under one folder), within
     ``limit``: for peeking at a package before it is checked; None when it is not there."""
-    label = Path(path).name
+    label = package_label(path)
     if package_kind(path, label) == "folder":
         target = Path(path) / name
         try:

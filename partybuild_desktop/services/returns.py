@@ -558,7 +558,7 @@ def read_package_files(path: Path) -> PackageFiles:
     try:
         if path.name == DATA_FILE and not path.is_dir():
             path = path.parent
-        label = path.name or str(path)
+        label = package_checks.package_label(path)
         if package_checks.package_kind(path, label) == "folder":
             read = package_checks.read_folder(path, _KEPT, _is_system_file)
         else:
@@ -682,7 +682,7 @@ def load_package(path: Path, files: PackageFiles | None = None) -> LoadedPackage
     and reconciling (``unreadable_package``). The quarter and duplicates are the caller's to judge.
     Every message is in Chinese and names the package's file."""
     path = Path(path)
-    label = path.name
+    label = package_checks.package_label(path)
     files = read_package_files(path) if files is None else files
     raw = files.data
     if raw is None:

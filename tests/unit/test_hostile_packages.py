@@ -113,6 +113,14 @@ def test_a_package_that_is_itself_a_link_is_refused(store, packages, tmp_path):
     refused_beside_a_valid_one(store, packages, link, "链接")
 
 
+def test_a_package_name_with_control_characters_is_shown_cleaned(store, packages, tmp_path):
+    made = hostile.fifo_return_json(packages["东湖村"], tmp_path / "name")
+    odd = made.rename(made.with_name("城南镇-东湖村\u202e\x1b[2J-2026Q3"))
+    (outcome,) = consolidate(store, Q3, [odd]).packages
+    assert outcome.code == "unreadable_package" and "城南镇-东湖村  [2J-2026Q3" in outcome.message
+    assert not any(c in outcome.message for c in "\u202e\x1b")
+
+
 def test_a_folder_inside_the_package_is_something_extra(store, packages, tmp_path):
     made = hostile.copy_package(packages["东湖村"], tmp_path / "sub")
     (made / "子文件夹").mkdir()
