@@ -162,7 +162,7 @@ def test_the_consolidated_tables_are_written_out(qtbot, store, data_folder, stic
     tab.export_consolidated()
     qtbot.waitUntil(lambda: dialogs.told[-1][1] == "导出完成", timeout=30000)
     written = sorted(p.name for p in out.iterdir())
-    assert len(written) == 14 and {Path(n).suffix for n in written} == {".xlsx", ".pdf"}
+    assert len(written) == 16 and {Path(n).suffix for n in written} == {".xlsx", ".pdf"}
     villages = next(out.glob("*各村报送情况对照表.xlsx"))
     cells = [c for row in sheet_rows(villages) for c in row]
     assert "东湖村" in cells and "石桥村" in cells and "柳塘村" in cells
