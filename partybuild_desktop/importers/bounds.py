@@ -143,9 +143,10 @@ class Extent:
         last_row = row if last_row is None else last_row
         last_column = column if last_column is None else last_column
         rows, columns = max(self.rows, last_row + 1), max(self.columns, last_column + 1)
-        if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-            raise refuse_sheet_extent(self.file_name, self.sheet, rows - 1 if rows > self.rows else last_row,
-                                      columns - 1 if columns > self.columns else last_column)
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:  # the cell itself is out of bounds: it is named
+            raise refuse_sheet_extent(self.file_name, self.sheet, last_row, last_column)
+        if rows * columns > MAX_CELLS:  # the rectangle from A1 is too large: its far corner is named
+            raise refuse_sheet_extent(self.file_name, self.sheet, rows - 1, columns - 1)
         self.rows, self.columns = rows, columns
 
 

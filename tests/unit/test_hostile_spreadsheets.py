@@ -521,3 +521,11 @@ def test_a_cdata_section_goes_to_the_exact_pass(tmp_path):
     text = "<![CDATA[" + "长<" * 20000 + "]]>"  # no run between "<" is long, the text is
     body = sheet(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row>')
     assert refused(raw_xlsx(tmp_path / "段.xlsx", body)).code == bounds.CELL_TOO_LONG
+
+
+def test_the_rectangle_too_large_is_named_by_its_far_corner():
+    extent = bounds.Extent("名册.xlsx", "Sheet1")
+    extent.add(19999, 0)
+    with pytest.raises(bounds.SpreadsheetRefused) as caught:
+        extent.add(5, 149)
+    assert "从 A1 到 ET20000 单元格共有 3000000 个单元格" in caught.value.message
