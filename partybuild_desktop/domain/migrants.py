@@ -92,6 +92,7 @@ class StintFacts:
     card_no: str | None = None
     card_expires_on: dt.date | None = None
     no_transfer_reason: str | None = None  # why the 组织关系 is not transferred (活动证 for a long absence)
+    transfer_under_way: bool = False  # a 介绍信 out written, its 回执 not back yet
 
 
 def alerts_for(facts: StintFacts, as_of: dt.date, interval_months: int = DEFAULT_CONTACT_INTERVAL_MONTHS) -> list[str]:
@@ -108,7 +109,7 @@ def alerts_for(facts: StintFacts, as_of: dt.date, interval_months: int = DEFAULT
     if not lost and (reference is None or as_of > contact_due_by(reference, interval_months)):
         kinds.append(CONTACT_OVERDUE)
     if facts.left_on is not None and reached(facts.left_on, SHOULD_TRANSFER_MONTHS, as_of) \
-            and not (facts.no_transfer_reason or "").strip():
+            and not facts.transfer_under_way and not (facts.no_transfer_reason or "").strip():
         kinds.append(SHOULD_TRANSFER)
     if lost:
         kinds.append(LOST_CONTACT)

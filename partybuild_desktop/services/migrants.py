@@ -21,9 +21,11 @@ from partybuild_desktop.domain.errors import Warning as Told
 from partybuild_desktop.domain.migrants import ContactHow, StintFacts
 from partybuild_desktop.domain.phone import check_phone
 from partybuild_desktop.domain.text import clean_name
+from partybuild_desktop.domain.transfers import OUT as TRANSFER_OUT
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberEventKind, MembershipState
 from partybuild_desktop.services.village import get_setting, set_setting
-from partybuild_desktop.store.models import Member, MemberEvent, MigrantContact, MigrantStint, PartyGroup, Village
+from partybuild_desktop.store.models import (Member, MemberEvent, MigrantContact, MigrantStint, OrganisationTransfer,
+                                             PartyGroup, Village)
 
 INTERVAL_KEY = "migrant_contact_interval_months"
 # The member form's 外出 fields and the stint's columns they stand for.
@@ -371,6 +373,11 @@ def migrants(session: Session, village_id: int, as_of: dt.date | None = None) ->
             .where(MigrantContact.member_id.in_(ids), MigrantContact.date <= as_of)
             .order_by(MigrantContact.date, MigrantContact.id)):
         contacts.setdefault(member_id, []).append((day, how))
+    # A 介绍信 out written by then and its 回执 not back: the transfer is under way (``services.transfers``).
+    transferring = set(session.scalars(select(OrganisationTransfer.member_id).where(
+        OrganisationTransfer.village_id == village_id, OrganisationTransfer.direction == TRANSFER_OUT,
+        OrganisationTransfer.date <= as_of,
+        OrganisationTransfer.receipt_on.is_(None) | (OrganisationTransfer.receipt_on > as_of))))
     rows, seen = [], set()
     for stint, name, lost, state, group in found:
         if stint.member_id in seen:  # two stints overlapping the day: the later registration holds
@@ -380,7 +387,8 @@ def migrants(session: Session, village_id: int, as_of: dt.date | None = None) ->
                 if stint.left_on is None or day >= stint.left_on]
         last, how = mine[-1] if mine else (None, None)
         facts = StintFacts(left_on=stint.left_on, last_contact=last, card_no=stint.card_no,
-                           card_expires_on=stint.card_expires_on, no_transfer_reason=stint.no_transfer_reason)
+                           card_expires_on=stint.card_expires_on, no_transfer_reason=stint.no_transfer_reason,
+                           transfer_under_way=stint.member_id in transferring)
         kinds = rules.alerts_for(facts, as_of, interval)
         if state is MembershipState.SUSPENDED:
             kinds = [k for k in kinds if k != rules.LOST_CONTACT]

@@ -95,3 +95,7 @@ def test_contact_ways_by_label_code_or_short_word():
     assert ContactHow.from_text("微信") is ContactHow.WECHAT
     assert ContactHow.from_text("phone") is ContactHow.PHONE
     assert ContactHow.from_text("QQ") is None
+
+
+def test_a_transfer_under_way_needs_no_alert_to_transfer():
+    assert rules.SHOULD_TRANSFER not in kinds(dt.date(2026, 9, 1), dt.date(2026, 8, 20), transfer_under_way=True)

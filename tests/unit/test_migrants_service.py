@@ -163,3 +163,18 @@ def test_the_member_form_shows_and_keeps_the_open_stint(setup):
         member_service.save_member(session, village_id, form, new_id, today=TODAY)
         assert migrants.open_stint(session, new_id) is None
         assert [s.back_on for s in migrants.stints_of(session, new_id)] == [TODAY]
+
+
+def test_a_transfer_under_way_is_not_told_to_transfer(setup):
+    from partybuild_desktop.services import transfers
+
+    store, village_id, ids = setup
+    with store.session() as session:
+        out(session, village_id, ids["张明"], dt.date(2026, 3, 1))
+        migrants.add_contact(session, village_id, ids["张明"], ContactForm(dt.date(2026, 11, 1), ContactHow.PHONE),
+                             today=TODAY)
+        assert migrants.migrants(session, village_id, TODAY)[0].alerts == [rules.SHOULD_TRANSFER]
+        transfers.transfer_out(session, village_id, transfers.OutForm(ids["张明"], "中共深圳市宝安区某社区委员会",
+                                                                      dt.date(2026, 11, 10)), today=TODAY)
+        assert migrants.migrants(session, village_id, TODAY)[0].alerts == []
+        assert migrants.migrants(session, village_id, dt.date(2026, 11, 9))[0].alerts == [rules.SHOULD_TRANSFER]
