@@ -244,12 +244,12 @@ def read_folder(folder: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
         with listing:
             entries = 0
             for entry in listing:
-                if skip(entry.name):
-                    continue
-                entries += 1
+                entries += 1  # the skipped ones too: a folder of a million of them is not a package
                 if entries > MAX_ENTRIES:
                     raise PackageUnsafe(f"报表包“{label}”中的文件太多（超过 {MAX_ENTRIES} 个），不是本程序导出的报表包。"
                                         "这份报表没有导入。")
+                if skip(entry.name):
+                    continue
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except OSError as error:
@@ -286,7 +286,10 @@ def read_folder(folder: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+# Stored and deflated only: what every zip tool writes by default, and the two whose inflating
+# ``zipfile`` bounds chunk by chunk (bzip2 and LZMA members are inflated a whole input chunk at a time,
+# which a crafted member can make gigabytes).
+_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 
 def _member_problem(name: str) -> str | None:

@@ -189,6 +189,21 @@ def test_a_zip_of_too_many_members_is_refused_before_it_is_parsed(store, package
     refused_beside_a_valid_one(store, packages, made, "太多")
 
 
+def test_a_member_compressed_other_than_by_deflate_is_refused_before_it_is_inflated(store, packages, tmp_path):
+    members = hostile.zip_members(packages["东湖村"])
+    bz2 = next(m for m in members if "附件4" in m["name"])
+    bz2["method"] = 12  # bzip2: inflated a whole input chunk at a time, so not taken at all
+    made = hostile.write_raw_zip(tmp_path / "城南镇-东湖村-2026Q3.zip", members)
+    refused_beside_a_valid_one(store, packages, made, "不支持的压缩方式")
+
+
+def test_a_folder_of_too_many_files_is_refused_skipped_names_counted(store, packages, tmp_path):
+    made = hostile.copy_package(packages["东湖村"], tmp_path / "many")
+    for n in range(package_checks.MAX_ENTRIES):
+        (made / f"._{n}").touch()  # names skipped as the system's own, still counted
+    refused_beside_a_valid_one(store, packages, made, "太多")
+
+
 def test_two_members_of_one_name_are_refused(store, packages, tmp_path):
     members = hostile.zip_members(packages["东湖村"])
     members.append(next(m for m in members if m["name"].endswith("return.json")))
