@@ -301,9 +301,7 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
     if existing is None:
         form = CaseForm(name=values["name"], applied=applied, gender=values.get("gender"), id_number=number,
                         birth_date=values.get("birth_date"), notes=values.get("notes"), reason=IMPORT_REASON)
-        done = service.create_case(session, village_id, form, today=today)
-        case_id, recorded = done.case_id, {Step.APPLICATION: applied}
-        row.breaches += done.breaches
+        case_id, recorded = None, {Step.APPLICATION: applied}
     else:
         case_id = existing.id
         row.case_id = case_id
@@ -331,8 +329,13 @@ def _write_row(session: Session, village_id: int, row: RecruitPreviewRow, today:
             date = max(date, max(before))
         forms.append(_step_form(row, step, date))
         recorded[step] = date
-    # The steps in one call: the case is read once and each step checked as ``advance`` checks it.
-    for done in service.advance_steps(session, village_id, case_id, forms, today=today) if forms else ():
+    # The steps in one call: the case is read (or made) once and each step checked as ``advance`` checks it.
+    if case_id is None:
+        outcomes = service.create_case_with_steps(session, village_id, form, forms, today=today)
+        case_id = outcomes[0].case_id
+    else:
+        outcomes = service.advance_steps(session, village_id, case_id, forms, today=today) if forms else []
+    for done in outcomes:
         row.breaches += list(done.breaches)
     _probation_overdue(session, case_id, recorded, row, today)
     _report(row)

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain import id_number as id_numbers
@@ -424,9 +424,8 @@ def create_case_with_steps(session: Session, village_id: int, form: CaseForm, st
     session.flush()
     session.add(RecruitStep(case_id=row.id, step=Step.APPLICATION, date=form.applied))
     _keep(session, row.id, Step.APPLICATION, breaches, reason, today)
-    done = [Advanced(row.id, Step.APPLICATION, tuple(breaches), None)]
-    for step_form, step_breaches, step_reason in checked:
-        done.append(_write_step(session, village_id, case, step_form, step_breaches, step_reason, today))
+    done = [Advanced(row.id, Step.APPLICATION, tuple(breaches), None),
+            *_write_steps(session, village_id, case, checked, today)]
     session.flush()
     return done
 
@@ -507,9 +506,7 @@ def advance_steps(session: Session, village_id: int, case_id: int, forms: Sequen
         except Refusal:
             session.expire(case.row)
             raise
-    done = []
-    for form, breaches, reason in checked:
-        done.append(_write_step(session, village_id, case, form, breaches, reason, today))
+    done = _write_steps(session, village_id, case, checked, today)
     session.flush()
     return done
 
@@ -536,29 +533,38 @@ def _check_step(session: Session, village_id: int, case: _Case, form: StepForm, 
     return form, breaches, reason
 
 
-def _write_step(session: Session, village_id: int, case: _Case, form: StepForm, breaches: list[Breach], reason: str,
-                today: dt.date) -> Advanced:
-    step, row, case_id = Step(form.step), case.row, case.row.id
-    session.add(RecruitStep(case_id=case_id, step=step, date=form.date,
-                            note=_limited(form.note) or None))
-    for role, its_step in ((CONTACT, Step.CONTACTS), (INTRODUCER, Step.INTRODUCERS)):
-        if step is its_step:
-            if role in case.stored_roles:
-                session.execute(delete(RecruitPerson).where(RecruitPerson.case_id == case_id,
-                                                            RecruitPerson.role == role))
-            case.stored_roles.add(role)
-            session.add_all(RecruitPerson(case_id=case_id, role=role, member_id=p.member_id, name=p.name)
-                            for p in case.people[role])
-    _keep(session, case_id, step, breaches, reason, today)
-    if step is rules.MEMBER_STEP:
-        session.flush()
-        row.member_id = _make_member(session, village_id, row, case.dates[Step.ASSEMBLY], today)
-        session.flush()
-    elif step is rules.FULL_MEMBER_STEP:
-        session.flush()
-        _confirm_member(session, case, form.date, today)
-        session.flush()
-    return Advanced(case_id, step, tuple(breaches), row.member_id)
+def _write_steps(session: Session, village_id: int, case: _Case, checked: Sequence[tuple[StepForm, list[Breach], str]],
+                 today: dt.date) -> list[Advanced]:
+    """Write the steps checked (``_check_step``): their rows, people and breaches kept in one batch each,
+    then the member made at ⑰ and confirmed at ㉔."""
+    row, case_id = case.row, case.row.id
+    steps, people, kept = [], [], []
+    for form, breaches, reason in checked:
+        step = Step(form.step)
+        steps.append(dict(case_id=case_id, step=step, date=form.date, note=_limited(form.note) or None))
+        for role, its_step in ((CONTACT, Step.CONTACTS), (INTRODUCER, Step.INTRODUCERS)):
+            if step is its_step:
+                if role in case.stored_roles:
+                    session.execute(delete(RecruitPerson).where(RecruitPerson.case_id == case_id,
+                                                                RecruitPerson.role == role))
+                case.stored_roles.add(role)
+                people += [dict(case_id=case_id, role=role, member_id=p.member_id, name=p.name)
+                           for p in case.people[role]]
+        kept += [dict(case_id=case_id, step=step, code=b.code, message=b.message, reason=reason, accepted_on=today)
+                 for b in breaches]
+    for model, rows in ((RecruitStep, steps), (RecruitPerson, people), (RecruitBreach, kept)):
+        if rows:
+            session.execute(insert(model), rows)
+    done = []
+    for form, breaches, _ in checked:
+        step = Step(form.step)
+        if step is rules.MEMBER_STEP:
+            row.member_id = _make_member(session, village_id, row, case.dates[Step.ASSEMBLY], today)
+            session.flush()
+        elif step is rules.FULL_MEMBER_STEP:
+            _confirm_member(session, case, form.date, today)
+        done.append(Advanced(case_id, step, tuple(breaches), row.member_id))
+    return done
 
 
 def _make_member(session: Session, village_id: int, row: RecruitCase, joined: dt.date, today: dt.date) -> int:
