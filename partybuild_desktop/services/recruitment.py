@@ -319,6 +319,14 @@ def _resolve(session: Session, village_id: int, people: Sequence[Person], role: 
     """Each person as stored: a member of the branch (who must be a 正式党员) or a name from elsewhere."""
     what = "培养联系人" if role == CONTACT else "入党介绍人"
     resolved = []
+    named = {clean_name(p.name) for p in people if p.member_id is None} - {""}
+    by_name: dict[str, list] = defaultdict(list)
+    if named:  # the members of those names, in one query
+        for found in session.execute(
+                select(Member.id, Member.name, Member.standing, Member.membership_state, Member.archived)
+                .where(Member.village_id == village_id, Member.archived.is_(False), Member.name.in_(named))
+                .order_by(Member.id)):
+            by_name[found.name].append(found)
     for person in people:
         if person.member_id is not None:
             row = village_row(session, Member, person.member_id, village_id)
@@ -331,8 +339,7 @@ def _resolve(session: Session, village_id: int, people: Sequence[Person], role: 
                 continue
             if len(name) > NAME_LIMIT:
                 raise RecruitError(f"{what}：" + too_long("name", name, "姓名"), FIELD_TOO_LONG)
-            candidates = list(session.scalars(select(Member).where(
-                Member.village_id == village_id, Member.archived.is_(False), Member.name == name).order_by(Member.id)))
+            candidates = by_name.get(name, [])
             if len(candidates) > 1:
                 listed = "、".join(f"编号 {m.id}" for m in candidates)
                 raise RecruitError(f"本村有 {len(candidates)} 名党员叫“{name}”（{listed}），请用编号写明是哪一位{what}。")
