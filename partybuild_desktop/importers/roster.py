@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ..domain import field_limits
+from ..domain.errors import Refusal
 from ..domain.text import cell_text, clean_cell, has_controls, strip_controls
 from . import bounds
 
@@ -36,9 +37,9 @@ _EXAMPLE_PREFIXES = ("示例", "样例", "例：", "例:")
 _FOOTER_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "负责人", "联系人", "填表说明", "说明", "注：", "注:", "备注：")
 
 
-class RosterUnreadable(Exception):
+class RosterUnreadable(Refusal):
     """The file cannot be read as a spreadsheet; ``message`` says why in Chinese, ``code`` (when set) names
-    the bound it failed (``importers.bounds``)."""
+    the bound it failed (``importers.bounds``). A refusal, so the window tells it as it is."""
 
     def __init__(self, message: str, code: str | None = None):
         super().__init__(message)
@@ -329,6 +330,8 @@ def read_sheet_rows(path: str | Path) -> list[SheetRows]:
                 sheets.append(SheetRows(name, sheet.to_python(skip_empty_area=False)))
         finally:
             workbook.close()
+    except RosterUnreadable:
+        raise
     except PasswordError as exc:
         raise RosterUnreadable(
             f"「{path.name}」设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码后另存，再导入。"
