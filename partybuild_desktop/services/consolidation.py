@@ -423,13 +423,14 @@ def _check(state: _State, quarter: Quarter, path: str, loaded: LoadedPackage | P
     if isinstance(loaded, PackageProblem):
         return PackageCheck(path, None, loaded)
     v = loaded.village
+    label = package_label(path)
     if loaded.quarter != quarter:
         return PackageCheck(path, loaded, PackageProblem(
-            WRONG_QUARTER, f"这是{v}{loaded.quarter.title}的报表，而本次汇总的是{quarter.title}。这份报表没有导入，"
+            WRONG_QUARTER, f"报表包“{label}”是{v}{loaded.quarter.title}的报表，而本次汇总的是{quarter.title}。这份报表没有导入，"
             f"请选{quarter.title}的报表包，或改为汇总{loaded.quarter.title}。", v))
     if loaded.village_key in seen_keys or (loaded.township, v) in seen_names:
         return PackageCheck(path, loaded, PackageProblem(
-            DUPLICATE_VILLAGE, f"本次汇总中已经有{v}的报表，同一个村只能有一份。这一份没有导入；"
+            DUPLICATE_VILLAGE, f"本次汇总中已经有{v}的报表，同一个村只能有一份。这一份（“{label}”）没有导入；"
             "如果它才是要用的，请单独再汇总一次并确认替换。", v))
     # The village by its key; else by its name (a listed village not heard from yet, or one that lost its key).
     known = state.by_key.get(loaded.village_key) or state.by_name.get((loaded.township, v))
@@ -439,8 +440,8 @@ def _check(state: _State, quarter: Quarter, path: str, loaded: LoadedPackage | P
         if clash is not None:
             if clash.key is not None or clash.id in state.with_returns:
                 return PackageCheck(path, loaded, PackageProblem(
-                    DUPLICATE_VILLAGE, f"{loaded.township}已有另一个村以“{v}”的名义报送过报表，而这份报表来自另一个台账"
-                    "（标识不同）。这份报表没有导入，请核实两个村的名称。", v))
+                    DUPLICATE_VILLAGE, f"{loaded.township}已有另一个村以“{v}”的名义报送过报表，而这份报表（“{label}”）来自"
+                    "另一个台账（标识不同）。这份报表没有导入，请核实两个村的名称。", v))
             merge_id = clash.id
     current = state.current.get(known.id) if known is not None else None
     village_id = known.id if known is not None else None
@@ -510,7 +511,8 @@ def _decide(check: PackageCheck, replace: Replace) -> PackageOutcome:
     if r is not None and not _wants_replacement(replace, r):
         return PackageOutcome(path, v, REFUSED, DUPLICATE_VILLAGE,
                               f"{v}{r.quarter.title}的报表已于{r.received_at:%Y年%m月%d日 %H:%M}收到（填报日期"
-                              f"{r.filed_on:%Y年%m月%d日}），这一份没有导入，原报表不变。如要用这一份替换，请再导入一次"
+                              f"{r.filed_on:%Y年%m月%d日}），这一份（“{package_label(path)}”）没有导入，原报表不变。"
+                              "如要用这一份替换，请再导入一次"
                               "并在询问时选“是”（命令行加 --replace）。", loaded.village_key)
     if r is not None:
         message = f"已用这份报表替换{v}此前报送的{loaded.quarter.title}报表（原报表保留为已替换的记录）。"

@@ -434,3 +434,25 @@ def test_the_writer_of_packages_still_reads_its_own_zip(packages, tmp_path):
     assert load_package(tmp_path / "x.zip").village == "东湖村"
     assert os.path.exists(packages["东湖村"] / "return.json")
     assert json.loads((packages["东湖村"] / "return.json").read_text(encoding="utf-8"))["village"]["name"] == "东湖村"
+
+
+def test_every_refusal_names_the_package_in_chinese(store, packages, tmp_path):
+    """The five codes, each message naming the package's file."""
+    def spoiled(folder, change):
+        made = hostile.copy_package(packages["东湖村"], tmp_path / folder)
+        hostile.rewrite_data(made, change)
+        return made
+
+    q2 = spoiled("q2", lambda d: d.update(quarter="2026Q2", period={"start": "2026-04-01", "end": "2026-06-30"}))
+    newer = spoiled("newer", lambda d: d.update(schema_version="9999"))
+    edited = hostile.copy_package(packages["东湖村"], tmp_path / "edited")
+    with open(hostile.report_file(edited), "ab") as f:
+        f.write(b"changed")
+    twice = hostile.copy_package(packages["石桥村"], tmp_path / "twice")
+    given = [packages["石桥村"], q2, newer, edited, twice, tmp_path / "没有这个报表包"]
+    result = consolidate(store, Q3, given, today=SAMPLE_TODAY)
+    assert [p.code for p in result.packages] == [None, "wrong_quarter", "schema_too_new", "manifest_mismatch",
+                                                 "duplicate_village", "unreadable_package"]
+    for outcome in result.packages[1:]:
+        assert Path(outcome.package).name in outcome.message, outcome.message
+        assert hostile.english_left(outcome.message, outcome.package) == [], outcome.message
