@@ -287,6 +287,7 @@ def write_csv(path, text):
     (lambda: "姓名,身份证号\n" + "张三,1\n" * bounds.MAX_ROWS, bounds.MAX_ROWS + 1, f"{bounds.MAX_ROWS} 行"),
     (lambda: "姓名,备注\n张三,1\n李四,\"" + "长" * (bounds.MAX_CELL_CHARS + 5) + "\"\n", 3, "32767 个字符"),
     (lambda: "姓名,备注\n" + ",".join(["x"] * (bounds.MAX_COLUMNS + 1)) + "\n", 2, f"{bounds.MAX_COLUMNS} 列"),
+    (lambda: "姓名,备注\n张三,1\n" + ",".join(["长" * 30000] * 40) + "\n", 3, "超过了 1000000 个字符"),
 ])
 def test_csv_limits_name_the_row(tmp_path, make, line, words):
     error = refused(write_csv(tmp_path / "名册.csv", make()))
