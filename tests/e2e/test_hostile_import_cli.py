@@ -19,7 +19,7 @@ import pytest
 from partybuild_desktop import paths
 from tests.helpers import new_store, village
 from tests.unit.biff_files import xls
-from tests.unit.test_hostile_spreadsheets import HEAD, ROSTER_ROWS, raw_xlsx, sheet
+from tests.unit.test_hostile_spreadsheets import HEAD, ROSTER_ROWS, _patch_declared_size, ods, raw_xlsx, sheet
 
 MEMORY_LIMIT = 300 * 1024 * 1024
 SECONDS = 5
@@ -57,7 +57,12 @@ def files(tmp_path_factory):
         "huge_cell": raw_xlsx(folder / "一格很长.xlsx", huge_cell(), level=9),
         "rows": raw_xlsx(folder / "一百万行.xlsx", rows()),
         "xls": xls(folder / "声明很大.xls", [("名册", False, (0, 65536, 0, 256), [(0, 0, "姓名"), (1, 0, "张三")])]),
+        "ods": ods(folder / "重复.ods", '<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+                   'table:number-columns-repeated="16384" office:value-type="string"><text:p>张三</text:p>'
+                   "</table:table-cell></table:table-row>"),
+        "lying": raw_xlsx(folder / "谎报大小.xlsx", huge_cell(), level=9),
     }
+    _patch_declared_size(made["lying"], b"xl/worksheets/sheet1.xml", 4096)
     assert made["far"].stat().st_size < 5 * 1024
     assert made["huge_cell"].stat().st_size < 1.2 * 1024 * 1024
     with zipfile.ZipFile(made["rows"]) as archive:
@@ -100,6 +105,8 @@ def member_count(folder) -> int:
     ("huge_cell", "spreadsheet_too_large", "xl/worksheets/sheet1.xml"),
     ("rows", "sheet_too_large", "第 100001 行"),
     ("xls", "sheet_too_large", "65536 行 × 256 列"),
+    ("ods", "sheet_too_large", "XFD1048576"),
+    ("lying", "spreadsheet_too_large", "比它声明的"),
 ])
 def test_hostile_roster_is_refused_within_bounds(folder, files, name, code, words):
     result, seconds, megabytes = run_bounded("--data-dir", folder, "import-members", files[name], "--json")
