@@ -251,11 +251,15 @@ def test_names_are_bounded_and_without_control_characters(store, packages, tmp_p
 
 
 def test_a_name_of_64_characters_is_taken_and_printed(store, packages, tmp_path):
-    """The bound itself: a 64-character village name goes through and into the PDF tables."""
+    """The bound itself: a 64-character village and township name go through, into the PDF tables and
+    (the township's, shortened) into the tables' file names, which stay within 255 bytes."""
     made = hostile.copy_package(packages["东湖村"], tmp_path / "max")
-    hostile.rewrite_data(made, lambda d: d["village"].update(name="东" * 64))
+    hostile.rewrite_data(made, lambda d: d["village"].update(name="东" * 64, township="镇" * 64))
     result = consolidate(store, Q3, [made], out_dir=tmp_path / "汇总", today=SAMPLE_TODAY)
     assert [p.status for p in result.packages] == ["accepted"] and len(result.files) > 2
+    assert all(f.exists() and len(f.name.encode("utf-8")) <= 255 for f in result.files)
+    assert any("东" * 64 in line for line in table_rows(next(f for f in result.files if "对照表" in f.name
+                                                             and f.suffix == ".xlsx")))
 
 
 def test_deep_nesting_is_refused_without_a_recursion_error(store, packages, tmp_path):
