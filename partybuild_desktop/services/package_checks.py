@@ -15,9 +15,8 @@ soon, use little memory and change nothing outside the township's own data file.
 - A .zip: its central directory is bounded (``MAX_ENTRIES`` members) before it is parsed; every member's
   name is checked (no absolute path, no drive, no ``..``), its type (no link or device entries), its
   method (stored or deflated), declared size and compression ratio (``MAX_RATIO``), all before anything
-  is inflated; then each
-  member is inflated through a stream that stops at the declared size (the CRC catches a member that
-  claims less than it holds).
+  is inflated; then each member is inflated through a stream that stops at the declared size (the CRC
+  catches a member that claims less than it holds).
 - return.json is parsed only when it is small enough, valid UTF-8, nested no deeper than
   ``MAX_JSON_DEPTH`` (so the parser never runs out of stack), without duplicate keys, NaN or numbers of
   absurd length; ``clean_text`` bounds the names it carries (``MAX_NAME`` characters, no control or
