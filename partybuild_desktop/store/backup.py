@@ -40,7 +40,7 @@ REASONS = {
     "upgrade": "升级前",
 }
 REASON_TEXT = {
-    "start": "启动时", "periodic": "每 30 分钟（有改动时）", "exit": "退出时", "manual": "手动备份",
+    "start": "启动时", "periodic": "每 30 分钟定时", "exit": "退出时", "manual": "手动备份",
     "import": "导入之前", "restore": "从备份恢复之前", "rules_import": "导入积分办法之前",
     "year_close": "先锋榜年度结账之前", "consolidation": "汇总报表包之前", "upgrade": "升级数据文件之前",
 }

@@ -17,15 +17,28 @@ from partybuild_desktop.services.changes import Change
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
-ROWS = ("文件", "村", "在册党员", "纪实记录", "最后改动", "检查")
+ROWS = ("文件", "备份时间", "村", "在册党员", "纪实记录", "最后改动", "检查")
 
 
 def _when(moment) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else "不详"
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "没有操作记录"
 
 
-def _column(contents) -> list[str]:
-    return [contents.path.name, contents.village or "—",
+def _made(path: Path, is_backup: bool) -> str:
+    from partybuild_desktop.store.backup import parse_name
+
+    if not is_backup:
+        return "—（正在使用）"
+    named = parse_name(path)
+    if named is not None:
+        return f"{named.time:%Y-%m-%d %H:%M}（{named.reason_text}）"
+    from datetime import datetime
+
+    return f"{datetime.fromtimestamp(path.stat().st_mtime):%Y-%m-%d %H:%M}（文件的修改时间）"
+
+
+def _column(contents, is_backup: bool) -> list[str]:
+    return [contents.path.name, _made(contents.path, is_backup), contents.village or "—",
             "—" if contents.members is None else f"{contents.members} 名",
             "—" if contents.records is None else f"{contents.records} 条",
             _when(contents.last_change),
@@ -54,13 +67,18 @@ class RestoreDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setWordWrap(True)
-        for column, values in enumerate((_column(backup), _column(current))):
+        for column, values in enumerate((_column(backup, True), _column(current, False))):
             for row, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(backup.path if column == 0 else current.path) if row == 0 else value)
                 self.table.setItem(row, column, item)
         self._mark_differences()
-        layout.addWidget(self.table, 1)
+        self.table.resizeRowsToContents()
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        height = self.table.horizontalHeader().sizeHint().height() + self.table.verticalHeader().length()
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 2)
+        layout.addWidget(self.table)
         if backup.village and current.village and backup.village != current.village:
             other = QLabel(f"注意：备份是{backup.village}的台账，当前是{current.village}的。")
             other.setStyleSheet("color: #b00000")
@@ -69,6 +87,7 @@ class RestoreDialog(QDialog):
                       "恢复后，备份之后所做的改动都不再有。")
         note.setWordWrap(True)
         layout.addWidget(note)
+        layout.addStretch(1)
         buttons = QDialogButtonBox()
         self.restore_button = buttons.addButton("恢复", QDialogButtonBox.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.RejectRole)
@@ -77,7 +96,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(buttons)
 
     def _mark_differences(self) -> None:
-        for row in range(1, len(ROWS) - 1):
+        for row in range(2, len(ROWS) - 1):
             left, right = self.table.item(row, 0), self.table.item(row, 1)
             if left.text() != right.text():
                 for item in (left, right):
@@ -137,7 +156,10 @@ def offer_restore_at_start(parent, error) -> bool:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Critical)
     box.setWindowTitle("数据文件有问题")
-    box.setText(str(error))
+    problem, _, offered = str(error).partition("\n")
+    box.setText(problem)
+    if offered:
+        box.setInformativeText(offered)
     found = getattr(error, "backup", None)
     restore_button = box.addButton("恢复这份备份", QMessageBox.AcceptRole) if found is not None else None
     box.addButton("退出", QMessageBox.RejectRole)

@@ -1,0 +1,144 @@
+"""文件 → 从备份恢复…: the checked backup beside the current data; the window's automatic backups; the
+offer of the newest sound backup when the data file is found damaged at start."""
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+
+from partybuild_desktop import paths
+from partybuild_desktop.services import backups
+from partybuild_desktop.services.changes import Change
+from partybuild_desktop.store.backup import backup_files
+from partybuild_desktop.store.models import Member
+from partybuild_desktop.ui.backup_dialogs import ROWS, RestoreDialog, offer_restore_at_start
+from partybuild_desktop.ui.context import AppContext
+from partybuild_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import ScriptedDialogs
+
+SHOTS = os.environ.get("PARTYBUILD_SHOTS")  # a folder: the dialog is also saved there as a picture
+
+
+@pytest.fixture
+def window_for(qtbot, data_folder):
+    def make(store, dialogs=None):
+        window = MainWindow(data_folder, dialogs or ScriptedDialogs())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.attach(AppContext(store, data_folder))
+        return window
+
+    return make
+
+
+def archive_ten(window, dialogs):
+    window.context.operations.run("归档十人", lambda s: s.query(Member).filter(Member.id <= 10).update({"archived": True}),
+                                  Change.MEMBERS, dialogs=dialogs)
+
+
+def test_the_dialog_shows_the_backup_beside_the_current_data(qtbot, sample_store):
+    backup = backups.make(sample_store, "periodic")
+    with sample_store.session() as session:
+        session.query(Member).filter(Member.id <= 10).update({"archived": True})
+    dialog = RestoreDialog(backups.compare(sample_store.path, backup))
+    qtbot.addWidget(dialog)
+    dialog.resize(1280, 720)
+    dialog.show()
+    values = dialog.values()
+    assert values["文件"] == (backup.name, "partybuild.sqlite3")
+    assert values["村"][0] == values["村"][1] and "东湖村" in values["村"][0]
+    backup_members, current_members = (int(v.split()[0]) for v in values["在册党员"])
+    assert backup_members == current_members + 10
+    assert values["检查"] == ("完好", "完好")
+    table = dialog.findChild(QTableWidget, "restoreComparison")
+    assert table.item(ROWS.index("在册党员"), 0).background().color().name() == "#fff3cd", "a difference is marked"
+    assert table.item(ROWS.index("村"), 0).background().style() == Qt.NoBrush, "the same village is not"
+    assert values["备份时间"][0].endswith("（每 30 分钟定时）") and values["备份时间"][1].startswith("—")
+    assert dialog.restore_button.text() == "恢复"
+    if SHOTS:
+        dialog.grab().save(os.path.join(SHOTS, "restore_dialog_1280x720.png"))
+
+
+def test_restore_from_the_window_only_when_the_clerk_says_so(qtbot, window_for, sample_store, monkeypatch):
+    dialogs = ScriptedDialogs()
+    window = window_for(sample_store, dialogs)
+    backup = backups.make(sample_store, "periodic")
+    dialogs.open_ = backup
+    archive_ten(window, dialogs)
+    after_edit = window.context.village() and backups.current_contents(sample_store.path).members
+    monkeypatch.setattr("partybuild_desktop.ui.backup_dialogs.ask", lambda dialog: False)
+    window.restore_from_backup()
+    assert backups.current_contents(window.context.store.path).members == after_edit
+    shown = []
+    monkeypatch.setattr("partybuild_desktop.ui.backup_dialogs.ask", lambda dialog: shown.append(dialog.values()) or True)
+    window.restore_from_backup()
+    assert dialogs.told[-1][1] == "恢复完成" and "恢复前-" in dialogs.told[-1][2]
+    assert backups.current_contents(window.context.store.path).members == after_edit + 10
+    assert shown and shown[0]["在册党员"] == (f"{after_edit + 10} 名", f"{after_edit} 名")
+    window.context.store.dispose()
+
+
+def test_a_bad_backup_is_refused_before_the_dialog(qtbot, window_for, sample_store, tmp_path, monkeypatch):
+    bad = tmp_path / "空.sqlite3"
+    bad.write_bytes(b"")
+    dialogs = ScriptedDialogs(open_=bad)
+    window = window_for(sample_store, dialogs)
+    monkeypatch.setattr("partybuild_desktop.ui.backup_dialogs.ask", lambda dialog: pytest.fail("no dialog for a bad file"))
+    window.restore_from_backup()
+    kind, title, text = dialogs.told[-1]
+    assert kind == "error" and "空文件" in text and "当前数据没有改动" in text
+
+
+def test_a_backup_every_30_minutes_only_when_something_changed_and_on_exit(qtbot, window_for, sample_store):
+    dialogs = ScriptedDialogs()
+    window = window_for(sample_store, dialogs)
+    folder = paths.backup_dir(window.folder)
+    assert window.backup_timer.isActive() and window.backup_timer.interval() == 30 * 60 * 1000
+    window.periodic_backup()
+    assert backup_files(folder) == [], "nothing changed: no backup"
+    archive_ten(window, dialogs)
+    window.backup_timer.timeout.emit()
+    qtbot.waitUntil(lambda: len(backup_files(folder)) == 1, timeout=15000)
+    assert backup_files(folder)[0].reason == "periodic"
+    qtbot.waitUntil(lambda: "自动备份" in window.backup_label.text(), timeout=5000)
+    window.periodic_backup()
+    assert len(backup_files(folder)) == 1, "no change since: no second backup"
+    window.close()
+    assert [b.reason for b in backup_files(folder)] == ["periodic"], "nothing changed since the last: none on exit"
+    window.show()  # opened again, a change, closed: the backup on exit
+    archive_ten(window, dialogs)
+    window.close()
+    assert {b.reason for b in backup_files(folder)} == {"periodic", "exit"}
+
+
+def test_damage_at_start_offers_the_newest_sound_backup(qtbot, sample_store, data_folder, monkeypatch):
+    sound = backups.make(sample_store, "exit")
+    sample_store.dispose()
+    data = paths.data_file(data_folder)
+    data.write_bytes(data.read_bytes()[:-1])
+    with pytest.raises(backups.DamagedDataFile) as raised:
+        backups.open_data_folder(data_folder)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append((title, text)))
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+
+    shown = []
+
+    def choose():  # clicks first, so that a failed check below never leaves the box waiting
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        shown.append((box.text(), box.informativeText(), [b.text() for b in box.buttons()]))
+        if SHOTS:
+            box.grab().save(os.path.join(SHOTS, "damaged_at_start.png"))
+        next(b for b in box.buttons() if b.text() == "恢复这份备份").click()
+
+    QTimer.singleShot(200, choose)
+    assert offer_restore_at_start(window, raised.value)
+    text, offered, buttons = shown[0]
+    assert "不完整" in text and str(data) in text and sound.name in offered and buttons == ["恢复这份备份", "退出"]
+    assert told and told[0][0] == "恢复完成"
+    store = backups.open_data_folder(data_folder)
+    assert backups.current_contents(data).ok
+    store.dispose()
