@@ -142,3 +142,27 @@ def test_damage_at_start_offers_the_newest_sound_backup(qtbot, sample_store, dat
     store = backups.open_data_folder(data_folder)
     assert backups.current_contents(data).ok
     store.dispose()
+
+
+def test_closing_a_year_is_preceded_by_a_backup_and_refused_when_none_can_be_made(qtbot, sample_store, data_folder,
+                                                                                  monkeypatch):
+    import datetime as dt
+
+    from partybuild_desktop.store.backup import BackupFailed
+    from partybuild_desktop.ui.points_tab import PointsTab
+    from tests.gui.conftest import shown_tab
+
+    tab = shown_tab(qtbot, PointsTab, sample_store, data_folder, dt.date(2026, 11, 23))
+    tab.dialogs.answer = True
+
+    def no_room(*args, **kwargs):
+        raise BackupFailed("磁盘已满。")
+
+    monkeypatch.setattr("partybuild_desktop.services.backups.make_automatic", no_room)
+    tab.close_year()
+    assert not tab.board.closed, "no backup, no close"
+    assert tab.dialogs.told[-1][0] == "error" and "这一步没有进行" in tab.dialogs.told[-1][2]
+    monkeypatch.undo()
+    tab.close_year()
+    assert tab.board.closed
+    assert [b.reason for b in backup_files(paths.backup_dir(data_folder))] == ["year_close"]
