@@ -94,9 +94,10 @@ class Listed:
 
 
 def listing(folder: Path) -> list[Listed]:
-    """Every automatic backup in ``folder``, newest first, each checked (integrity, schema, a village)."""
+    """Every automatic backup in ``folder``, newest first, each checked again (SQLite's quick check, the
+    schema, a village: each had the full integrity check when it was written; a restore repeats it)."""
     known = known_revisions()
-    return [Listed(found, contents(found.path, full=True, known=known)) for found in backup_files(folder)]
+    return [Listed(found, contents(found.path, full=False, known=known)) for found in backup_files(folder)]
 
 
 def newest_sound(folder: Path) -> Listed | None:
@@ -177,7 +178,7 @@ def restore(data_file: Path, source: Path, store=None) -> Restored:
         if store is not None:
             store.dispose()
         safety = files.replace_damaged_file(data_file, source, folder_of(data_file))
-    after = contents(data_file, full=True, live=True)
+    after = contents(data_file, full=False, live=True)
     return Restored(comparison, safety, after)
 
 
