@@ -16,7 +16,7 @@ from partybuild_desktop.services import backups, maintenance
 from partybuild_desktop.store.backup import backup_files, contents
 from tests.helpers import cli, make_id
 
-ROWS = 400
+ROWS = 1000
 KILLS = 10  # of each: ten during imports, ten during backups
 
 
@@ -85,14 +85,19 @@ def test_kills_during_imports_and_backups(sample_file, tmp_path):
     import_time = timed(trial, "import-members", book)
     assert member_count(paths.data_file(trial)) == before + ROWS
     backup_time = timed(trial, "backup")
+    starting = min(timed(trial, "backups"), import_time / 2)  # the interpreter and imports, before any work
 
-    interrupted = 0
+    interrupted = during_import = 0
     for _ in range(KILLS):
-        interrupted += kill_after(folder, rng.uniform(0.2, import_time), "import-members", book)
+        import_backups = sum(b.reason == "import" for b in backup_files(paths.backup_dir(folder)))
+        interrupted += kill_after(folder, rng.uniform(starting, import_time), "import-members", book)
         result = maintenance.check_data_file(data)
         assert result.sound, result.problems
         count = member_count(data)
         assert count in (before, before + ROWS), "the import is all or nothing"
+        # Killed after its backup was made and before it finished: in the middle of reading or writing.
+        during_import += count == before and import_backups < sum(
+            b.reason == "import" for b in backup_files(paths.backup_dir(folder)))
         if count == before + ROWS:  # it finished before the kill: start again from the roster's absence
             for leftover in (data, data.with_name(data.name + "-wal"), data.with_name(data.name + "-shm")):
                 leftover.unlink(missing_ok=True)
@@ -100,13 +105,14 @@ def test_kills_during_imports_and_backups(sample_file, tmp_path):
         if backup_files(paths.backup_dir(folder)):
             newest_restores(folder, tmp_path / "恢复", before)
     for _ in range(KILLS):
-        interrupted += kill_after(folder, rng.uniform(0.2, backup_time), "backup")
+        interrupted += kill_after(folder, rng.uniform(starting * 0.8, backup_time), "backup")
         assert maintenance.check_data_file(data).sound
         assert member_count(data) == before
         assert all(entry.contents.ok for entry in backups.listing(paths.backup_dir(folder))), \
             "a backup killed half-way never has a backup's name"
         newest_restores(folder, tmp_path / "恢复", before)
     assert interrupted >= KILLS, "most kills came while the command was running"
+    assert during_import >= 3, "some kills came in the middle of the import itself"
 
     # Afterwards the program carries on: the full check after the unclean exits passes, the import runs.
     checked = cli("--data-dir", str(folder), "check")
