@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -47,12 +46,17 @@ def install_error_dialog() -> None:
     """An uncaught exception is logged and shown in Chinese; saved data stays (every change commits on its own)."""
 
     def handle(kind, value, tb):
-        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        # Written by the log's own formatter: no SQL, parameters or ID numbers (partybuild_desktop.logs).
+        log.error("uncaught exception", exc_info=(kind, value, tb))
         if QApplication.instance() is not None:
+            from partybuild_desktop.logs import FAULT, failure_message
+
+            said = failure_message(value)
             QMessageBox.critical(
                 None,
                 "程序出错",
-                f"程序遇到意外错误：{value}\n\n已经保存的数据不会丢失；刚才正在进行的这一步没有保存。"
+                ("程序遇到意外错误。" if said == FAULT else f"程序遇到意外错误：{said}\n\n")
+                + "已经保存的数据不会丢失；刚才正在进行的这一步没有保存。"
                 "\n错误详情已写入数据文件夹中的日志文件 partybuild.log，可以交给技术人员。",
             )
 
@@ -184,7 +188,14 @@ def start(window: MainWindow, on_ready=None) -> None:
     QApplication.instance().aboutToQuit.connect(lambda: closed_normally(window.folder))
 
     def opened(result) -> None:
+        from partybuild_desktop.ui.app_lock import AppLock
+
         store, first = result
+        # 程序密码: asked before anything of the data is shown (at once when none is set).
+        AppLock.of(window, lambda: window.context.store if window.context else store).ask_at_start(
+            lambda: show(store, first))
+
+    def show(store, first) -> None:
         if first and not first_run(store, window):
             QApplication.exit(0)
             return

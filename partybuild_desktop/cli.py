@@ -341,6 +341,13 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def _failure(error: Exception) -> str:
+    """An unexpected failure in Chinese, without SQL, values or English (``logs.failure_message``)."""
+    from partybuild_desktop.logs import failure_message
+
+    return failure_message(error)
+
+
 def _printing_json_on_error(command):
     """With --json, stdout still carries one JSON object when the command fails."""
 
@@ -350,7 +357,7 @@ def _printing_json_on_error(command):
         except Exception as error:
             if args.json:
                 details = error.details if isinstance(error, CliError) else {}
-                print(_json({"error": error.args[0] if isinstance(error, CliError) else f"出错了：{error}", **details}))
+                print(_json({"error": error.args[0] if isinstance(error, CliError) else _failure(error), **details}))
             raise
 
     run.__doc__ = command.__doc__
@@ -697,6 +704,7 @@ def main(argv: list[str] | None = None) -> int:
         from partybuild_desktop.app import run
 
         return run(args)
+    _log_to_data_folder(args)
     try:
         if args.command in READ_ONLY_COMMANDS:
             return COMMANDS[args.command](args)
@@ -705,7 +713,16 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as error:
         print(str(error), file=sys.stderr)
         return error.code
-    except Exception as error:  # an unexpected failure still gets a Chinese line and the log has the rest
+    except Exception as error:  # an unexpected failure gets a Chinese line; the log has the rest, without SQL
         log.exception("command %s failed", args.command)
-        print(f"出错了：{error}。详细信息已写入日志文件。", file=sys.stderr)
+        print(_failure(error), file=sys.stderr)
         return EXIT_UNUSABLE
+
+
+def _log_to_data_folder(args) -> None:
+    """The log file first, so that whatever a command logs goes there (written without SQL or ID numbers),
+    never to stderr through Python's fallback handler."""
+    try:
+        paths.setup_logging(paths.data_dir(args.data_dir))
+    except OSError:
+        pass  # an unusable data folder: the command says so itself

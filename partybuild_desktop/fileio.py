@@ -5,6 +5,11 @@ The content goes to a temporary file in the destination folder, is flushed and f
 renamed over the destination with ``os.replace`` (atomic on one volume). The final file is read back and
 its hash compared with the temporary file's. A read-back can be served from the system's cache, so it
 catches short or mangled copies rather than every fault of the device.
+
+What is written may hold personal data (rosters with ID numbers), so the file is readable by its owner
+only where the system has such permissions: 0600 on POSIX, whatever the umask. On Windows nothing is
+changed: a file takes the permissions of the folder it is written to (the user's Desktop or Documents
+are the user's own); a USB stick's FAT file system has no permissions at all.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 TEMP_SUFFIX = ".partial"
+PRIVATE_MODE = 0o600  # owner reads and writes; nobody else
 _CHUNK = 1024 * 1024
 _REPLACE_ATTEMPTS = 5  # on Windows a virus scanner may hold the fresh temp file for a moment
 
@@ -51,6 +57,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
     temp = Path(temp_name)
     replaced = False
     try:
+        make_private(fd)  # mkstemp's 0600 already; said here, and kept through the rename
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -69,6 +76,17 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], objec
             # The destination now holds something we could not verify: better no file than a bad one.
             target.unlink(missing_ok=True)
         raise
+
+
+def make_private(fd: int) -> None:
+    """Only the owner may read the open file ``fd`` (POSIX); a file system without permissions
+    (FAT on a USB stick) refuses and is left as it is; Windows is not touched."""
+    if os.name != "posix":
+        return
+    try:
+        os.fchmod(fd, PRIVATE_MODE)
+    except OSError:
+        pass
 
 
 def _replace(source: Path, target: Path) -> None:

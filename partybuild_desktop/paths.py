@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
 ENV_DATA_DIR = "PARTYBUILD_DATA_DIR"
-LOG_FILE_NAME = "partybuild.log"
+LOG_FILE_NAME = "partybuild.log"  # the same as logs.LOG_FILE_NAME
 DATA_FILE_NAME = "partybuild.sqlite3"
 
 
@@ -35,12 +34,8 @@ def backup_dir(folder: Path) -> Path:
 
 
 def setup_logging(folder: Path, level: int = logging.INFO) -> Path:
-    """A rotating log file in the data folder (1 MB × 5)."""
-    log_path = folder / LOG_FILE_NAME
-    root = logging.getLogger()
-    if not any(getattr(h, "baseFilename", None) == str(log_path) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(log_path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    root.setLevel(level)
-    return log_path
+    """A rotating log file in the data folder (1 MB × 5), private to its owner, that never holds SQL,
+    its parameters, ID numbers or phone numbers (``partybuild_desktop.logs``)."""
+    from partybuild_desktop.logs import setup_logging as setup
+
+    return setup(folder, level)

@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self.refresh()
         self._show_page(self.tabs.currentIndex())
         self.backup_timer.start()
+        if getattr(self, "app_lock", None) is not None:
+            self.app_lock.reload()  # a restored backup brings its own 程序密码 (or none)
 
     # Each tab's module is imported when the tab is first shown.
     def _build_overview_tab(self):
@@ -330,6 +332,7 @@ class MainWindow(QMainWindow):
         self.data_actions += self.village_actions
         self.data_actions.append(self._action(settings_menu, "操作员…", lambda: self.open_target("settings/operator")))
         self.data_actions.append(self._action(settings_menu, "操作记录…", self.open_audit_log))
+        self.data_actions.append(self._action(settings_menu, "程序密码…", self.open_app_lock))
         settings_menu.addSeparator()
         self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
         for action in self.data_actions:
@@ -514,6 +517,12 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.print_preview import print_report
 
         print_report(self, self.context, self.dialogs, catalogue(), name, member_ids)
+
+    def open_app_lock(self) -> None:
+        """设置 → 程序密码…: set, change or remove the password the window asks for (``ui.app_lock``)."""
+        from partybuild_desktop.ui.app_lock import open_password_dialog
+
+        open_password_dialog(self)
 
     def open_audit_log(self) -> None:
         """设置 → 操作记录…: who changed what, when (``ui.audit_dialog``)."""

@@ -12,6 +12,7 @@ marks itself stale and refreshes when it is shown (``WatchesChanges``).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -19,14 +20,15 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from partybuild_desktop.domain.errors import Refusal, has_chinese
+from partybuild_desktop import logs
+from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.services import audit
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.background import Cancelled, run_in_background
 
 log = logging.getLogger(__name__)
 
-FAULT = "程序内部出错，没有保存任何改动。请把数据文件夹中的日志文件 partybuild.log 交给技术人员。"
+FAULT = logs.FAULT
 
 
 @dataclass(frozen=True)
@@ -37,28 +39,15 @@ class Outcome:
 
 
 def explain(error: BaseException) -> str:
-    """What the clerk is told about a failed operation: the refusal's own words, a file problem in
-    plain Chinese, anything else as a fault of the program (details only in the log)."""
-    if isinstance(error, Refusal) or (isinstance(error, ValueError) and has_chinese(str(error))):
-        return str(error)
-    if isinstance(error, OSError):
-        return _file_problem(error)
-    return FAULT
+    """What the clerk is told about a failed operation: the refusal's own words, a file or database
+    problem in plain Chinese, anything else as a fault of the program; never SQL, values or English
+    (``logs.failure_message``; the details go to the log only)."""
+    return logs.failure_message(error)
 
 
-def _file_problem(error: OSError) -> str:
-    import errno
-
-    where = f"“{error.filename}”" if getattr(error, "filename", None) else "文件"
-    reasons = {
-        errno.ENOSPC: "磁盘或 U 盘已满，请腾出空间后重试。",
-        errno.EACCES: "没有权限写入，请换一个位置，或检查文件是否只读。",
-        errno.EPERM: "没有权限写入，请换一个位置，或检查文件是否只读。",
-        errno.EROFS: "该位置只读（U 盘可能有写保护开关），请换一个位置。",
-        errno.ENOENT: "找不到该文件或文件夹，请检查 U 盘是否插好。",
-        errno.EIO: "读写出错，U 盘可能已被拔下或已损坏。",
-    }
-    return f"{where}无法读写：{reasons.get(error.errno, '请检查 U 盘是否插好、位置是否可写。')}"
+def _kind_of(title: str) -> str:
+    """An operation's title as the log may hold it: 登记入党申请人（张三） → 登记入党申请人 (names stay out)."""
+    return re.split(r"[（(：:]", title, maxsplit=1)[0].strip() or "操作"
 
 
 class Progress(QObject):
@@ -217,10 +206,10 @@ class Operations(QObject):
 
     def _report_failure(self, title: str, error: BaseException, dialogs, logged: bool = False) -> None:
         message = explain(error)
-        if message == FAULT and not logged:  # the traceback, without the SQL parameters (see store.database)
-            log.error("operation %r failed", title, exc_info=(type(error), error, error.__traceback__))
+        if message in logs.FAULTS and not logged:  # by the log's formatter: no SQL, values or ID numbers
+            log.error("operation %r failed", _kind_of(title), exc_info=(type(error), error, error.__traceback__))
         else:
-            log.info("operation %r refused (%s)", title, type(error).__name__)
+            log.info("operation %r refused (%s)", _kind_of(title), type(error).__name__)
         dialogs.error(title, message)
 
 

@@ -89,3 +89,26 @@ def test_sha256_of_reads_large_files_in_chunks(tmp_path):
     path = tmp_path / "big.bin"
     path.write_bytes(data)
     assert sha256_of(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_written_files_are_readable_by_their_owner_only_whatever_the_umask(tmp_path):
+    """POSIX permissions (the suite runs on Linux); on Windows fileio leaves the folder's permissions."""
+    target = tmp_path / "党员花名册.xlsx"
+    target.write_bytes(b"last quarter")
+    os.chmod(target, 0o644)
+    seen = []
+    old_umask = os.umask(0)
+    try:
+        def writer(f):
+            seen.append(os.fstat(f.fileno()).st_mode & 0o777)  # private while it is being written, too
+            f.write(b"110101199003071234")
+
+        digest = atomic_write(target, writer)
+        fresh = tmp_path / "新的.pdf"
+        atomic_write(fresh, lambda f: f.write(b"%PDF"))
+    finally:
+        os.umask(old_umask)
+    assert seen == [0o600]
+    assert target.stat().st_mode & 0o777 == 0o600 and fresh.stat().st_mode & 0o777 == 0o600
+    assert digest == sha256_of(target) and target.read_bytes() == b"110101199003071234"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["党员花名册.xlsx", "新的.pdf"]
