@@ -91,6 +91,17 @@ def runner(folder, qtbot):
     context = AppContext(store, folder)
     yield context, log_file
     store.dispose()
+    close_log(log_file)
+
+
+def close_log(log_file) -> None:
+    """The test's log handler off the root logger again (later tests write elsewhere)."""
+    import logging
+
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "baseFilename", None) == str(log_file)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def new_store_from(folder):
