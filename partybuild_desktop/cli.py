@@ -342,9 +342,19 @@ def _json(data) -> str:
 
 
 def _failure(error: Exception) -> str:
-    """An unexpected failure in Chinese, without SQL, values or English (``logs.failure_message``)."""
-    from partybuild_desktop.logs import failure_message
+    """What stderr and --json say about a failure: a refusal's own Chinese words; a refusal that passed on
+    an exception's English text, or an unexpected failure, as ``logs.failure_message`` says it (Chinese,
+    without SQL, values or English; the log has the rest)."""
+    from partybuild_desktop.domain.errors import has_chinese
+    from partybuild_desktop.logs import FAULT, failure_message, scrub
 
+    if isinstance(error, CliError):
+        message = str(error)
+        if has_chinese(message):
+            return message
+        log.error("a refusal without Chinese words: %s", scrub(message))
+        cause = error.__cause__
+        return failure_message(cause) if cause is not None else FAULT
     return failure_message(error)
 
 
@@ -357,7 +367,7 @@ def _printing_json_on_error(command):
         except Exception as error:
             if args.json:
                 details = error.details if isinstance(error, CliError) else {}
-                print(_json({"error": error.args[0] if isinstance(error, CliError) else _failure(error), **details}))
+                print(_json({"error": _failure(error), **details}))
             raise
 
     run.__doc__ = command.__doc__
@@ -711,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         with _data_file_lock(args):
             return COMMANDS[args.command](args)
     except CliError as error:
-        print(str(error), file=sys.stderr)
+        print(_failure(error), file=sys.stderr)
         return error.code
     except Exception as error:  # an unexpected failure gets a Chinese line; the log has the rest, without SQL
         log.exception("command %s failed", args.command)

@@ -185,3 +185,17 @@ def test_a_message_logged_with_an_id_number_or_a_statement_is_scrubbed(runner):
     assert logs.ID_NUMBER_MASK in log_text and logs.PHONE_MASK in log_text and logs.SQL_MASK in log_text
     assert leaks(log_text, number, "13812345678") == []
     assert os.stat(log_file).st_mode & 0o777 == 0o600
+
+
+def test_a_refusal_that_passed_on_english_text_is_said_in_chinese():
+    from partybuild_desktop.cli import CliError, _failure
+
+    try:
+        try:
+            raise ValueError("Sample larger than population or is negative")
+        except ValueError as error:
+            raise CliError(str(error)) from error
+    except CliError as refusal:
+        assert _failure(refusal) == logs.FAULT
+    assert _failure(CliError("数据文件中还没有村。")) == "数据文件中还没有村。"
+    assert _failure(CliError("no Chinese here")) == logs.FAULT
