@@ -113,3 +113,22 @@ def test_the_reserve_cadres_tab(qtbot, sample_store, data_folder):
     tab.ask_renew()
     assert dialogs.told[-1][1] == "续备"
     assert tab.year.currentData() == 2027 and tab.table.rowCount() == standing.count + 1
+
+
+def test_the_alert_opens_the_transfers_tab(qtbot, sample_store, data_folder):
+    from partybuild_desktop.services import alerts
+    from partybuild_desktop.ui.context import AppContext
+    from partybuild_desktop.ui.main_window import MainWindow
+
+    with sample_store.session() as session:
+        (alert,) = [a for a in alerts.collect(session, 1, SAMPLE_TODAY) if a.kind == "transfer_receipt_missing"]
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(AppContext(sample_store, data_folder))
+    window.open_target(alert.target)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "组织关系"
+    assert isinstance(window.transfers_tab, TransfersTab)
+    window.open_target("reserve_cadres")
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "后备干部"
+    assert isinstance(window.reserve_cadres_tab, ReserveCadresTab)
