@@ -1024,16 +1024,24 @@ def _plain_members(session, member_ids, member_rows) -> list[int]:
 
 def _transfers_and_reserve(session, rng, village_id, member_ids, member_rows, groups, homes, county, used_ids,
                            today) -> int:
-    """Returns how many members it added (the one transferred in)."""
-    from partybuild_desktop.domain.dues import month_of, previous_month
-    from partybuild_desktop.domain.reserve_cadres import SOURCES, CadreForm
-    from partybuild_desktop.services import dues, members, reserve_cadres, transfers
-
+    """Returns how many members it added: the one transferred in (none for a sample whose today is
+    before September)."""
     fake = _Names(rng)
     plain = _plain_members(session, member_ids, member_rows)
     arrived = dt.date(today.year, 9, 8)
-    if len(plain) < 2 or not groups or arrived > today:
-        return 0
+    made = 0
+    if len(plain) >= 2 and groups and arrived <= today:
+        made = _transfers(session, rng, fake, village_id, plain, groups, homes, county, used_ids, arrived, today)
+    _reserve_cadres(session, rng, fake, village_id, member_ids, member_rows, today)
+    return made
+
+
+def _transfers(session, rng, fake, village_id, plain, groups, homes, county, used_ids, arrived, today) -> int:
+    """A member transferred out in June (回执 in July), a letter of July still without its 回执, and a
+    member received in September; returns 1, the member added."""
+    from partybuild_desktop.domain.dues import month_of, previous_month
+    from partybuild_desktop.services import dues, members, transfers
+
     leaving, waiting = rng.sample(plain[len(plain) // 2:] or plain, 2)
     done = transfers.transfer_out(session, village_id, transfers.OutForm(
         leaving, TRANSFER_TO[0], dt.date(today.year, 6, 10), note="在当地长期务工并定居"), today)
@@ -1043,31 +1051,35 @@ def _transfers_and_reserve(session, rng, village_id, member_ids, member_rows, gr
                                               DuesPayment.month > dt.date(today.year, 7, 1)))
     transfers.transfer_out(session, village_id, transfers.OutForm(
         waiting, TRANSFER_TO[1], dt.date(today.year, 7, 15), note="到萧山工作，组织关系转往当地"), today)
-    made = 0
-    if True:  # the member received takes over the households of the one who left
-        gender = rng.choice((Gender.MALE, Gender.FEMALE))
-        birth = _random_date(rng, dt.date(1975, 1, 1), dt.date(1992, 12, 31))
-        group = groups[0]
-        grid_id, hub_id, _ = homes[group.id]
-        card = members.MemberForm(
-            name=fake.person(gender), gender=gender, id_number=_id_number(rng, county, birth, gender, used_ids),
-            birth_date=birth, education=_education(rng, today.year - birth.year), joined_date=dt.date(2012, 7, 1),
-            mobile=fake.phone(), category=MemberCategory.FARMER, post="环境卫生监督岗", party_group_id=group.id,
-            grid_id=grid_id, hub_id=hub_id)
-        came = transfers.transfer_in(session, village_id, transfers.InForm(
-            TRANSFER_FROM, arrived, f"{today.year}-045", member=card, note="婚后定居本村"), today)
-        made = 1
-        session.execute(update(Household).where(Household.liaison_member_id == leaving)
-                        .values(liaison_member_id=came.row.member_id))
-        last = previous_month(month_of(today))
-        for row in dues.dues_year(session, village_id, today.year, last, member_ids=[came.row.member_id]).rows:
-            owed = [((today.year, c.month), c.due_fen) for c in row.months if c.due_fen and c.paid_fen is None
-                    and (today.year, c.month) <= last]
-            if owed:
-                dues.pay(session, village_id, row.member_id, dues.PaymentForm(
-                    [m for m, _ in owed], sum(a for _, a in owed), today, "组织委员"), today=today)
+    # The member received from another branch takes over the households of the one who left.
+    gender = rng.choice((Gender.MALE, Gender.FEMALE))
+    birth = _random_date(rng, dt.date(1975, 1, 1), dt.date(1992, 12, 31))
+    group = groups[0]
+    grid_id, hub_id, _ = homes[group.id]
+    card = members.MemberForm(
+        name=fake.person(gender), gender=gender, id_number=_id_number(rng, county, birth, gender, used_ids),
+        birth_date=birth, education=_education(rng, today.year - birth.year), joined_date=dt.date(2012, 7, 1),
+        mobile=fake.phone(), category=MemberCategory.FARMER, post="环境卫生监督岗", party_group_id=group.id,
+        grid_id=grid_id, hub_id=hub_id)
+    came = transfers.transfer_in(session, village_id, transfers.InForm(
+        TRANSFER_FROM, arrived, f"{today.year}-045", member=card, note="婚后定居本村"), today)
+    session.execute(update(Household).where(Household.liaison_member_id == leaving)
+                    .values(liaison_member_id=came.row.member_id))
+    last = previous_month(month_of(today))
+    for row in dues.dues_year(session, village_id, today.year, last, member_ids=[came.row.member_id]).rows:
+        owed = [((today.year, c.month), c.due_fen) for c in row.months if c.due_fen and c.paid_fen is None
+                and (today.year, c.month) <= last]
+        if owed:
+            dues.pay(session, village_id, row.member_id, dues.PaymentForm(
+                [m for m, _ in owed], sum(a for _, a in owed), today, "组织委员"), today=today)
+    return 1
 
-    # 后备干部: last year's roster, renewed into this year, a few taken off and some added.
+
+def _reserve_cadres(session, rng, fake, village_id, member_ids, member_rows, today) -> None:
+    """后备干部: last year's roster, renewed into this year, a few taken off and some added."""
+    from partybuild_desktop.domain.reserve_cadres import SOURCES, CadreForm
+    from partybuild_desktop.services import reserve_cadres
+
     trainers = [member_id for member_id, row in zip(member_ids, member_rows)
                 if row["is_committee_member"]] or member_ids[:1]
     names = {row["name"] for row in member_rows}
@@ -1098,4 +1110,3 @@ def _transfers_and_reserve(session, rng, village_id, member_ids, member_rows, gr
         reserve_cadres.remove(session, village_id, line.id)
     for _ in range(rng.randint(2, 5)):
         person(today.year)
-    return made
