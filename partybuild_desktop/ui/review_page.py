@@ -143,8 +143,8 @@ class ReviewModel(NumberedTableModel):
                 return r.name
             if column == 1:
                 return r.party_group
-            if column == 2:
-                return "正式" if r.gradable else "预备"
+            if column == 2:  # 流动党员 are reviewed too (三个一), where they are when recorded
+                return ("正式" if r.gradable else "预备") + ("，流动党员" if r.away else "")
             if column == self.GRADE:
                 if not r.gradable:
                     return NOT_GRADED if role == Qt.DisplayRole else None
@@ -161,6 +161,8 @@ class ReviewModel(NumberedTableModel):
                 return GRADE_COLOURS.get(form.grade)
             if r.member_id in self.edits and column == 0:
                 return CHANGED
+        if role == Qt.ToolTipRole and column == 2 and r.away:
+            return r.away
         if role == Qt.ToolTipRole:
             if not r.gradable:
                 return "预备党员参加民主评议，但不评定等次"

@@ -5,7 +5,7 @@ alerts' colours; the cards and the ledger exported; the window's tab and its ope
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -143,3 +143,21 @@ def test_the_window_has_the_tab_and_alerts_open_it(qtbot, sample_store, data_fol
     assert window.tabs.currentWidget() is window.pages["migrants"]
     assert window.tabs.tabText(window.tabs.currentIndex()) == "流动党员"
     assert len(window.migrants_tab.shown_names()) >= 10
+
+
+def test_the_review_page_marks_the_migrants(qtbot, branch):
+    from partybuild_desktop.services import meetings
+    from partybuild_desktop.ui.review_page import ReviewModel
+
+    store, vid = branch
+    with store.session() as s:
+        ids = dict(s.execute(select(Member.name, Member.id)).all())
+        service.register_out(s, vid, ids["张明"], StintForm(left_on=dt.date(2025, 3, 1), province="广东省",
+                                                             host_organisation="深圳市宝安区流动党员党支部"), today=TODAY)
+        sheet = meetings.review_sheet(s, vid, 2025)
+    model = ReviewModel()
+    model.load(sheet, keep_edits=False)
+    shown = {model.data(model.index(row, 0)): model.data(model.index(row, 2)) for row in range(model.rowCount())}
+    assert shown == {"王建国": "正式", "李秀英": "正式", "张明": "正式，流动党员"}
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "张明")
+    assert "在流入地" in model.data(model.index(row, 2), Qt.ToolTipRole)

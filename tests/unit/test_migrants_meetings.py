@@ -69,3 +69,16 @@ def test_the_december_review_names_the_migrants_and_where_they_are_reviewed(setu
         lines = dict(session.execute(select(RecordEntry.member_id, RecordEntry.text)).all())
         assert lines[ids["李秀英"]] == "2025年度民主评议：合格（流动党员，在流入地（深圳市宝安区流动党员党支部）参加评议）"
         assert lines[ids["王建国"]] == "2025年度民主评议：合格"
+
+
+
+def test_the_review_sheet_printed_says_who_was_away(setup, tmp_path):
+    from partybuild_desktop.services import exports
+    from tests.helpers import sheet_rows
+
+    store, village_id, ids = setup
+    path = tmp_path / "评议.xlsx"
+    exports.export(store, village_id, "review", path, exports.ExportOptions(year=2025, today=TODAY))
+    notes = {r[1]: r[-1] for r in sheet_rows(path) if isinstance(r[0], (int, float))}
+    assert notes["李秀英"] == "流动党员，在流入地（深圳市宝安区流动党员党支部）参加评议"
+    assert notes["张明"] == "流动党员" and notes["王建国"] == ""

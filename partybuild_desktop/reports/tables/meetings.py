@@ -386,6 +386,6 @@ def review_report(sheet, unit: str, day: dt.date, stem: str) -> Report:
         table_rows.append({
             "no": n, "name": r.name, "party_group": r.party_group or "", "standing": r.standing.label,
             "grade": grade, "disposal": (r.disposal or DISPOSAL_MISSING) if r.grade is ReviewGrade.UNQUALIFIED else "",
-            "note": r.note or "",
+            "note": "；".join(text for text in (r.away, r.note) if text),  # 流动党员: where reviewed
         })
     return Report(stem, [Table(spec, table_rows)])
