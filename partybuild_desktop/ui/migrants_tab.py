@@ -51,6 +51,7 @@ class MigrantsTab(WatchesChanges, QWidget):
         self.summary.setObjectName("migrantSummary")
         self.summary.setWordWrap(True)
         self.table = RowsTable(self.COLUMNS, "migrantTable")
+        self.table.horizontalHeader().setStretchLastSection(True)  # the alerts take the room left
         self.table.itemSelectionChanged.connect(self.show_selected)
         self.table.itemDoubleClicked.connect(lambda _: self.ask_contact())
 
