@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
@@ -99,7 +100,7 @@ def set_password(session: Session, new: str, repeated: str, current: str | None 
     check_new_password(new, repeated)
     if minutes is not None:
         set_idle_minutes(session, minutes)
-    set_setting(session, HASH_SETTING, _hasher.hash(new))
+    _write_hash(session, _hasher.hash(new))
 
 
 def change_idle_minutes(session: Session, minutes: int, current: str | None) -> None:
@@ -120,8 +121,7 @@ def remove_password(session: Session, current: str) -> None:
     if not stored:
         raise Refusal("还没有设置程序密码，不需要取消。")
     _check_current(session, current)
-    row = session.get(Setting, HASH_SETTING)
-    session.delete(row)
+    _write_hash(session, None)
 
 
 def wait_after(failures: int) -> int:
@@ -142,5 +142,23 @@ def _check_current(session: Session, current: str | None) -> None:
         raise WrongPassword("当前密码不对，没有作任何改动。")
 
 
+# The hash is read and written with Core statements on the session's connection, in its transaction,
+# rather than as a Setting object: the audit log records every changed object's fields old → new, and a
+# password hash copied into an append-only log (and its Excel export) could never be taken back. The
+# operation's own audit row (设置程序密码, 修改程序密码, 取消程序密码) still says that it was done.
+_SETTINGS = Setting.__table__
+
+
 def _stored_hash(session: Session) -> str | None:
-    return get_setting(session, HASH_SETTING) or None
+    value = session.connection().execute(
+        select(_SETTINGS.c.value).where(_SETTINGS.c.key == HASH_SETTING)).scalar()
+    return value or None
+
+
+def _write_hash(session: Session, value: str | None) -> None:
+    connection = session.connection()
+    where = _SETTINGS.c.key == HASH_SETTING
+    if value is None:
+        connection.execute(delete(_SETTINGS).where(where))
+    elif not connection.execute(update(_SETTINGS).where(where).values(value=value)).rowcount:
+        connection.execute(insert(_SETTINGS).values(key=HASH_SETTING, value=value))

@@ -118,3 +118,27 @@ def test_five_wrong_tries_are_free_then_the_wait_doubles_up_to_a_cap():
     assert [app_lock.wait_after(n) for n in range(5)] == [0, 0, 0, 0, 0]
     assert [app_lock.wait_after(n) for n in range(5, 10)] == [30, 60, 120, 240, 480]
     assert app_lock.wait_after(11) == app_lock.wait_after(50) == 15 * 60
+
+
+def test_the_audit_log_says_the_password_was_set_but_never_holds_the_hash(store):
+    from partybuild_desktop.services import audit
+    from partybuild_desktop.services.changes import Change
+    from partybuild_desktop.store.models import AuditEntry
+
+    with store.session() as session:
+        app_lock.set_password(session, "abcdef", "abcdef", minutes=10)
+        audit.record(session, "设置程序密码", Change.SETTINGS)
+    with store.session() as session:
+        app_lock.set_password(session, "ghijkl", "ghijkl", current="abcdef")
+        audit.record(session, "修改程序密码", Change.SETTINGS)
+    with store.session() as session:
+        app_lock.remove_password(session, "ghijkl")
+        audit.record(session, "取消程序密码", Change.SETTINGS)
+    with store.session() as session:
+        assert [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == [
+            "设置程序密码", "修改程序密码", "取消程序密码"]
+        connection = session.connection()
+        everything = "\n".join(str(row) for table in ("audit_entry", "audit_detail")
+                               for row in connection.exec_driver_sql(f"SELECT * FROM {table}"))
+    assert "$argon2" not in everything and app_lock.HASH_SETTING not in everything
+    assert "app_lock_idle_minutes" in everything  # the idle time is an ordinary setting, recorded as such
