@@ -12,7 +12,7 @@ def test_demo_then_check_then_backup(tmp_path):
     folder = tmp_path / "村"
     made = cli("--data-dir", str(folder), "demo", "--members", "60", "--village", "石桥村", "--seed", "3")
     assert made.returncode == 0, made.stderr
-    assert "石桥村" in made.stdout and "党员 62 名" in made.stdout  # 60, and two accepted through recruitment
+    assert "石桥村" in made.stdout and "党员 63 名" in made.stdout  # 60, two accepted through recruitment, one transferred in
     checked = cli("--data-dir", str(folder), "check")
     assert checked.returncode == 0, checked.stderr
     from partybuild_desktop.store.schema import HEAD_REVISION
