@@ -232,7 +232,7 @@ def test_help_is_chinese_throughout(command):
 @pytest.mark.parametrize("args, message", [
     (["demo", "--members", "很多"], "参数 --members：“很多”不是整数"),
     (["no-such-command"], "“no-such-command”不是可选的值，可选：init、demo"),
-    (["backup"], "缺少必填的参数：--out"),
+    (["restore"], "缺少必填的参数：备份文件"),
     (["check", "--what"], "不认识的参数：--what"),
     (["points", "explain", "--member"], "参数 --member：后面需要跟一个值"),
 ])
@@ -251,6 +251,6 @@ def test_output_is_utf8_whatever_the_locale(prepared):
         assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
         text = result.stdout.decode("utf-8")  # raises if it is not UTF-8
         assert re.search(r"[\u4e00-\u9fff]", text)
-    refused = subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", str(prepared), "backup"],
+    refused = subprocess.run([sys.executable, "-m", "partybuild_desktop", "--data-dir", str(prepared), "restore"],
                              capture_output=True, env=env, timeout=300)
     assert "缺少必填的参数" in refused.stderr.decode("utf-8")
