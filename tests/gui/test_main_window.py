@@ -213,14 +213,15 @@ def test_the_window_appears_first_and_the_data_follows(qtbot, sample_store, data
 def test_a_corrupt_data_file_is_reported_at_start(qtbot, data_folder, monkeypatch):
     (data_folder / "partybuild.sqlite3").write_bytes(b"not a database" * 100)
     shown, exits = [], []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    # The offer of a backup is a message box; the clerk closes it with 退出 (no backup exists here).
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or 0)
     monkeypatch.setattr(app_module.QApplication, "exit", lambda code=0: exits.append(code))
     window = MainWindow(data_folder, ScriptedDialogs())
     qtbot.addWidget(window)
     window.show()
     app_module.start(window)
     qtbot.waitUntil(lambda: bool(exits), timeout=10000)
-    assert exits == [2] and shown[0][0] == "无法打开数据文件" and "未作任何改动" in shown[0][1]
+    assert exits == [2] and shown[0][0] == "数据文件有问题" and "partybuild.sqlite3" in shown[0][1]
     assert (data_folder / "partybuild.sqlite3").read_bytes() == b"not a database" * 100
 
 
