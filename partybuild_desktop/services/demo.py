@@ -1042,7 +1042,8 @@ def _transfers(session, rng, fake, village_id, plain, groups, homes, county, use
     from partybuild_desktop.domain.dues import month_of, previous_month
     from partybuild_desktop.services import dues, members, transfers
 
-    leaving, waiting = rng.sample(plain[len(plain) // 2:] or plain, 2)
+    later = plain[len(plain) // 2:]
+    leaving, waiting = rng.sample(later if len(later) >= 2 else plain, 2)
     done = transfers.transfer_out(session, village_id, transfers.OutForm(
         leaving, TRANSFER_TO[0], dt.date(today.year, 6, 10), note="在当地长期务工并定居"), today)
     transfers.record_receipt(session, village_id, done.id, dt.date(today.year, 7, 2), today)
@@ -1106,7 +1107,7 @@ def _reserve_cadres(session, rng, fake, village_id, member_ids, member_rows, tod
         person(last_year, "优秀流动党员", name=name, gender=gender, birth_year=born)
     reserve_cadres.renew(session, village_id, last_year, today)
     this_year = reserve_cadres.roster(session, village_id, today.year)
-    for line in rng.sample(this_year, 2):
+    for line in rng.sample(this_year, min(2, len(this_year) - 1)) if this_year else ():
         reserve_cadres.remove(session, village_id, line.id)
     for _ in range(rng.randint(2, 5)):
         person(today.year)

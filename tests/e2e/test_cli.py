@@ -22,7 +22,7 @@ def test_demo_then_check_then_backup(tmp_path):
     backed = cli("--data-dir", str(folder), "backup", "--out", str(out))
     assert backed.returncode == 0, backed.stderr
     with sqlite3.connect(out) as db:
-        assert db.execute("SELECT count(*) FROM member").fetchone()[0] == 60 + 2  # --members 60, and two accepted through the sample's recruitment cases
+        assert db.execute("SELECT count(*) FROM member").fetchone()[0] == 60 + 3  # --members 60, two accepted through the sample's recruitment cases, one transferred in
     assert (folder / "partybuild.log").exists()
 
 
