@@ -51,11 +51,16 @@ from partybuild_desktop.store.models import (
     Member,
     MemberEvent,
     MemberReview,
+    MigrantContact,
+    OrganisationTransfer,
     PartyGroup,
     PointAward,
     PointYearMember,
     ProxyService,
     RecordEntry,
+    RecruitCase,
+    RecruitPerson,
+    ReserveCadre,
     Visit,
 )
 from partybuild_desktop.services.village import get_setting, set_setting
@@ -591,6 +596,20 @@ def references(session: Session, member_id: int) -> list[str]:
     boards = count(PointYearMember, PointYearMember.member_id == member_id)
     if boards:
         found.append("已结账年度的先锋榜名单")
+    contacts = count(MigrantContact, MigrantContact.member_id == member_id)
+    if contacts:
+        found.append(f"流动党员联系记录 {contacts} 条")
+    letters = count(OrganisationTransfer, OrganisationTransfer.member_id == member_id)
+    if letters:
+        found.append(f"组织关系转接 {letters} 次")
+    if count(RecruitCase, RecruitCase.member_id == member_id):
+        found.append("发展党员档案（由此入党）")
+    vouched = count(RecruitPerson, RecruitPerson.member_id == member_id)
+    if vouched:
+        found.append(f"担任入党介绍人或培养联系人 {vouched} 次")
+    trained = count(ReserveCadre, ReserveCadre.trainer_id == member_id)
+    if trained:
+        found.append(f"培养后备干部 {trained} 人次")
     return found
 
 

@@ -100,3 +100,21 @@ def test_members_are_found_by_id_number_in_either_case_or_by_exact_name(store, v
         assert [m.name for m in svc.find_by_name_or_id_number(session, village_id, number.lower())] == ["赵六"]
         assert len(svc.find_by_name_or_id_number(session, village_id, " 赵六 ")) == 2
         assert svc.find_by_name_or_id_number(session, village_id, "赵") == []
+
+
+def test_letters_contacts_and_reserve_cadres_keep_a_member_from_being_deleted(store, village_id):
+    from partybuild_desktop.domain.migrants import ContactHow
+    from partybuild_desktop.store.models import MigrantContact, OrganisationTransfer, ReserveCadre
+
+    with store.session() as session:
+        busy = member(session, village_id, "外出人")
+        session.add_all([
+            MigrantContact(member_id=busy, date=dt.date(2026, 10, 1), how=ContactHow.PHONE),
+            OrganisationTransfer(village_id=village_id, member_id=busy, direction="out", organisation="城关镇党委",
+                                 date=dt.date(2026, 10, 2), valid_days=90),
+            ReserveCadre(village_id=village_id, year=2026, name="后备甲", trainer_id=busy),
+        ])
+        session.flush()
+        assert svc.references(session, busy) == ["流动党员联系记录 1 条", "组织关系转接 1 次", "培养后备干部 1 人次"]
+        with pytest.raises(svc.MemberError):
+            svc.delete_member(session, busy)
