@@ -14,13 +14,10 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QWidget,
 )
 
@@ -31,7 +28,7 @@ from partybuild_desktop.domain.migrants import ContactHow
 from partybuild_desktop.services import migrants as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.migrants import ContactForm, StintForm
-from partybuild_desktop.ui.checked import CheckedDialog, run_checked
+from partybuild_desktop.ui.checked import CheckedFormDialog, NumberSettingDialog, run_checked
 from partybuild_desktop.ui.widgets import date_edit
 
 NO_DATE = QDate(1900, 1, 1)  # an optional date left blank shows “未填”
@@ -75,21 +72,10 @@ def _editable_combo(name: str, choices, current: str | None = None, placeholder:
     return box
 
 
-class _Dialog(CheckedDialog):
+class _Dialog(CheckedFormDialog):
     def __init__(self, title: str, context, village_id: int, today: dt.date, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(540)
-        self.context, self.village_id, self.today = context, village_id, today
-        self.saved = None
-        self.form = QFormLayout(self)
-
-    def finish(self) -> None:
-        self.form.addRow(self.problem)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.form.addRow(self.buttons)
+        super().__init__(title, context, parent, width=540)
+        self.village_id, self.today = village_id, today
 
 
 class StintDialog(_Dialog):
@@ -243,24 +229,12 @@ class ContactDialog(_Dialog):
         return None
 
 
-class IntervalDialog(_Dialog):
+class IntervalDialog(NumberSettingDialog):
     """联系间隔: how many months may pass between two contacts before the contact is overdue."""
 
     def __init__(self, context, village_id: int, today: dt.date, months: int, parent=None):
-        super().__init__("流动党员联系间隔", context, village_id, today, parent)
-        self.months = QSpinBox()
-        self.months.setObjectName("contactInterval")
-        self.months.setRange(rules.SHORTEST_CONTACT_INTERVAL_MONTHS, rules.LONGEST_CONTACT_INTERVAL_MONTHS)
-        self.months.setValue(months)
-        self.months.setSuffix(" 个月")
-        text = QLabel(f"超过这个间隔没有联系的，提醒“联系超期”；满 {rules.LOST_CONTACT_MONTHS} 个月没有联系上的，提醒“失去联系”。")
-        text.setWordWrap(True)
-        self.form.addRow(text)
-        self.form.addRow("至少每", self.months)
-        self.finish()
-
-    def check(self) -> bool | None:
-        months = self.months.value()
-        run_checked(self, "设置流动党员联系间隔", lambda s: service.set_contact_interval(s, months), Change.SETTINGS)
-        self.saved = months
-        return None
+        super().__init__(context, "流动党员联系间隔",
+                         f"超过这个间隔没有联系的，提醒“联系超期”；满 {rules.LOST_CONTACT_MONTHS} 个月没有联系上的，提醒“失去联系”。",
+                         "至少每", months, (rules.SHORTEST_CONTACT_INTERVAL_MONTHS, rules.LONGEST_CONTACT_INTERVAL_MONTHS),
+                         " 个月", "contactInterval", "设置流动党员联系间隔", service.set_contact_interval, parent,
+                         width=540, wrap=True)

@@ -11,8 +11,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +25,7 @@ from partybuild_desktop.domain.vocabulary import Education, Gender
 from partybuild_desktop.services import exports
 from partybuild_desktop.services import reserve_cadres as service
 from partybuild_desktop.services.changes import Change
-from partybuild_desktop.ui.checked import CheckedDialog, run_checked
+from partybuild_desktop.ui.checked import CheckedFormDialog, NumberSettingDialog, run_checked
 from partybuild_desktop.ui.export_flow import export_report
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.widgets import RowsTable, button_row, show_year
@@ -178,21 +176,9 @@ class ReserveCadresTab(WatchesChanges, QWidget):
         self.last_dialog.exec()
 
 
-class _Dialog(CheckedDialog):
+class _Dialog(CheckedFormDialog):
     def __init__(self, title: str, context, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(480)
-        self.context = context
-        self.saved = None
-        self.form = QFormLayout(self)
-
-    def finish(self) -> None:
-        self.form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.form.addRow(buttons)
+        super().__init__(title, context, parent, width=480)
 
 
 class CadreDialog(_Dialog):
@@ -257,21 +243,10 @@ class CadreDialog(_Dialog):
         return None
 
 
-class TargetDialog(_Dialog):
+class TargetDialog(NumberSettingDialog):
     """目标人数…: how many reserve cadres the township asks of a village a year (16 unless set)."""
 
     def __init__(self, context, target: int, parent=None):
-        super().__init__("后备干部目标人数", context, parent)
-        self.target = QSpinBox()
-        self.target.setObjectName("reserveTargetCount")
-        self.target.setRange(1, rules.MAX_TARGET)
-        self.target.setValue(target)
-        self.target.setSuffix(" 名")
-        self.form.addRow(QLabel("镇里要求每村每年的后备干部人数（默认 16 名）。"))
-        self.form.addRow("目标人数", self.target)
-        self.finish()
-
-    def check(self) -> bool | None:
-        value = self.target.value()
-        run_checked(self, "设置后备干部目标人数", lambda s: service.set_target(s, value), Change.SETTINGS)
-        return None
+        super().__init__(context, "后备干部目标人数", "镇里要求每村每年的后备干部人数（默认 16 名）。", "目标人数", target,
+                         (1, rules.MAX_TARGET), " 名", "reserveTargetCount", "设置后备干部目标人数", service.set_target,
+                         parent)

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,7 +35,7 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import transfers as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.services.organisation import list_party_groups
-from partybuild_desktop.ui.checked import CheckedDialog, run_checked
+from partybuild_desktop.ui.checked import CheckedFormDialog, NumberSettingDialog, run_checked
 from partybuild_desktop.ui.export_flow import export_report
 from partybuild_desktop.ui.operations import WatchesChanges
 from partybuild_desktop.ui.widgets import RowsTable, button_row, date_edit, show_year, tell_warnings, year_combo
@@ -208,21 +206,9 @@ class TransfersTab(WatchesChanges, QWidget):
 # ---------------------------------------------------------------------------------------- dialogs
 
 
-class _Dialog(CheckedDialog):
+class _Dialog(CheckedFormDialog):
     def __init__(self, title: str, context, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(520)
-        self.context = context
-        self.saved = None
-        self.form = QFormLayout(self)
-
-    def finish(self) -> None:
-        self.form.addRow(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.form.addRow(buttons)
+        super().__init__(title, context, parent, width=520)
 
 
 def _date(today: dt.date, name: str):
@@ -405,21 +391,10 @@ class TransferInDialog(_Dialog):
         return None
 
 
-class ValidDaysDialog(_Dialog):
+class ValidDaysDialog(NumberSettingDialog):
     """介绍信有效期…: how many days an outgoing letter is valid (本村设置, 90 unless set)."""
 
     def __init__(self, context, days: int, parent=None):
-        super().__init__("介绍信有效期", context, parent)
-        self.days = QSpinBox()
-        self.days.setObjectName("validDays")
-        self.days.setRange(1, rules.MAX_VALID_DAYS)
-        self.days.setValue(days)
-        self.days.setSuffix(" 天")
-        self.form.addRow(QLabel("新开出的介绍信按这个天数计算有效期（从开出的次日算起）；已开出的介绍信不变。"))
-        self.form.addRow("有效期", self.days)
-        self.finish()
-
-    def check(self) -> bool | None:
-        days = self.days.value()
-        run_checked(self, "设置介绍信有效期", lambda s: service.set_valid_days(s, days), Change.SETTINGS)
-        return None
+        super().__init__(context, "介绍信有效期", "新开出的介绍信按这个天数计算有效期（从开出的次日算起）；已开出的介绍信不变。",
+                         "有效期", days, (1, rules.MAX_VALID_DAYS), " 天", "validDays", "设置介绍信有效期",
+                         service.set_valid_days, parent, width=520)
