@@ -21,6 +21,8 @@ class BackupLimits:
 
 
 DEFAULT_LIMITS = BackupLimits()
+# What 设置 → 自动备份… accepts for each: (fewest, most, what the clerk reads).
+LIMIT_RANGES = {"daily": (1, 60, "按天保留"), "weekly": (0, 52, "按周保留"), "monthly": (0, 120, "按月保留")}
 START_BACKUP_AFTER = dt.timedelta(days=1)  # at start, a backup when the newest one is older than this
 PERIODIC_MINUTES = 30  # while the window is open and something changed
 
@@ -77,3 +79,15 @@ def kept(times: Iterable[dt.datetime], now: dt.datetime, limits: BackupLimits = 
 def start_backup_due(newest: dt.datetime | None, now: dt.datetime) -> bool:
     """At start: a backup when there is none, or the newest is older than a day."""
     return newest is None or now - newest >= START_BACKUP_AFTER
+
+
+def checked_limits(daily: int, weekly: int, monthly: int) -> BackupLimits:
+    """The retention a clerk asked for, or a Refusal saying which number is out of its range."""
+    from partybuild_desktop.domain.errors import Refusal
+
+    limits = BackupLimits(daily, weekly, monthly)
+    for name, (low, high, label) in LIMIT_RANGES.items():
+        value = getattr(limits, name)
+        if not low <= value <= high:
+            raise Refusal(f"“{label}”的份数应在 {low} 到 {high} 之间，现在是 {value}。")
+    return limits

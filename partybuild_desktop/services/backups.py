@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partybuild_desktop import paths
-from partybuild_desktop.domain.backup_retention import start_backup_due
+from partybuild_desktop.domain.backup_retention import DEFAULT_LIMITS, BackupLimits, checked_limits, start_backup_due
 from partybuild_desktop.store import backup as files
 from partybuild_desktop.store.backup import BackupFailed, Contents, backup_files, contents, make_automatic
 from partybuild_desktop.store.database import (Store, left_unclean, mark_closed, mark_open, marker_path, opening_problems,
@@ -41,6 +41,27 @@ def make(store, reason: str, now: dt.datetime | None = None) -> Path | None:
     except OSError as error:
         log.warning("automatic backup (%s) failed: %s", reason, type(error).__name__)
         raise BackupFailed(f"没能在“{folder_of(store.path)}”中写入备份：{_os_reason(error)}") from error
+
+
+def retention(session) -> BackupLimits:
+    """How many daily, weekly and monthly backups are kept (设置 → 自动备份…; 12, 10, 9 unless set)."""
+    from partybuild_desktop.services.village import get_setting
+
+    values = {}
+    for name, key in files.LIMIT_SETTINGS.items():
+        raw = (get_setting(session, key) or "").strip()
+        if raw.isdigit():
+            values[name] = int(raw)
+    return BackupLimits(**{**DEFAULT_LIMITS.__dict__, **values})
+
+
+def set_retention(session, daily: int, weekly: int, monthly: int) -> BackupLimits:
+    from partybuild_desktop.services.village import set_setting
+
+    limits = checked_limits(daily, weekly, monthly)
+    for name, key in files.LIMIT_SETTINGS.items():
+        set_setting(session, key, str(getattr(limits, name)))
+    return limits
 
 
 def _os_reason(error: Exception) -> str:

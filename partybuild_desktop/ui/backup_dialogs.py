@@ -10,10 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout)
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from partybuild_desktop import paths
 from partybuild_desktop.services.changes import Change
+from partybuild_desktop.ui.checked import CheckedFormDialog, run_checked
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
@@ -177,3 +178,47 @@ def offer_restore_at_start(parent, error) -> bool:
     QMessageBox.information(parent, "恢复完成", f"已从 {found.file.time:%Y-%m-%d %H:%M} 的备份恢复。"
                             f"有问题的数据文件保留在：\n{restored.safety}")
     return True
+
+
+class RetentionDialog(CheckedFormDialog):
+    """设置 → 自动备份…: how many automatic backups are kept, and where they are."""
+
+    def __init__(self, context, limits, parent=None):
+        from partybuild_desktop.domain.backup_retention import LIMIT_RANGES
+
+        super().__init__("自动备份", context, parent, width=520)
+        note = QLabel("程序在启动时（距上次备份满一天）、有改动时每 30 分钟、退出时，以及导入、恢复、关闭年度、"
+                      "汇总报表包之前自动备份。今天和昨天的备份全部保留，更早的按下面的份数保留。")
+        note.setWordWrap(True)
+        self.form.addRow(note)
+        self.spins = {}
+        for name, (low, high, label) in LIMIT_RANGES.items():
+            spin = QSpinBox()
+            spin.setObjectName(f"keep_{name}")
+            spin.setRange(low, high)
+            spin.setValue(getattr(limits, name))
+            spin.setSuffix(" 份")
+            self.spins[name] = spin
+            self.form.addRow(label, spin)
+        where = QLabel(str(paths.backup_dir(Path(context.folder))))
+        where.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.form.addRow("备份文件夹", where)
+        self.finish()
+
+    def check(self) -> bool | None:
+        from partybuild_desktop.services import backups
+
+        values = {name: spin.value() for name, spin in self.spins.items()}
+        self.saved = run_checked(self, "设置自动备份的保留份数",
+                                 lambda s: backups.set_retention(s, **values), Change.SETTINGS)
+        return None
+
+
+def open_retention_dialog(window) -> RetentionDialog:
+    from partybuild_desktop.services import backups
+
+    with window.context.store.session() as session:
+        limits = backups.retention(session)
+    dialog = RetentionDialog(window.context, limits, window)
+    dialog.open()
+    return dialog

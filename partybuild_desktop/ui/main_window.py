@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
         self.data_actions.append(self._action(settings_menu, "操作员…", lambda: self.open_target("settings/operator")))
         self.data_actions.append(self._action(settings_menu, "操作记录…", self.open_audit_log))
         self.data_actions.append(self._action(settings_menu, "程序密码…", self.open_app_lock))
+        self.data_actions.append(self._action(settings_menu, "自动备份…", self.open_backup_retention))
         settings_menu.addSeparator()
         self.data_actions.append(self._action(settings_menu, "程序用途（本村台账 / 乡镇汇总）…", self.change_mode))
         for action in self.data_actions:
@@ -523,6 +524,12 @@ class MainWindow(QMainWindow):
         from partybuild_desktop.ui.app_lock import open_password_dialog
 
         open_password_dialog(self)
+
+    def open_backup_retention(self) -> None:
+        """设置 → 自动备份…: how many automatic backups are kept (``ui.backup_dialogs``)."""
+        from partybuild_desktop.ui.backup_dialogs import open_retention_dialog
+
+        self.retention_dialog = open_retention_dialog(self)
 
     def open_audit_log(self) -> None:
         """设置 → 操作记录…: who changed what, when (``ui.audit_dialog``)."""

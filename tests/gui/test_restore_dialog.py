@@ -5,7 +5,7 @@ import os
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QTableWidget
 
 from partybuild_desktop import paths
 from partybuild_desktop.services import backups
@@ -166,3 +166,22 @@ def test_closing_a_year_is_preceded_by_a_backup_and_refused_when_none_can_be_mad
     tab.close_year()
     assert tab.board.closed
     assert [b.reason for b in backup_files(paths.backup_dir(data_folder))] == ["year_close"]
+
+
+def test_the_retention_is_set_in_its_dialog_and_thins_by_it(qtbot, window_for, sample_store):
+    from partybuild_desktop.domain.backup_retention import BackupLimits, checked_limits
+    from partybuild_desktop.domain.errors import Refusal
+    from partybuild_desktop.store.backup import read_limits
+
+    window = window_for(sample_store, ScriptedDialogs())
+    dialog = window.open_backup_retention() or window.retention_dialog
+    assert [dialog.spins[name].value() for name in ("daily", "weekly", "monthly")] == [12, 10, 9]
+    dialog.spins["daily"].setValue(5)
+    dialog.spins["monthly"].setValue(0)
+    dialog.accept()
+    assert dialog.result() == QDialog.Accepted and dialog.saved == BackupLimits(5, 10, 0)
+    assert read_limits(window.context.store) == BackupLimits(5, 10, 0)  # what the thinning reads
+    with window.context.store.session() as session:
+        assert backups.retention(session) == BackupLimits(5, 10, 0)
+    with pytest.raises(Refusal, match="按周保留"):
+        checked_limits(5, 53, 0)
