@@ -20,6 +20,7 @@ from partybuild_desktop.importers.preview import EXIT_ROWS_REFUSED  # noqa: F401
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+JSON_HELP = "在标准输出上只打印一个 JSON 对象"  # the help of every command's --json
 # EXIT_ROWS_REFUSED (3, import-…: some rows were refused, the others imported) comes from importers.preview.
 
 

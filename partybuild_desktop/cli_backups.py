@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 from partybuild_desktop import paths
-from partybuild_desktop.cli import EXIT_OK, EXIT_PROBLEMS, CliError, _json, _open_store, _printing_json_on_error
-
-JSON_HELP = "在标准输出上只打印一个 JSON 对象"
+from partybuild_desktop.cli import (EXIT_OK, EXIT_PROBLEMS, JSON_HELP, CliError, _json, _open_store,
+                                    _printing_json_on_error)
 
 
 def add_commands(commands) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 from partybuild_desktop.cli import (
     EXIT_OK,
     EXIT_UNUSABLE,
+    JSON_HELP,
     CliError,
     _current_village,
     _iso_date,
@@ -21,7 +22,6 @@ from partybuild_desktop.cli import (
     _printing_json_on_error,
 )
 
-JSON_HELP = "在标准输出上只打印一个 JSON 对象"
 HOW_HELP = "联系方式：电话、微信、面谈或寄送（寄送学习资料）"
 
 

@@ -16,6 +16,7 @@ from partybuild_desktop.cli import (
     EXIT_OK,
     EXIT_ROWS_REFUSED,
     EXIT_UNUSABLE,
+    JSON_HELP,
     CliError,
     _current_village,
     _iso_date,
@@ -28,7 +29,6 @@ from partybuild_desktop.domain.recruitment import STEPS
 EXIT_BREACH = EXIT_ROWS_REFUSED  # 3: a rule broken, no reason given
 STEP_HELP = "下一步是哪一步：序号 1—25、中文名称或代码，即 " + "、".join(
     f"{step.value}（{step.title}）" for step in STEPS)
-JSON_HELP = "在标准输出上只打印一个 JSON 对象"
 
 
 def add_commands(commands) -> None:

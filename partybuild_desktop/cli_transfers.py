@@ -13,6 +13,7 @@ import datetime as dt
 
 from partybuild_desktop.cli import (
     EXIT_OK,
+    JSON_HELP,
     CliError,
     _current_village,
     _iso_date,
@@ -21,7 +22,6 @@ from partybuild_desktop.cli import (
     _printing_json_on_error,
 )
 
-JSON_HELP = "在标准输出上只打印一个 JSON 对象"
 DATE_HELP = "写成 2026-11-23 这样"
 
 
@@ -97,13 +97,15 @@ def add_commands(commands) -> None:
     renew.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
-def _member(session, village_id: int, who: str, on_roll: bool | None):
+def _member(session, village_id: int, who: str, on_roll: bool | None, option: str | None = None):
+    """The one member ``who`` names (``services.transfers.one_member``); CliError, prefixed with the
+    ``option`` that named them when given, when there is none or more than one."""
     from partybuild_desktop.services.transfers import TransferError, one_member
 
     try:
         return one_member(session, village_id, who, on_roll)
     except TransferError as error:
-        raise CliError(f"{error}没有写入任何数据。") from None
+        raise CliError(f"{option + '：' if option else ''}{error}没有写入任何数据。") from None
 
 
 def _month(text: str | None):
@@ -291,12 +293,7 @@ def cmd_reserve_cadre(args) -> int:
                 if value is not None:
                     setattr(form, key, value)
             if args.trainer:
-                from partybuild_desktop.services.transfers import TransferError, one_member
-
-                try:
-                    form.trainer_id = one_member(session, village.id, args.trainer, on_roll=True).id
-                except TransferError as error:
-                    raise CliError(f"--trainer：{error}没有写入任何数据。") from None
+                form.trainer_id = _member(session, village.id, args.trainer, True, "--trainer").id
             cadre_id = reserve_cadres.save(session, village.id, year, form,
                                            found[0].id if args.cadre_command == "edit" else None)
             standing = reserve_cadres.standing(session, village.id, year)
