@@ -13,45 +13,16 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 
 from partybuild_desktop.reports import fonts
-from partybuild_desktop.reports.notice_board import RED, TextPen
+from partybuild_desktop.reports.card_sheet import CardSheet, banded_frame
+from partybuild_desktop.reports.notice_board import TextPen
 from partybuild_desktop.reports.spec import DrawnPages, Report
 
 TITLE = "民情联系卡"
-COLUMNS, ROWS = 2, 4
-CARDS_PER_PAGE = COLUMNS * ROWS
-CARD_W, CARD_H = 92 * mm, 64 * mm
-CUT_MARK = 5 * mm  # length of a cut mark
-CUT_GAP = 1.5 * mm  # between a cut mark and the cards
+SHEET = CardSheet(columns=2, rows=4, card_w=92 * mm, card_h=64 * mm, cut_mark=5 * mm, cut_gap=1.5 * mm)
+CARD_W, CARD_H = SHEET.card_w, SHEET.card_h
 INSET = 3 * mm  # from the cut line to the card's own frame
 BLANK = "__________"
 SLOGAN = "有事请找联系党员，我们随时为您服务"
-
-
-def _origin(width: float, height: float) -> tuple[float, float]:
-    """Bottom-left corner of the block of cards, centred on the page."""
-    return (width - COLUMNS * CARD_W) / 2, (height - ROWS * CARD_H) / 2
-
-
-def _cut_marks(canvas, width: float, height: float) -> None:
-    x0, y0 = _origin(width, height)
-    x1, y1 = x0 + COLUMNS * CARD_W, y0 + ROWS * CARD_H
-    canvas.setStrokeColor(colors.black)
-    canvas.setLineWidth(0.4)
-    for i in range(COLUMNS + 1):  # vertical cut lines: marks above and below the block
-        x = x0 + i * CARD_W
-        canvas.line(x, y1 + CUT_GAP, x, y1 + CUT_GAP + CUT_MARK)
-        canvas.line(x, y0 - CUT_GAP, x, y0 - CUT_GAP - CUT_MARK)
-    for j in range(ROWS + 1):  # horizontal cut lines: marks left and right of the block
-        y = y0 + j * CARD_H
-        canvas.line(x0 - CUT_GAP, y, x0 - CUT_GAP - CUT_MARK, y)
-        canvas.line(x1 + CUT_GAP, y, x1 + CUT_GAP + CUT_MARK, y)
-    # Small crosses where inner cut lines meet, so a guillotine can be lined up on any card.
-    canvas.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
-    for i in range(1, COLUMNS):
-        for j in range(1, ROWS):
-            x, y = x0 + i * CARD_W, y0 + j * CARD_H
-            canvas.line(x - 2 * mm, y, x + 2 * mm, y)
-            canvas.line(x, y - 2 * mm, x, y + 2 * mm)
 
 
 def _person(name: str, phone: str) -> str:
@@ -62,13 +33,8 @@ def _draw_card(canvas, pen: TextPen, card, x: float, y: float) -> None:
     heading, body = fonts.heading_font(), fonts.body_font()
     where = f"{card.head_name}户的民情联系卡"
     fx, fy, fw, fh = x + INSET, y + INSET, CARD_W - 2 * INSET, CARD_H - 2 * INSET
-    canvas.setStrokeColor(RED)
-    canvas.setLineWidth(0.8)
-    canvas.roundRect(fx, fy, fw, fh, 2 * mm, stroke=1, fill=0)
     band = 9 * mm
-    canvas.setFillColor(RED)  # the band follows the frame's rounded top corners
-    canvas.roundRect(fx, fy + fh - band, fw, band, 2 * mm, stroke=0, fill=1)
-    canvas.rect(fx, fy + fh - band, fw, band / 2, stroke=0, fill=1)
+    banded_frame(canvas, fx, fy, fw, fh, line_width=0.8, radius=2 * mm, band=band)
     pen.line(canvas, TITLE, heading, 14, fx + 3 * mm, fy + fh - band + 2.6 * mm, fw * 0.5, where=where,
              colour=colors.white)
     pen.line(canvas, card.village, body, 9, fx + fw * 0.5, fy + fh - band + 3 * mm, fw * 0.5 - 3 * mm, align="right",
@@ -102,19 +68,7 @@ def _draw_card(canvas, pen: TextPen, card, x: float, y: float) -> None:
 
 def contact_cards_section(cards: Sequence) -> DrawnPages:
     """``cards``: ``services.grid_reports.ContactCard``, eight to a page, left to right, top to bottom."""
-    cards = list(cards)
-
-    def draw(canvas, index: int, width: float, height: float):
-        pen = TextPen()
-        _cut_marks(canvas, width, height)
-        x0, y0 = _origin(width, height)
-        for position, card in enumerate(cards[index * CARDS_PER_PAGE:(index + 1) * CARDS_PER_PAGE]):
-            col, row = position % COLUMNS, position // COLUMNS
-            _draw_card(canvas, pen, card, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H)
-        return pen.warnings
-
-    pages = max(1, -(-len(cards) // CARDS_PER_PAGE))
-    return DrawnPages(title=TITLE, count=pages, draw=draw, paper="A4", orientation="portrait", page_numbers=False)
+    return SHEET.section(TITLE, cards, _draw_card)
 
 
 def contact_cards_report(cards: Sequence, day: dt.date | None = None, stem: str = TITLE) -> Report:

@@ -14,15 +14,13 @@ from reportlab.lib.units import mm
 
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.reports import fonts
-from partybuild_desktop.reports.notice_board import RED, TextPen
+from partybuild_desktop.reports.card_sheet import CardSheet, banded_frame
+from partybuild_desktop.reports.notice_board import TextPen
 from partybuild_desktop.reports.spec import DrawnPages, Report
 
 TITLE = "流动党员联系卡"
-COLUMNS, ROWS = 1, 2
-CARDS_PER_PAGE = COLUMNS * ROWS
-CARD_W, CARD_H = 180 * mm, 128 * mm
-CUT_MARK = 6 * mm
-CUT_GAP = 2 * mm
+SHEET = CardSheet(columns=1, rows=2, card_w=180 * mm, card_h=128 * mm, cut_mark=6 * mm, cut_gap=2 * mm)
+CARD_W, CARD_H = SHEET.card_w, SHEET.card_h
 INSET = 4 * mm
 REMINDERS = (
     "外出期间请主动与村党组织保持联系，每季度至少联系一次；变更地址、电话或工作单位时请及时告知。",
@@ -31,36 +29,12 @@ REMINDERS = (
 )
 
 
-def _origin(width: float, height: float) -> tuple[float, float]:
-    return (width - COLUMNS * CARD_W) / 2, (height - ROWS * CARD_H) / 2
-
-
-def _cut_marks(canvas, width: float, height: float) -> None:
-    x0, y0 = _origin(width, height)
-    x1, y1 = x0 + COLUMNS * CARD_W, y0 + ROWS * CARD_H
-    canvas.setStrokeColor(colors.black)
-    canvas.setLineWidth(0.4)
-    for i in range(COLUMNS + 1):  # the vertical cut lines: marks above and below the block
-        x = x0 + i * CARD_W
-        canvas.line(x, y1 + CUT_GAP, x, y1 + CUT_GAP + CUT_MARK)
-        canvas.line(x, y0 - CUT_GAP, x, y0 - CUT_GAP - CUT_MARK)
-    for j in range(ROWS + 1):  # the horizontal cut lines: marks left and right of the block
-        y = y0 + j * CARD_H
-        canvas.line(x0 - CUT_GAP, y, x0 - CUT_GAP - CUT_MARK, y)
-        canvas.line(x1 + CUT_GAP, y, x1 + CUT_GAP + CUT_MARK, y)
-
-
 def _draw_card(canvas, pen: TextPen, card, x: float, y: float, day: dt.date) -> None:
     heading, body = fonts.heading_font(), fonts.body_font()
     where = f"{card.name}的{TITLE}"
     fx, fy, fw, fh = x + INSET, y + INSET, CARD_W - 2 * INSET, CARD_H - 2 * INSET
-    canvas.setStrokeColor(RED)
-    canvas.setLineWidth(1)
-    canvas.roundRect(fx, fy, fw, fh, 3 * mm, stroke=1, fill=0)
     band = 14 * mm
-    canvas.setFillColor(RED)
-    canvas.roundRect(fx, fy + fh - band, fw, band, 3 * mm, stroke=0, fill=1)
-    canvas.rect(fx, fy + fh - band, fw, band / 2, stroke=0, fill=1)
+    banded_frame(canvas, fx, fy, fw, fh, line_width=1, radius=3 * mm, band=band)
     pen.line(canvas, TITLE, heading, 20, fx + 6 * mm, fy + fh - band + 4 * mm, fw * 0.5, where=where,
              colour=colors.white)
     pen.line(canvas, card.branch_name, body, 11, fx + fw * 0.45, fy + fh - band + 5 * mm, fw * 0.55 - 6 * mm,
@@ -96,19 +70,7 @@ def _draw_card(canvas, pen: TextPen, card, x: float, y: float, day: dt.date) -> 
 
 def migrant_cards_section(cards: Sequence, day: dt.date) -> DrawnPages:
     """``cards``: ``services.migrants.CardLine``, two to a page, one above the other."""
-    cards = list(cards)
-
-    def draw(canvas, index: int, width: float, height: float):
-        pen = TextPen()
-        _cut_marks(canvas, width, height)
-        x0, y0 = _origin(width, height)
-        for position, card in enumerate(cards[index * CARDS_PER_PAGE:(index + 1) * CARDS_PER_PAGE]):
-            col, row = position % COLUMNS, position // COLUMNS
-            _draw_card(canvas, pen, card, x0 + col * CARD_W, y0 + (ROWS - 1 - row) * CARD_H, day)
-        return pen.warnings
-
-    pages = max(1, -(-len(cards) // CARDS_PER_PAGE))
-    return DrawnPages(title=TITLE, count=pages, draw=draw, paper="A4", orientation="portrait", page_numbers=False)
+    return SHEET.section(TITLE, cards, lambda canvas, pen, card, x, y: _draw_card(canvas, pen, card, x, y, day))
 
 
 def migrant_cards_report(cards: Sequence, day: dt.date, stem: str = TITLE) -> Report:
