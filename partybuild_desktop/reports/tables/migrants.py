@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
-from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, count_summary_report
 
 if TYPE_CHECKING:
     from partybuild_desktop.services.migrants import MigrantRow
@@ -147,11 +147,5 @@ def village_report(unit: str, day: dt.date, as_of: dt.date, named: Mapping[str, 
 def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,
                    villages: Sequence[tuple[str, Mapping[str, int] | None]], stem: str | None = None) -> Report:
     """The township's table: one line per village (None: a return without these figures, 未报送), 合计."""
-    spec = TableSpec(
-        title=f"{township}{TITLE}", subtitle=f"统计时段：{format_cn_date(start)}至{format_cn_date(end)}",
-        orientation="landscape", unit=unit, date=day, notes=SUMMARY_NOTES, signature=SIGNATURE, sheet_name=SHEET,
-        columns=(Column("单位", "village", 10, align="center"),
-                 *(Column(label, key, 12, kind="number", align="center") for key, label in FIGURES.items()),
-                 Column("报送情况", "state", 20, align="center")),
-    )
-    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])
+    return count_summary_report(township, TITLE, unit, day, start, end, villages, FIGURES, SUMMARY_NOTES, SIGNATURE,
+                                SHEET, stem)

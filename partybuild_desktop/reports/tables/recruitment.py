@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from partybuild_desktop.domain import recruitment as rules
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.recruitment import Stage, Step
-from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
-from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
+from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, count_summary_report, period_text
 
 if TYPE_CHECKING:  # the people as services.recruitment.ledger reads them
     from partybuild_desktop.services.recruitment import CaseSheet, KeptRule
@@ -371,14 +371,10 @@ def check_figures(figures: Mapping[str, object]) -> dict[str, int]:
     return values
 
 
-def _period(start: dt.date, end: dt.date) -> str:
-    return f"统计时段：{format_cn_date(start)}至{format_cn_date(end)}"
-
-
 def village_report(unit: str, day: dt.date, start: dt.date, end: dt.date, people: Mapping[str, Sequence[str]],
                    stem: str) -> Report:
     spec = TableSpec(
-        title=TITLE, subtitle=_period(start, end), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
+        title=TITLE, subtitle=period_text(start, end), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
         columns=(Column("序号", "no", 5, kind="number", align="center", total=False),
                  Column("项目", "item", 26), Column("人数", "people", 8, kind="number", align="center", total=False),
                  Column("名单", "names", 40)),
@@ -393,11 +389,5 @@ def village_report(unit: str, day: dt.date, start: dt.date, end: dt.date, people
 def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,
                    villages: Sequence[tuple[str, Mapping[str, int] | None]], stem: str | None = None) -> Report:
     """The township's table: one line per village (None: a return without these figures, 未报送), 合计."""
-    spec = TableSpec(
-        title=f"{township}{TITLE}", subtitle=_period(start, end), orientation="landscape", unit=unit, date=day,
-        notes=SUMMARY_NOTES, signature=SIGNATURE, sheet_name=SHEET,
-        columns=(Column("单位", "village", 10, align="center"),
-                 *(Column(label, key, 12, kind="number", align="center") for key, label in FIGURES.items()),
-                 Column("报送情况", "state", 20, align="center")),
-    )
-    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])
+    return count_summary_report(township, TITLE, unit, day, start, end, villages, FIGURES, SUMMARY_NOTES, SIGNATURE,
+                                SHEET, stem)

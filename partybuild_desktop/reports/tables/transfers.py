@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from partybuild_desktop.domain.dates import format_cn
-from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
-from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, summary_rows
+from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, count_summary_report, period_text
 
 REGISTER_TITLE = "党员组织关系转接登记簿"
 TITLE = "后备干部和党员组织关系转接情况表"
@@ -90,15 +90,11 @@ def register_report(rows: Sequence, unit: str, year: int, day: dt.date, stem: st
     return Report(stem, [Table(spec, table_rows)])
 
 
-def _period(start: dt.date, end: dt.date) -> str:
-    return f"统计时段：{format_cn_date(start)}至{format_cn_date(end)}"
-
-
 def village_report(unit: str, day: dt.date, start: dt.date, end: dt.date, figures: Mapping[str, int],
                    target: int, stem: str) -> Report:
     """One village's quarter: each figure on a line, the reserve cadres against the target."""
     spec = TableSpec(
-        title=TITLE, subtitle=_period(start, end), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
+        title=TITLE, subtitle=period_text(start, end), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
         columns=(Column("项目", "item", 30), Column("数量", "count", 10, kind="number", align="center", total=False),
                  Column("说明", "note", 30)),
         notes=(f"注：后备干部为{start.year}年度名单的人数，镇里要求每村不少于 {target} 名；其余为本季度的份数和人数。",),
@@ -113,11 +109,5 @@ def village_report(unit: str, day: dt.date, start: dt.date, end: dt.date, figure
 def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,
                    villages: Sequence[tuple[str, Mapping[str, int] | None]], stem: str | None = None) -> Report:
     """The township's table: one line per village (None: a return without these figures, 未报送), 合计."""
-    spec = TableSpec(
-        title=f"{township}{TITLE}", subtitle=_period(start, end), orientation="landscape", unit=unit, date=day,
-        notes=SUMMARY_NOTES, signature=SIGNATURE, sheet_name=SHEET,
-        columns=(Column("单位", "village", 10, align="center"),
-                 *(Column(label, key, 12, kind="number", align="center") for key, label in FIGURES.items()),
-                 Column("报送情况", "state", 20, align="center")),
-    )
-    return Report(stem or spec.title, [Table(spec, summary_rows(villages, FIGURE_KEYS))])
+    return count_summary_report(township, TITLE, unit, day, start, end, villages, FIGURES, SUMMARY_NOTES, SIGNATURE,
+                                SHEET, stem)
