@@ -214,6 +214,18 @@ def register_back(session: Session, village_id: int, member_id: int, back_on: dt
     return []
 
 
+def close_on_leaving(session: Session, member_id: int, day: dt.date, why: str) -> None:
+    """The member leaves the branch on ``day`` (the 回执 of their transfer out): their open stint ends that day
+    and they get back the category they had before leaving, as at a 返回."""
+    stint = open_stint(session, member_id)
+    if stint is None:
+        return
+    stint.back_on = max(day, stint.left_on) if stint.left_on else day
+    member = session.get(Member, member_id)
+    _set_category(session, member, stint.category_before or MemberCategory.FARMER, stint.back_on, why)
+    session.flush()
+
+
 def add_contact(session: Session, village_id: int, member_id: int, form: ContactForm,
                 today: dt.date | None = None) -> int:
     """联系记录: a contact with a member who was away that day."""

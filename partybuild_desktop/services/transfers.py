@@ -21,7 +21,7 @@ from partybuild_desktop.domain.errors import Warning
 from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.transfers import IN, OUT, Letter, Month, TransferError
 from partybuild_desktop.domain.vocabulary import MemberEventKind, Standing
-from partybuild_desktop.services import members
+from partybuild_desktop.services import members, migrants
 from partybuild_desktop.services.village import get_setting, set_setting, village_info
 from partybuild_desktop.store.models import Member, MemberEvent, OrganisationTransfer
 
@@ -305,6 +305,7 @@ def record_receipt(session: Session, village_id: int, transfer_id: int, day: dt.
         members.change_status(session, member.id, MemberEventKind.TRANSFERRED_OUT, day, note, today=today)
     except members.MemberError as error:
         raise TransferError(str(error)) from None
+    migrants.close_on_leaving(session, member.id, day, "组织关系转出")
     transfer.receipt_on = day
     session.flush()
     warnings = []

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from partybuild_desktop.domain import transfers as rules
-from partybuild_desktop.domain.vocabulary import MemberEventKind, Standing
+from partybuild_desktop.domain.vocabulary import MemberCategory, MemberEventKind, Standing
 from partybuild_desktop.reports.files import write_report
-from partybuild_desktop.services import alerts, dues, exports, members, transfers
+from partybuild_desktop.services import alerts, dues, exports, members, migrants, transfers
 from partybuild_desktop.services.transfers import InForm, OutForm, TransferError
-from partybuild_desktop.store.models import Member, MemberEvent
+from partybuild_desktop.store.models import Member, MemberEvent, MigrantStint
 from tests.helpers import SAMPLE_TODAY, embedded_fonts, make_id, member, pdf_text, sheet_rows, village
 
 TODAY = SAMPLE_TODAY
@@ -181,6 +181,23 @@ def test_a_member_who_transferred_out_comes_back(branch):
         assert session.scalar(select(Member.id).where(Member.name == "张建国", Member.id != member_id)) is None
         rows = transfers.list_transfers(session, village_id, 2026, TODAY)
         assert [(r.direction, r.state) for r in rows] == [("out", "已收到回执"), ("in", "已转入")]
+
+
+def test_the_receipt_ends_the_members_stint_away(branch):
+    store, village_id, member_id = branch
+    with store.session() as session:
+        migrants.register_out(session, village_id, member_id,
+                              migrants.StintForm(left_on=dt.date(2025, 7, 5), province="江苏省"), TODAY)
+        before = session.get(MigrantStint, migrants.open_stint(session, member_id).id).category_before
+        row = _out(session, village_id, member_id, dt.date(2026, 3, 1))
+        transfers.record_receipt(session, village_id, row.id, dt.date(2026, 3, 20), TODAY)
+        assert migrants.open_stint(session, member_id) is None
+        assert [s.back_on for s in migrants.stints_of(session, member_id)] == [dt.date(2026, 3, 20)]
+        assert session.get(Member, member_id).category is (before or MemberCategory.FARMER)
+        transfers.transfer_in(session, village_id, InForm("金山村党支部", dt.date(2026, 10, 8), "J-3",
+                                                          member_id=member_id), TODAY)
+        assert migrants.migrants(session, village_id, TODAY) == []
+        assert [r.member_id for r in migrants.migrants(session, village_id, dt.date(2026, 3, 19))] == [member_id]
 
 
 def test_period_counts_for_the_return(branch):
