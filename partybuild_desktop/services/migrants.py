@@ -365,19 +365,28 @@ class MigrantRow:
 
 
 def migrants(session: Session, village_id: int, as_of: dt.date | None = None) -> list[MigrantRow]:
-    """Every member on the roll who was away on ``as_of`` (today by default), by party group then name."""
+    """Every member on the roll on ``as_of`` (today by default) who was away that day, by party group then
+    name. A member who has left since counts on the days before they left (``members.stays``)."""
+    from partybuild_desktop.services.members import stays
+
     as_of = as_of or dt.date.today()
     interval = contact_interval(session)
     query = (
-        select(MigrantStint, Member.name, Member.lost_contact, Member.membership_state, PartyGroup.name)
+        select(MigrantStint, Member.name, Member.lost_contact, Member.membership_state, PartyGroup.name,
+               Member.archived)
         .join(Member, Member.id == MigrantStint.member_id)
         .outerjoin(PartyGroup, PartyGroup.id == Member.party_group_id)
-        .where(Member.village_id == village_id, Member.archived.is_(False),
+        .where(Member.village_id == village_id,
                (MigrantStint.left_on.is_(None)) | (MigrantStint.left_on <= as_of),
                (MigrantStint.back_on.is_(None)) | (MigrantStint.back_on > as_of))
         .order_by(PartyGroup.id, Member.id, MigrantStint.id)
     )
     found = session.execute(query).all()
+    if any(archived for *_, archived in found):
+        left = {member_id: stay.left for member_id, stay in stays(session, village_id).items()}
+        # Left by then, or left on a day not known: not on the roll that day.
+        found = [row for row in found if not row[-1] or (left.get(row[0].member_id) or as_of) > as_of]
+    found = [tuple(row[:-1]) for row in found]
     ids = [stint.member_id for stint, *_ in found]
     contacts: dict[int, list[tuple[dt.date, ContactHow]]] = {}
     for member_id, day, how in session.execute(

@@ -178,3 +178,18 @@ def test_a_transfer_under_way_is_not_told_to_transfer(setup):
                                                                       dt.date(2026, 11, 10)), today=TODAY)
         assert migrants.migrants(session, village_id, TODAY)[0].alerts == []
         assert migrants.migrants(session, village_id, dt.date(2026, 11, 9))[0].alerts == [rules.SHOULD_TRANSFER]
+
+
+def test_a_member_who_left_since_counts_on_the_days_before(setup):
+    store, village_id, ids = setup
+    with store.session() as session:
+        out(session, village_id, ids["张明"], dt.date(2026, 3, 1))
+        member_service.change_status(session, ids["张明"], MemberEventKind.DIED, dt.date(2026, 10, 15), "病故",
+                                     today=TODAY)
+        assert session.get(Member, ids["张明"]).archived
+        on = lambda day: [r.name for r in migrants.migrants(session, village_id, day)]  # noqa: E731
+        assert on(dt.date(2026, 10, 1)) == ["张明"]
+        assert on(dt.date(2026, 10, 14)) == ["张明"]
+        assert on(dt.date(2026, 10, 15)) == []
+        assert on(TODAY) == []
+        assert migrants.migrant_ids_on(session, village_id, dt.date(2026, 10, 1)) == {ids["张明"]}
