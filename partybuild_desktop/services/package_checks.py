@@ -38,7 +38,8 @@ import struct
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,15 +189,21 @@ def read_regular_file(path: Path, limit: int, label: str | None = None) -> bytes
     """One regular file (never a link, pipe or device), at most ``limit`` bytes."""
     path = Path(path)
     label = label or package_label(path)
+    fd = _open_regular(path, label, path.name, limit, lambda reason: f"“{label}”读不出来（{reason}）。")
+    return _read_fd(fd, label, path.name, limit, keep=True)[1]
+
+
+def _open_regular(path: Path, label: str, name: str, limit: int, unreadable: Callable[[str], str]) -> int:
+    """A descriptor open on ``path`` once it is known to be a regular file (never a link, pipe or device)
+    of at most ``limit`` bytes; ``unreadable(reason)`` is the refusal when it cannot even be looked at."""
     try:
         st = os.lstat(path)
     except OSError as error:
-        raise PackageUnsafe(f"“{label}”读不出来（{os_reason(error)}）。") from error
+        raise PackageUnsafe(unreadable(os_reason(error))) from error
     _refuse_type(label, "", st.st_mode, getattr(st, "st_file_attributes", 0))
     if st.st_size > limit:
         raise _too_big(label, "", st.st_size, limit)
-    fd = _open_checked(label, path.name, str(path), st, None)
-    return _read_fd(fd, label, path.name, limit, keep=True)[1]
+    return _open_checked(label, name, str(path), st, None)
 
 
 # ---------------------------------------------------------------------------------------- folders
@@ -342,20 +349,11 @@ def read_zip(path: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
     """The members of a .zip package, under one top folder or at the top, each checked before it is
     inflated and then inflated through a bounded stream and hashed in chunks."""
     label = package_label(path)
+    fd = _open_regular(path, label, label, MAX_PACKAGE_BYTES,
+                       lambda reason: f"报表包“{label}”读不出来（{reason}）。请检查 U 盘。")
     try:
-        st = os.lstat(path)
-    except OSError as error:
-        raise PackageUnsafe(f"报表包“{label}”读不出来（{os_reason(error)}）。请检查 U 盘。") from error
-    _refuse_type(label, "", st.st_mode, getattr(st, "st_file_attributes", 0))
-    if st.st_size > MAX_PACKAGE_BYTES:
-        raise _too_big(label, "", st.st_size, MAX_PACKAGE_BYTES)
-    fd = _open_checked(label, label, str(path), st, None)
-    try:
-        with open(fd, "rb", closefd=True) as f:
-            _central_directory(f, label)
-            f.seek(0)
-            with zipfile.ZipFile(f) as archive:
-                return _read_members(archive, label, keep, skip)
+        with _zip_archive(fd, label) as archive:
+            return _read_members(archive, label, keep, skip)
     except PackageUnsafe:
         raise
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError,
@@ -363,6 +361,16 @@ def read_zip(path: Path, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
         raise PackageUnsafe(f"报表包“{label}”读不出来（{_zip_reason(error)}）。请让村里重新导出。") from error
     except Exception as error:  # zlib, bz2 and lzma errors of a damaged member
         raise PackageUnsafe(f"报表包“{label}”已损坏（{_zip_reason(error)}）。请让村里重新导出。") from error
+
+
+@contextmanager
+def _zip_archive(fd: int, label: str) -> Iterator[zipfile.ZipFile]:
+    """The zip file open on ``fd`` (closed afterwards), once its central directory has been checked."""
+    with open(fd, "rb", closefd=True) as f:
+        _central_directory(f, label)
+        f.seek(0)
+        with zipfile.ZipFile(f) as archive:
+            yield archive
 
 
 def _read_members(archive: zipfile.ZipFile, label: str, keep: Mapping[str, int], skip: Skip) -> ReadFiles:
@@ -450,16 +458,13 @@ def read_member(path: Path, name: str, limit: int, skip: Skip) -> bytes | None:
         if st.st_size > MAX_PACKAGE_BYTES:
             raise _too_big(label, "", st.st_size, MAX_PACKAGE_BYTES)
         fd = _open_checked(label, label, str(path), st, None)
-        with open(fd, "rb", closefd=True) as f:
-            _central_directory(f, label)
-            f.seek(0)
-            with zipfile.ZipFile(f) as archive:
-                for info in archive.infolist():
-                    if info.filename.rsplit("/", 1)[-1] != name or info.filename.count("/") > 1:
-                        continue
-                    if _member_problem(info.orig_filename) or _zip_type_problem(info) or info.file_size > limit:
-                        return None
-                    return _read_member(archive, info, label, name, True)[1]
+        with _zip_archive(fd, label) as archive:
+            for info in archive.infolist():
+                if info.filename.rsplit("/", 1)[-1] != name or info.filename.count("/") > 1:
+                    continue
+                if _member_problem(info.orig_filename) or _zip_type_problem(info) or info.file_size > limit:
+                    return None
+                return _read_member(archive, info, label, name, True)[1]
     except PackageUnsafe:
         raise
     except Exception as error:
