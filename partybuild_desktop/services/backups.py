@@ -188,17 +188,27 @@ def restore(data_file: Path, source: Path, store=None) -> Restored:
     data_file, source = Path(data_file), Path(source)
     comparison = compare(data_file, source)
     sound = data_file.exists() and data_file.stat().st_size > 0 and not opening_problems(data_file)
-    if sound:
-        opened = store or Store(data_file)
-        try:
-            safety = make_automatic(opened, "restore", folder_of(data_file), require_village=False)
-            files.restore_from(opened, source)
-        finally:
-            opened.dispose()
-    else:
-        if store is not None:
-            store.dispose()
-        safety = files.replace_damaged_file(data_file, source, folder_of(data_file))
+    folder = folder_of(data_file)
+    try:
+        if sound:
+            opened = store or Store(data_file)
+            try:
+                limits = files.read_limits(opened)
+                # The thinning waits until the backup has been read: it may be one the rule no longer keeps.
+                safety = make_automatic(opened, "restore", folder, require_village=False, thinning=False)
+                files.restore_from(opened, source)
+            finally:
+                opened.dispose()
+            try:
+                files.thin(folder, dt.datetime.now(), limits, keep=(source,))
+            except OSError:
+                log.warning("thinning the backups after a restore failed", exc_info=True)
+        else:
+            if store is not None:
+                store.dispose()
+            safety = files.replace_damaged_file(data_file, source, folder)
+    except files.RestoreFailed as error:
+        raise RestoreRefused(f"{error}当前数据没有改动。", "restore_failed") from error
     after = contents(data_file, full=False, live=True)
     return Restored(comparison, safety, after)
 

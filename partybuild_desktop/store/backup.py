@@ -55,6 +55,17 @@ class BackupFailed(Refusal):
     """A backup that could not be written or did not pass its check; the message is for the clerk."""
 
 
+class RestoreFailed(Exception):
+    """SQLite could not read the backup or write the data file during a restore; the target was left as
+    it was (the backup API writes it in one transaction). The message is for the clerk, in Chinese."""
+
+
+def _restore_failed(source: Path, error: sqlite3.Error) -> RestoreFailed:
+    log.warning("restoring a backup failed: %s", type(error).__name__)
+    return RestoreFailed(f"恢复时没能读出备份“{Path(source).name}”或写入数据文件（备份文件可能已被移走、删除或损坏，"
+                         "或磁盘已满）。请确认备份文件还在、磁盘有空间后再试一次。")
+
+
 @dataclass(frozen=True)
 class Contents:
     """What a data file (or a backup) holds, read without writing to it."""
@@ -194,16 +205,20 @@ def restore_from(store: Store, source: Path) -> None:
     """Replace the store's contents with the backup at ``source``, through the backup API (in one
     transaction of the target: a kill half-way leaves the old contents)."""
     store.engine.dispose()
-    backup_connection = read_only_connection(Path(source), immutable=True)
     try:
-        target = sqlite3.connect(store.path)
+        backup_connection = read_only_connection(Path(source), immutable=True)
         try:
-            backup_connection.backup(target)
+            target = sqlite3.connect(store.path)
+            try:
+                backup_connection.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
+            backup_connection.close()
+    except sqlite3.Error as error:
+        raise _restore_failed(source, error) from error
     finally:
-        backup_connection.close()
-    store.engine.dispose()
+        store.engine.dispose()
 
 
 def timestamped_name(prefix: str = "备份", now: dt.datetime | None = None) -> str:
@@ -269,9 +284,11 @@ def read_limits(store: Store) -> BackupLimits:
     return BackupLimits(**{**DEFAULT_LIMITS.__dict__, **values})
 
 
-def thin(folder: Path, now: dt.datetime, limits: BackupLimits = DEFAULT_LIMITS) -> list[Path]:
-    """Delete the backups the retention rule no longer keeps, and leftovers of interrupted backups."""
-    files = backup_files(folder)
+def thin(folder: Path, now: dt.datetime, limits: BackupLimits = DEFAULT_LIMITS, keep: tuple[Path, ...] = ()) -> list[Path]:
+    """Delete the backups the retention rule no longer keeps, and leftovers of interrupted backups;
+    never the files in ``keep`` (the backup just restored from)."""
+    kept = {Path(path).resolve() for path in keep}
+    files = [found for found in backup_files(folder) if found.path.resolve() not in kept]
     by_time: dict[dt.datetime, list[BackupFile]] = {}
     for found in files:
         by_time.setdefault(found.time, []).append(found)
@@ -290,8 +307,9 @@ def thin(folder: Path, now: dt.datetime, limits: BackupLimits = DEFAULT_LIMITS) 
 
 
 def make_automatic(store: Store, reason: str, folder: Path | None = None, now: dt.datetime | None = None,
-                   detail: str | None = None, require_village: bool = True) -> Path:
-    """One backup into the backups folder (``folder``, by default beside the data file), then the thinning."""
+                   detail: str | None = None, require_village: bool = True, thinning: bool = True) -> Path:
+    """One backup into the backups folder (``folder``, by default beside the data file), then the thinning
+    (``thinning`` False: the caller thins later, as a restore does once the backup has been read)."""
     now = now or dt.datetime.now()
     folder = Path(folder) if folder else store.path.parent / "backups"
     try:
@@ -299,10 +317,11 @@ def make_automatic(store: Store, reason: str, folder: Path | None = None, now: d
     except sqlite3.Error as error:
         log.warning("backup (%s) failed: %s", reason, type(error).__name__)
         raise BackupFailed(f"没能在“{folder}”中写入备份（数据文件读不出来，或磁盘已满）。") from error
-    try:
-        thin(folder, now, read_limits(store))
-    except OSError:
-        log.warning("thinning the backups failed", exc_info=True)
+    if thinning:
+        try:
+            thin(folder, now, read_limits(store))
+        except OSError:
+            log.warning("thinning the backups failed", exc_info=True)
     log.info("backup made (%s)", reason)
     return written
 
@@ -331,16 +350,19 @@ def replace_damaged_file(data_file: Path, source: Path, folder: Path) -> Path:
     fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
     try:
-        reading = read_only_connection(Path(source), immutable=True)
         try:
-            target = sqlite3.connect(temp)
+            reading = read_only_connection(Path(source), immutable=True)
             try:
-                reading.backup(target)
-                target.execute("PRAGMA journal_mode=DELETE")
+                target = sqlite3.connect(temp)
+                try:
+                    reading.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            reading.close()
+                reading.close()
+        except sqlite3.Error as error:
+            raise _restore_failed(source, error) from error
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
     except BaseException:

@@ -117,6 +117,7 @@ def ask(dialog: QDialog) -> bool:
 def restore_from_backup(window) -> None:
     """文件 → 从备份恢复…: choose a backup (the backups folder first), see it beside the current data, restore."""
     from partybuild_desktop.services import backups
+    from partybuild_desktop.logs import is_database_error
     from partybuild_desktop.store.schema import DataFileError, open_store
     from partybuild_desktop.ui.operations import explain
 
@@ -133,7 +134,9 @@ def restore_from_backup(window) -> None:
         return
     try:
         restored = backups.restore(store.path, Path(source), store)
-    except (DataFileError, OSError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - a database error is told in Chinese, never shown as it is
+        if not isinstance(error, (DataFileError, OSError, ValueError)) and not is_database_error(error):
+            raise
         log.warning("restore failed: %s", type(error).__name__)
         window.context.store = open_store(store.path, paths.backup_dir(window.folder))
         window.dialogs.error("不能恢复", f"{error if isinstance(error, DataFileError) else explain(error)}\n当前数据没有改动。")

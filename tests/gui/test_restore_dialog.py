@@ -185,3 +185,23 @@ def test_the_retention_is_set_in_its_dialog_and_thins_by_it(qtbot, window_for, s
         assert backups.retention(session) == BackupLimits(5, 10, 0)
     with pytest.raises(Refusal, match="按周保留"):
         checked_limits(5, 53, 0)
+
+
+def test_a_database_error_during_the_restore_is_told_in_chinese(qtbot, window_for, sample_store, monkeypatch):
+    import sqlite3
+
+    dialogs = ScriptedDialogs()
+    window = window_for(sample_store, dialogs)
+    dialogs.open_ = backups.make(sample_store, "periodic")
+    monkeypatch.setattr("partybuild_desktop.ui.backup_dialogs.ask", lambda dialog: True)
+
+    def fails(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(backups, "restore", fails)
+    window.restore_from_backup()
+    kind, title, text = dialogs.told[-1]
+    assert kind == "error" and title == "不能恢复" and "当前数据没有改动" in text
+    assert "unable" not in text and "Error" not in text
+    assert backups.current_contents(window.context.store.path).ok
+    window.context.store.dispose()

@@ -324,3 +324,41 @@ def test_a_foreign_wal_is_named_and_the_data_file_left_alone(sample_store, tmp_p
     assert (digest(data), digest(wal_path(data))) == before
     result = maintenance.check_data_file(data)
     assert not result.sound and "不相配" in result.problems[0]
+
+
+def test_restoring_an_old_backup_the_thinning_would_drop_keeps_it_until_it_is_read(sample_store):
+    """Two backups of one day three days ago: the rule keeps only the later one, yet the earlier is restored."""
+    folder = backups.folder_of(sample_store.path)
+    today = dt.datetime.now().replace(microsecond=0)
+    old_day = (today - dt.timedelta(days=3)).replace(hour=10, minute=0, second=0)
+    earlier = backup_files.backup_to(sample_store, backup_files.new_name(folder, "manual", old_day))
+    backup_files.backup_to(sample_store, backup_files.new_name(folder, "manual", old_day.replace(hour=12)))
+    backup_files.backup_to(sample_store, backup_files.new_name(folder, "manual", today.replace(hour=0, minute=1)))
+    members = count_active(sample_store)
+    with sample_store.session() as session:
+        session.execute(Member.__table__.update().where(Member.id <= 5).values(archived=True))
+    restored = backups.restore(sample_store.path, earlier, sample_store)
+    assert restored.after.ok and restored.after.members == members
+    assert earlier.exists(), "the backup restored from is not thinned away"
+    assert backup_files.parse_name(restored.safety).reason == "restore" and restored.safety.exists()
+
+
+def test_a_backup_that_cannot_be_read_during_the_restore_is_refused_in_chinese(sample_store, monkeypatch):
+    backup = backups.make(sample_store, "manual")
+    before = count_active(sample_store)
+
+    real = backups.make_automatic
+
+    def then_the_backup_goes(*args, **kwargs):  # e.g. the USB stick pulled after the check
+        made = real(*args, **kwargs)
+        backup.unlink()
+        return made
+
+    monkeypatch.setattr(backups, "make_automatic", then_the_backup_goes)
+    with pytest.raises(backups.RestoreRefused) as refused:
+        backups.restore(sample_store.path, backup, sample_store)
+    assert refused.value.code == "restore_failed" and backup.name in str(refused.value)
+    assert "当前数据没有改动" in str(refused.value) and no_english(str(refused.value), backup.name)
+    reopened = open_store(sample_store.path)
+    assert count_active(reopened) == before
+    reopened.dispose()
