@@ -57,6 +57,7 @@ def add_commands(commands) -> None:
     came.add_argument("--gender", metavar="性别", help="男或女（有身份证号时可不填）")
     came.add_argument("--birth", type=_iso_date, metavar="日期", help="出生日期（有身份证号时可不填）")
     came.add_argument("--joined", type=_iso_date, metavar="日期", help="入党日期")
+    came.add_argument("--ethnicity", metavar="民族", help="民族，如 汉族、回族（不写时不填）")
     came.add_argument("--probationary", action="store_true", help="是预备党员（不写时为正式党员）")
     came.add_argument("--group", metavar="党小组", help="编入的党小组")
     came.add_argument("--phone", metavar="电话", help="手机号码")
@@ -222,12 +223,19 @@ def _transfer_in(session, village_id: int, args, transfers, members):
     if not args.member and not args.name:
         raise CliError("请用 --name 写新转入党员的姓名，或用 --member 写曾经转出、又转回来的党员。没有写入任何数据。")
     if args.member:
+        given = [option for option, value in (
+            ("--id-number", args.id_number), ("--gender", args.gender), ("--birth", args.birth),
+            ("--joined", args.joined), ("--ethnicity", args.ethnicity), ("--probationary", args.probationary),
+            ("--group", args.group), ("--phone", args.phone)) if value]
+        if given:
+            raise CliError(f"{'、'.join(given)} 是新转入党员的信息，不能和 --member（曾经转出、又转回来的党员）一起写："
+                           "转回来的党员沿用原来的信息。请去掉这些选项，回来后在党员信息中修改。没有写入任何数据。")
         member = _member(session, village_id, args.member, on_roll=False)
         form = transfers.InForm(args.origin, args.date, args.letter, member_id=member.id, note=args.note)
     else:
         card = members.MemberForm(
             name=args.name, gender=_gender(args.gender), id_number=args.id_number, birth_date=args.birth,
-            joined_date=args.joined, standing=Standing.PROBATIONARY if args.probationary else Standing.FULL,
+            joined_date=args.joined, ethnicity=(args.ethnicity or "").strip() or None, standing=Standing.PROBATIONARY if args.probationary else Standing.FULL,
             party_group_id=_group_id(session, village_id, args.group), mobile=args.phone)
         form = transfers.InForm(args.origin, args.date, args.letter, member=card, note=args.note)
     done = transfers.transfer_in(session, village_id, form)

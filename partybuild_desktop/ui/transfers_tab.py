@@ -322,6 +322,9 @@ class TransferInDialog(_Dialog):
         self.gender.addItem("", None)
         for gender in Gender:
             self.gender.addItem(gender.label, gender)
+        self.ethnicity = QLineEdit()
+        self.ethnicity.setObjectName("inEthnicity")
+        self.ethnicity.setPlaceholderText("如 汉族、回族；不知道可不填")
         self.joined = date_edit(NO_DATE.toPython())
         self.joined.setObjectName("inJoined")
         self.joined.setMinimumDate(NO_DATE)
@@ -351,8 +354,10 @@ class TransferInDialog(_Dialog):
         row.addWidget(self.back)
         row.addWidget(self.returning, 1)
         self.form.addRow("转入的是", kind_row)
-        self.new_fields = (self.name, self.id_number, self.gender, self.joined, self.probationary, self.group, self.phone)
+        self.new_fields = (self.name, self.id_number, self.gender, self.ethnicity, self.joined, self.probationary,
+                           self.group, self.phone)
         for label, widget in (("姓名", self.name), ("身份证号", self.id_number), ("性别", self.gender),
+                              ("民族", self.ethnicity),
                               ("入党日期", self.joined), ("人员类别", self.probationary), ("编入党小组", self.group),
                               ("手机", self.phone), ("转自的党组织", self.organisation), ("介绍信编号", self.letter),
                               ("转入日期", self.date), ("说明", self.note)):
@@ -375,6 +380,7 @@ class TransferInDialog(_Dialog):
             joined = self.joined.date()
             card = member_service.MemberForm(
                 name=self.name.text(), gender=self.gender.currentData(), id_number=self.id_number.text().strip() or None,
+                ethnicity=self.ethnicity.text().strip() or None,
                 joined_date=None if joined == NO_DATE else joined.toPython(),
                 standing=Standing.PROBATIONARY if self.probationary.isChecked() else Standing.FULL,
                 party_group_id=self.group.currentData(), mobile=self.phone.text().strip() or None)

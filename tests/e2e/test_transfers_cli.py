@@ -62,13 +62,24 @@ def test_a_letter_out_its_receipt_and_a_transfer_in(folder, tmp_path):
                  "--letter", "L-9", "--joined", "2015-06-01", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["state"] == "已转入"
+    result = run(folder, "transfer", "in", "--name", "马新华", "--from", "中共某县某镇另一村支部委员会", "--date", DAY,
+                 "--letter", "L-10", "--ethnicity", "回族")
+    assert result.returncode == 0, result.stderr
+    assert rows(folder, "select name, ethnicity from member where name in ('周新来', '马新华') order by id") == [
+        ("周新来", None), ("马新华", "回族")]  # not given: left empty, never 汉族 by default
+    for extra in (("--phone", "13812345678"), ("--id-number", make_id("19800312")), ("--group", "第一党小组"),
+                  ("--probationary",)):
+        result = run(folder, "transfer", "in", "--member", "张建国", "--from", TO, "--date", DAY, "--letter", "R-1",
+                     *extra)
+        assert result.returncode == 2 and extra[0] in result.stderr and "不能和 --member" in result.stderr
+    assert rows(folder, "select archived from member where name = '张建国'") == [(1,)]
     result = run(folder, "transfer", "in", "--member", "张建国", "--from", TO, "--date", DAY, "--letter", "R-1")
     assert result.returncode == 0, result.stderr and "已恢复在册" in result.stdout
     assert rows(folder, "select archived from member where name = '张建国'") == [(0,)]
 
     listed = json.loads(run(folder, "transfers", "--year", str(YEAR), "--json").stdout)
     assert [(t["direction"], t["member"]) for t in listed["transfers"]] == [
-        ("out", "张建国"), ("in", "周新来"), ("in", "张建国")]
+        ("out", "张建国"), ("in", "周新来"), ("in", "马新华"), ("in", "张建国")]
     register = tmp_path / "登记簿.xlsx"
     assert run(folder, "export", "transfers", "--year", str(YEAR), "--out", register).returncode == 0
 

@@ -82,6 +82,16 @@ def test_a_transfer_in_through_the_dialog(qtbot, sample_store, data_folder):
     assert dialog.result() and dialog.saved.created
     tab.refresh()
     assert any(line[1] == "钱新到" and line[0] == "转入" for line in tab.table.texts())
+    second = TransferInDialog(tab.context, 1, SAMPLE_TODAY, [], [("第1党小组", None)], tab)
+    second.name.setText("马新华")
+    second.ethnicity.setText(" 回族 ")
+    second.organisation.setText("中共某县某镇某村党支部")
+    second.letter.setText("W-13")
+    second.accept()
+    assert second.result()
+    with sample_store.session() as session:
+        assert session.get(Member, dialog.saved.row.member_id).ethnicity is None  # not typed: not 汉族 by default
+        assert session.get(Member, second.saved.row.member_id).ethnicity == "回族"
 
 
 def test_the_reserve_cadres_tab(qtbot, sample_store, data_folder):
