@@ -23,7 +23,7 @@ from partybuild_desktop.domain.transfers import IN, OUT, Letter, Month, Transfer
 from partybuild_desktop.domain.vocabulary import MemberEventKind, Standing
 from partybuild_desktop.services import members, migrants
 from partybuild_desktop.services.village import get_setting, set_setting, village_info
-from partybuild_desktop.store.models import Member, MemberEvent, OrganisationTransfer
+from partybuild_desktop.store.models import Member, MemberEvent, OrganisationTransfer, Village
 
 VALID_DAYS_KEY = "transfer_letter_valid_days"
 RECEIPT_LATE = "receipt_after_validity"
@@ -361,7 +361,14 @@ def transfer_in(session: Session, village_id: int, form: InForm, today: dt.date 
     if member_id is None and form.member is not None and (form.member.id_number or "").strip():
         number_given = form.member.id_number.strip().upper()
         owner = session.execute(select(Member.id, Member.name, Member.archived, Member.departure).where(
-            Member.id_number == number_given)).first()
+            Member.village_id == village_id, Member.id_number == number_given)).first()
+        elsewhere = None if owner is not None else session.execute(
+            select(Member.name, Village.name.label("village")).join(Village, Village.id == Member.village_id)
+            .where(Member.id_number == number_given)).first()
+        if elsewhere is not None:
+            raise TransferError(f"身份证号 {number_given} 已登记在本数据文件中{elsewhere.village}的党员“{elsewhere.name}”"
+                                "名下，不是本村转出的党员，不能按这个号码在本村登记转入（同一个号码只能登记一次）。"
+                                "请核对身份证号；确是同一人的，请先不填身份证号登记转入。")
         if owner is not None:
             if owner.archived and owner.departure is MemberEventKind.TRANSFERRED_OUT:
                 member_id = owner.id  # the same person, back again
@@ -408,8 +415,6 @@ def letter(session: Session, village_id: int, transfer_id: int) -> Letter:
         raise TransferError("找不到这封组织关系介绍信，可能已被撤销。")
     member = session.get(Member, transfer.member_id)
     village = village_info(session, village_id)
-    from partybuild_desktop.store.models import Village
-
     row = session.get(Village, village_id)
     standing = "预备" if member.standing is Standing.PROBATIONARY else "正式"
     return Letter(

@@ -200,6 +200,21 @@ def test_the_receipt_ends_the_members_stint_away(branch):
         assert [r.member_id for r in migrants.migrants(session, village_id, dt.date(2026, 3, 19))] == [member_id]
 
 
+def test_the_id_number_is_looked_up_in_this_village_only(branch):
+    store, village_id, member_id = branch
+    with store.session() as session:
+        row = _out(session, village_id, member_id, dt.date(2026, 3, 1))
+        transfers.record_receipt(session, village_id, row.id, dt.date(2026, 3, 20), TODAY)
+        other = village(session, "西山村")
+        number = session.get(Member, member_id).id_number
+        form = members.MemberForm(name="张建国", id_number=number)
+        with pytest.raises(TransferError, match="已登记在本数据文件中试验村的党员“张建国”名下") as refused:
+            transfers.transfer_in(session, other, InForm("金山村党支部", dt.date(2026, 10, 8), "J-4", member=form), TODAY)
+        assert "请核对身份证号" in str(refused.value)
+        assert session.get(Member, member_id).archived  # not taken back into the other village
+        assert transfers.list_transfers(session, other, 2026, TODAY) == []
+
+
 def test_period_counts_for_the_return(branch):
     store, village_id, member_id = branch
     with store.session() as session:
