@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from partybuild_desktop.domain import migrants as rules
 from partybuild_desktop.domain.dates import format_cn
@@ -25,7 +25,7 @@ from partybuild_desktop.services import migrants as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.export_flow import export_report
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, button_row, tell_warnings
+from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, button_row, side_by_side, tell_warnings, vertical_panel
 
 NOTICE = QColor("#fff4cc")  # yellow: something to do
 SERIOUS_KINDS = frozenset({rules.LOST_CONTACT})
@@ -76,17 +76,12 @@ class MigrantsTab(WatchesChanges, QWidget):
                              (self.interval_button, self.ask_interval)):
             button.clicked.connect(slot)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(button_row(self.out_button, self.edit_button, self.back_button, self.contact_button))
-        left_layout.addLayout(button_row(self.cards_button, self.ledger_button, self.interval_button))
         note = QLabel("红色：失去联系（满6个月没有联系上）；黄色：联系超期、外出满6个月应转组织关系、活动证30天内到期。"
                       "双击一行登记联系记录。")
         note.setWordWrap(True)
-        left_layout.addWidget(note)
+        left = vertical_panel(self.summary, (self.table, 1),
+                              button_row(self.out_button, self.edit_button, self.back_button, self.contact_button),
+                              button_row(self.cards_button, self.ledger_button, self.interval_button), note)
 
         self.heading = QLabel()
         self.heading.setObjectName("migrantHeading")
@@ -94,21 +89,9 @@ class MigrantsTab(WatchesChanges, QWidget):
         self.contacts = RowsTable(("联系日期", "方式", "联系人", "联系内容"), "migrantContacts")
         self.stints = RowsTable(("外出时间", "返回时间", "外出流向", "外出原因", "活动证号"), "migrantStints")
         self.stints.setMaximumHeight(self.fontMetrics().height() * 8)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.heading)
-        right_layout.addWidget(QLabel("联系记录"))
-        right_layout.addWidget(self.contacts, 1)
-        right_layout.addWidget(QLabel("历次外出"))
-        right_layout.addWidget(self.stints)
+        right = vertical_panel(self.heading, QLabel("联系记录"), (self.contacts, 1), QLabel("历次外出"), self.stints)
 
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("migrantsSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter = side_by_side("migrantsSplitter", left, right, (2, 1))
         layout = QHBoxLayout(self)
         layout.addWidget(self.splitter)
         self.refresh()

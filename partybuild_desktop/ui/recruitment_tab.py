@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from partybuild_desktop.services import members as member_service
 from partybuild_desktop.services import recruitment as service
 from partybuild_desktop.services.changes import Change
 from partybuild_desktop.ui.operations import WatchesChanges
-from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, button_row
+from partybuild_desktop.ui.widgets import HIGHLIGHT, RowsTable, button_row, side_by_side, vertical_panel
 
 OVERDUE = HIGHLIGHT  # red
 DUE_SOON = QColor("#fff4cc")  # yellow
@@ -127,15 +126,10 @@ class RecruitmentTab(WatchesChanges, QWidget):
         self.edit_button.clicked.connect(self.ask_edit)
         self.review_button.clicked.connect(self.ask_review)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.tree, 1)
-        left_layout.addLayout(button_row(self.add_button, self.step_button, self.edit_button, self.review_button))
         note = QLabel("红色：期限已过；黄色：14 天内到期。步骤按顺序逐步登记；不符合规定而确属实际情况的，写明原因后照样登记。")
         note.setWordWrap(True)
-        left_layout.addWidget(note)
+        left = vertical_panel(self.summary, (self.tree, 1),
+                              button_row(self.add_button, self.step_button, self.edit_button, self.review_button), note)
 
         self.heading = QLabel()
         self.heading.setObjectName("recruitHeading")
@@ -144,18 +138,9 @@ class RecruitmentTab(WatchesChanges, QWidget):
         self.steps.setSelectionMode(RowsTable.SingleSelection)
         self.steps.setWordWrap(True)
         self.steps.doubleClicked.connect(lambda _index: self.ask_edit())
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.heading)
-        right_layout.addWidget(self.steps, 1)
+        right = vertical_panel(self.heading, (self.steps, 1))
 
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("recruitmentSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 4)
+        self.splitter = side_by_side("recruitmentSplitter", left, right, (3, 4))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.refresh()

@@ -22,14 +22,17 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QSplitter,
     QStyledItemDelegate,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -257,6 +260,34 @@ def button_row(*widgets) -> QHBoxLayout:
         row.addWidget(widget)
     row.addStretch()
     return row
+
+
+def vertical_panel(*items) -> QWidget:
+    """A widget of ``items`` one above the other, without margins (one side of a splitter): each item a
+    widget, a layout, or a (widget, stretch) pair."""
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        if isinstance(item, tuple):
+            layout.addWidget(*item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item)
+    return panel
+
+
+def side_by_side(name: str, left: QWidget, right: QWidget, stretch: tuple[int, int]) -> QSplitter:
+    """A list and its detail: ``left`` and ``right`` in a splitter named ``name``, sharing the width as
+    ``stretch`` says."""
+    splitter = QSplitter()
+    splitter.setObjectName(name)
+    splitter.addWidget(left)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    return splitter
 
 
 def show_year(box: QComboBox, year: int) -> None:
