@@ -170,10 +170,13 @@ def cmd_restore(args) -> int:
         raise CliError(str(error), details={"code": error.code}) from error
     except DataFileError as error:
         raise CliError(str(error), details={"code": "restore_failed"}) from error
+    safety = str(restored.safety) if restored.safety is not None else None
     if args.json:
-        print(_json({"restored": True, **comparison.to_json(), "safety_copy": str(restored.safety)}))
+        print(_json({"restored": True, **comparison.to_json(), "safety_copy": safety}))
+    elif safety is None:
+        print("已从备份恢复。恢复前文件夹中没有数据文件，所以没有另存恢复前的数据。")
     else:
-        print(f"已从备份恢复。恢复前的数据另存在：{restored.safety}")
+        print(f"已从备份恢复。恢复前的数据另存在：{safety}")
     return EXIT_OK
 
 

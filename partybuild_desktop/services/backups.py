@@ -176,7 +176,7 @@ def compare(data_file: Path, source: Path) -> Comparison:
 @dataclass(frozen=True)
 class Restored:
     comparison: Comparison
-    safety: Path  # the copy of the data as it was before (a backup, or the damaged file moved aside)
+    safety: Path | None  # the data as it was before (a backup, or the damaged file moved aside); None: there was no data file
     after: Contents
 
 

@@ -337,10 +337,11 @@ def has_data(store: Store) -> bool:
     return bool(villages) or mode == "township"
 
 
-def replace_damaged_file(data_file: Path, source: Path, folder: Path) -> Path:
+def replace_damaged_file(data_file: Path, source: Path, folder: Path) -> Path | None:
     """A damaged data file cannot take a backup through the API: the backup is written beside it as a
     new file (checked on the way: it is read through SQLite), the damaged file (with its -wal and -shm)
-    is moved into ``folder`` as it is, and the new one takes its name. Returns where the damaged one went."""
+    is moved into ``folder`` as it is, and the new one takes its name. Returns where the damaged one went;
+    None when there was no data file to move."""
     import shutil
 
     data_file, folder = Path(data_file), Path(folder)
@@ -369,11 +370,13 @@ def replace_damaged_file(data_file: Path, source: Path, folder: Path) -> Path:
         temp.unlink(missing_ok=True)
         raise
     kept = folder / f"损坏的数据文件-{dt.datetime.now().strftime(STAMP)}.sqlite3.damaged"
+    moved = False
     if data_file.exists():
         shutil.move(data_file, kept)
+        moved = True
     for extra, suffix in ((wal_path(data_file), "-wal"), (shm_path(data_file), "-shm")):
         if extra.exists():
             shutil.move(extra, Path(f"{kept}{suffix}"))
     os.replace(temp, data_file)
     owner_only(data_file)
-    return kept
+    return kept if moved else None

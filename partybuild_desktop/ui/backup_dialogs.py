@@ -149,7 +149,14 @@ def restore_from_backup(window) -> None:
     window.attach(window.context)  # the backup may be of the other use (village or township)
     window.context.operations.run(f"从备份恢复（{Path(source).name}）", lambda s: None, Change.EVERYTHING,
                                   dialogs=window.dialogs)
-    window.dialogs.info("恢复完成", f"已从备份恢复。恢复前的数据另存在：\n{restored.safety}")
+    window.dialogs.info("恢复完成", f"已从备份恢复。{_safety_text(restored.safety, '恢复前的数据另存在')}")
+
+
+def _safety_text(safety, saved_as: str) -> str:
+    """Where the data as it was before went, or that there was none to keep."""
+    if safety is None:
+        return "恢复前文件夹中没有数据文件，所以没有另存恢复前的数据。"
+    return f"{saved_as}：\n{safety}"
 
 
 def offer_restore_at_start(parent, error) -> bool:
@@ -179,7 +186,7 @@ def offer_restore_at_start(parent, error) -> bool:
                              "\n数据文件没有改动。")
         return False
     QMessageBox.information(parent, "恢复完成", f"已从 {found.file.time:%Y-%m-%d %H:%M} 的备份恢复。"
-                            f"有问题的数据文件保留在：\n{restored.safety}")
+                            f"{_safety_text(restored.safety, '有问题的数据文件保留在')}")
     return True
 
 

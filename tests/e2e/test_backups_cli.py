@@ -138,3 +138,21 @@ def test_a_cut_short_data_file_is_found_and_the_newest_sound_backup_offered(fold
     assert restored.returncode == 0, restored.stderr
     assert run(folder, "check").returncode == 0
     assert list(paths.backup_dir(folder).glob("损坏的数据文件-*.damaged")), "the damaged file is kept aside"
+
+
+def test_restore_into_a_folder_without_a_data_file_names_no_safety_copy(folder, tmp_path):
+    backup = tmp_path / "U盘" / "备份.sqlite3"
+    backup.parent.mkdir()
+    shutil.copyfile(paths.data_file(folder), backup)
+    for number, options in enumerate((("--json",), ())):
+        empty = tmp_path / f"新电脑{number}"
+        empty.mkdir()
+        done = run(empty, "restore", backup, "--yes", *options)
+        assert done.returncode == 0, done.stderr
+        if options:
+            result = json.loads(done.stdout)
+            assert result["restored"] is True and result["safety_copy"] is None
+        else:
+            assert "没有数据文件" in done.stdout and "另存在" not in done.stdout
+        assert members(empty) == members(folder)
+        assert not list(paths.backup_dir(empty).glob("损坏的数据文件-*"))

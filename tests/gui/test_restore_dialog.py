@@ -205,3 +205,24 @@ def test_a_database_error_during_the_restore_is_told_in_chinese(qtbot, window_fo
     assert "unable" not in text and "Error" not in text
     assert backups.current_contents(window.context.store.path).ok
     window.context.store.dispose()
+
+
+def test_the_offer_at_start_says_so_when_there_was_no_data_file_to_keep(qtbot, sample_store, data_folder, monkeypatch):
+    backups.make(sample_store, "exit")
+    sample_store.dispose()
+    offered = backups.DamagedDataFile("数据文件有问题。", backups.newest_sound(paths.backup_dir(data_folder)))
+    paths.data_file(data_folder).unlink()  # gone by the time the clerk chooses the backup
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append((title, text)))
+    window = MainWindow(data_folder, ScriptedDialogs())
+    qtbot.addWidget(window)
+
+    def choose():
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        next(b for b in box.buttons() if b.text() == "恢复这份备份").click()
+
+    QTimer.singleShot(200, choose)
+    assert offer_restore_at_start(window, offered)
+    assert told and told[0][0] == "恢复完成" and "没有数据文件" in told[0][1] and "保留在" not in told[0][1]
+    assert not list(paths.backup_dir(data_folder).glob("损坏的数据文件-*"))
+    assert backups.current_contents(paths.data_file(data_folder)).ok
