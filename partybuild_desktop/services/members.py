@@ -52,6 +52,7 @@ from partybuild_desktop.store.models import (
     MemberEvent,
     MemberReview,
     MigrantContact,
+    MigrantStint,
     OrganisationTransfer,
     PartyGroup,
     PointAward,
@@ -596,6 +597,9 @@ def references(session: Session, member_id: int) -> list[str]:
     boards = count(PointYearMember, PointYearMember.member_id == member_id)
     if boards:
         found.append("已结账年度的先锋榜名单")
+    stints = count(MigrantStint, MigrantStint.member_id == member_id)
+    if stints:
+        found.append(f"外出登记 {stints} 次")
     contacts = count(MigrantContact, MigrantContact.member_id == member_id)
     if contacts:
         found.append(f"流动党员联系记录 {contacts} 条")

@@ -104,17 +104,27 @@ def test_members_are_found_by_id_number_in_either_case_or_by_exact_name(store, v
 
 def test_letters_contacts_and_reserve_cadres_keep_a_member_from_being_deleted(store, village_id):
     from partybuild_desktop.domain.migrants import ContactHow
-    from partybuild_desktop.store.models import MigrantContact, OrganisationTransfer, ReserveCadre
+    from partybuild_desktop.store.models import MigrantContact, MigrantStint, OrganisationTransfer, ReserveCadre
 
     with store.session() as session:
         busy = member(session, village_id, "外出人")
         session.add_all([
+            MigrantStint(member_id=busy, left_on=dt.date(2025, 3, 1), back_on=dt.date(2025, 12, 1), province="广东省"),
+            MigrantStint(member_id=busy, left_on=dt.date(2026, 9, 1), province="浙江省"),
             MigrantContact(member_id=busy, date=dt.date(2026, 10, 1), how=ContactHow.PHONE),
             OrganisationTransfer(village_id=village_id, member_id=busy, direction="out", organisation="城关镇党委",
                                  date=dt.date(2026, 10, 2), valid_days=90),
             ReserveCadre(village_id=village_id, year=2026, name="后备甲", trainer_id=busy),
         ])
         session.flush()
-        assert svc.references(session, busy) == ["流动党员联系记录 1 条", "组织关系转接 1 次", "培养后备干部 1 人次"]
-        with pytest.raises(svc.MemberError):
+        assert svc.references(session, busy) == ["外出登记 2 次", "流动党员联系记录 1 条", "组织关系转接 1 次",
+                                                 "培养后备干部 1 人次"]
+        with pytest.raises(svc.MemberError, match="外出登记 2 次"):
             svc.delete_member(session, busy)
+        only_away = member(session, village_id, "只有外出登记")
+        session.add(MigrantStint(member_id=only_away, left_on=dt.date(2026, 5, 1), back_on=dt.date(2026, 6, 1)))
+        session.flush()
+        with pytest.raises(svc.MemberError, match="外出登记 1 次"):
+            svc.delete_member(session, only_away)
+        assert session.get(Member, only_away) is not None
+        assert len(session.scalars(select(MigrantStint).where(MigrantStint.member_id == only_away)).all()) == 1
