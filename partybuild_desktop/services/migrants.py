@@ -109,6 +109,12 @@ def open_stint(session: Session, member_id: int) -> MigrantStint | None:
                            .order_by(MigrantStint.id.desc())).first()
 
 
+def away_member_ids(session: Session, village_id: int) -> set[int]:
+    """The members of the village with an open stint (not yet back), in one query."""
+    return set(session.scalars(select(MigrantStint.member_id).join(Member, Member.id == MigrantStint.member_id)
+                               .where(Member.village_id == village_id, MigrantStint.back_on.is_(None))))
+
+
 def _clean(form: StintForm, who: str, today: dt.date) -> StintForm:
     values = {}
     for name in StintForm.TEXT:

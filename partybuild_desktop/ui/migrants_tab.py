@@ -192,10 +192,10 @@ class MigrantsTab(WatchesChanges, QWidget):
     def out_dialog(self):
         from partybuild_desktop.ui.migrant_dialogs import StintDialog
 
-        away = {r.member_id for r in self.rows}
         with self.context.store.session() as session:
+            away = {r.member_id for r in self.rows} | service.away_member_ids(session, self.village_id)
             members = [r for r in member_service.list_members(session, self.village_id, include_archived=False)
-                       if r.id not in away and service.open_stint(session, r.id) is None]
+                       if r.id not in away]
         names = [r.name for r in members]
         at_home = [(r.name if names.count(r.name) == 1 else f"{r.name}（编号 {r.id}）", r.id) for r in members]
         self.last_dialog = StintDialog(self.context, self.village_id, self.today, at_home, self._keepers(),

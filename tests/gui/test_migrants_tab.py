@@ -161,3 +161,29 @@ def test_the_review_page_marks_the_migrants(qtbot, branch):
     assert shown == {"王建国": "正式", "李秀英": "正式", "张明": "正式，流动党员"}
     row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0)) == "张明")
     assert "在流入地" in model.data(model.index(row, 2), Qt.ToolTipRole)
+
+
+def test_the_out_dialog_reads_the_open_stints_in_one_query(qtbot, branch, data_folder):
+    from sqlalchemy import event
+
+    store, vid = branch
+    with store.session() as s:
+        for number in range(12):
+            member(s, vid, f"党员{number}")
+        service.register_out(s, vid, s.scalar(select(Member.id).where(Member.name == "党员3")),
+                             StintForm(left_on=dt.date(2026, 6, 1), province="广东省"), today=TODAY)
+    tab = shown_tab(qtbot, MigrantsTab, store, data_folder, today=TODAY)
+    stint_reads = []
+
+    def seen(conn, cursor, statement, *_):
+        if "FROM migrant_stint" in statement:
+            stint_reads.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        dialog = tab.out_dialog()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    names = [dialog.member.itemText(i) for i in range(dialog.member.count())]
+    assert "党员3" not in names and "党员4" in names and "张明" in names
+    assert len(stint_reads) == 1
