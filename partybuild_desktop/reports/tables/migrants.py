@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec, format_cn_date
+from partybuild_desktop.reports.tables.named_counts import named_counts_report
 from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, count_summary_report
 
 if TYPE_CHECKING:
@@ -131,17 +132,10 @@ def _as_of(day: dt.date) -> str:
 
 
 def village_report(unit: str, day: dt.date, as_of: dt.date, named: Mapping[str, Sequence[str]], stem: str) -> Report:
-    spec = TableSpec(
-        title=TITLE, subtitle=_as_of(as_of), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
-        columns=(Column("序号", "no", 5, kind="number", align="center", total=False),
-                 Column("项目", "item", 20), Column("人数", "people", 8, kind="number", align="center", total=False),
-                 Column("名单", "names", 46)),
-        notes=("注：在外的流动党员按外出登记计（统计日期当天尚未返回）；联系超期指超过村里规定的联系间隔没有联系，"
-               "失去联系指6个月以上没有联系上或已登记失去联系。",),
-    )
-    rows = [{"no": n, "item": label, "people": len(named[key]), "names": "、".join(named[key])}
-            for n, (key, label) in enumerate(FIGURES.items(), start=1)]
-    return Report(stem, [Table(spec, rows)])
+    notes = ("注：在外的流动党员按外出登记计（统计日期当天尚未返回）；联系超期指超过村里规定的联系间隔没有联系，"
+             "失去联系指6个月以上没有联系上或已登记失去联系。",)
+    return named_counts_report(TITLE, _as_of(as_of), unit, day, FIGURES, named, notes, SIGNATURE, SHEET, stem,
+                               item_width=20, names_width=46)
 
 
 def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,

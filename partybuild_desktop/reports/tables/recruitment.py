@@ -28,6 +28,7 @@ from partybuild_desktop.domain import recruitment as rules
 from partybuild_desktop.domain.dates import format_cn
 from partybuild_desktop.domain.recruitment import Stage, Step
 from partybuild_desktop.reports.spec import Column, Report, Table, TableSpec
+from partybuild_desktop.reports.tables.named_counts import named_counts_report
 from partybuild_desktop.reports.tables.township_rows import NOT_REPORTED, count_summary_report, period_text
 
 if TYPE_CHECKING:  # the people as services.recruitment.ledger reads them
@@ -373,17 +374,10 @@ def check_figures(figures: Mapping[str, object]) -> dict[str, int]:
 
 def village_report(unit: str, day: dt.date, start: dt.date, end: dt.date, people: Mapping[str, Sequence[str]],
                    stem: str) -> Report:
-    spec = TableSpec(
-        title=TITLE, subtitle=period_text(start, end), unit=unit, date=day, signature=SIGNATURE, sheet_name=SHEET,
-        columns=(Column("序号", "no", 5, kind="number", align="center", total=False),
-                 Column("项目", "item", 26), Column("人数", "people", 8, kind="number", align="center", total=False),
-                 Column("名单", "names", 40)),
-        notes=("注：入党申请人、入党积极分子、发展对象为季度末的人数，按发展党员台账中已完成的步骤计；"
-               "接收预备党员、预备党员转正按上级党委审批的日期计入本季度。",),
-    )
-    rows = [{"no": n, "item": label, "people": len(people[key]), "names": "、".join(people[key])}
-            for n, (key, label) in enumerate(FIGURES.items(), start=1)]
-    return Report(stem, [Table(spec, rows)])
+    notes = ("注：入党申请人、入党积极分子、发展对象为季度末的人数，按发展党员台账中已完成的步骤计；"
+             "接收预备党员、预备党员转正按上级党委审批的日期计入本季度。",)
+    return named_counts_report(TITLE, period_text(start, end), unit, day, FIGURES, people, notes, SIGNATURE, SHEET,
+                               stem, item_width=26, names_width=40)
 
 
 def summary_report(township: str, unit: str, day: dt.date, start: dt.date, end: dt.date,
