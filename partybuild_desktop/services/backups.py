@@ -17,7 +17,7 @@ from partybuild_desktop.domain.backup_retention import DEFAULT_LIMITS, BackupLim
 from partybuild_desktop.store import backup as files
 from partybuild_desktop.store.backup import BackupFailed, Contents, backup_files, contents, make_automatic
 from partybuild_desktop.store.database import (Store, left_unclean, mark_closed, mark_open, marker_path, opening_problems,
-                                               wal_path)
+                                               wal_path, wal_problem)
 from partybuild_desktop.store.schema import DataFileCorrupt, DataFileError, known_revisions, open_store
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,14 @@ class DamagedDataFile(DataFileCorrupt):
         self.backup = backup
 
 
+class ForeignWalFile(DamagedDataFile):
+    """The data file is sound but the ``-wal`` beside it is not its own: it is to be moved away, not the
+    file restored, so no backup is offered."""
+
+    def __init__(self, message: str):
+        super().__init__(message, None)
+
+
 def offer(folder: Path) -> tuple[str, Listed | None]:
     """What the clerk is offered when the data file is damaged: the newest backup that passes, with its date."""
     found = newest_sound(folder)
@@ -234,6 +242,17 @@ def offer(folder: Path) -> tuple[str, Listed | None]:
     return (f"最近一份完好的备份是 {when} 的“{found.file.path.name}”（{found.file.reason_text}，党员 "
             f"{found.contents.members} 名）。可以在程序中选“恢复这份备份”，或运行：partybuild-desktop restore "
             f"\"{found.file.path}\" --yes", found)
+
+
+def _foreign_wal(data_file: Path) -> str | None:
+    """What is wrong with the ``-wal`` beside a data file that failed to open, when that is the trouble."""
+    if not data_file.exists():
+        return None
+    try:
+        return wal_problem(data_file)
+    except OSError:
+        log.warning("checking the -wal beside the data file failed", exc_info=True)
+        return None
 
 
 def open_data_folder(folder: Path, working: bool = True):
@@ -254,8 +273,9 @@ def open_data_folder(folder: Path, working: bool = True):
                 raise DataFileCorrupt(problems[0])
         store = open_store(data_file, backups_folder)
     except DataFileCorrupt as error:
-        if "旁边的" in str(error):  # a foreign -wal: the file itself is sound, the -wal goes
-            raise DamagedDataFile(str(error), None) from error
+        foreign = _foreign_wal(data_file)
+        if foreign:  # the file itself is sound: the -wal goes, no backup is offered
+            raise ForeignWalFile(foreign) from error
         advice, found = offer(backups_folder)
         raise DamagedDataFile(f"{error}\n{advice}", found) from error
     if working:

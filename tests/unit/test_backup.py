@@ -316,9 +316,10 @@ def test_a_foreign_wal_is_named_and_the_data_file_left_alone(sample_store, tmp_p
     subprocess.run([sys.executable, "-c", code], check=False)
     shutil.copyfile(wal_path(other), wal_path(data))
     before = digest(data), digest(wal_path(data))
-    with pytest.raises(backups.DamagedDataFile) as raised:
+    with pytest.raises(backups.ForeignWalFile) as raised:
         backups.open_data_folder(folder)
     message = str(raised.value)
+    assert raised.value.backup is None, "the file itself is sound: no backup is offered"
     assert "partybuild.sqlite3-wal" in message and "不相配" in message and "移到别的文件夹" in message
     assert no_english(message, data)
     assert (digest(data), digest(wal_path(data))) == before
@@ -362,3 +363,18 @@ def test_a_backup_that_cannot_be_read_during_the_restore_is_refused_in_chinese(s
     reopened = open_store(sample_store.path)
     assert count_active(reopened) == before
     reopened.dispose()
+
+
+def test_a_damaged_file_in_a_folder_whose_name_reads_like_the_wal_advice_is_still_offered_a_backup(sample_store, tmp_path):
+    """Whether a backup is offered follows what is wrong, not the words of the message (the path is in it)."""
+    folder = tmp_path / "柜子旁边的电脑"
+    data = closed_copy(sample_store, folder)
+    store = open_store(data, folder / "backups")
+    sound = backups.make(store, "exit", now=dt.datetime(2026, 11, 22, 17, 30))
+    store.dispose()
+    damage(data, "cut_short")
+    with pytest.raises(backups.DamagedDataFile) as raised:
+        backups.open_data_folder(folder).dispose()
+    assert not isinstance(raised.value, backups.ForeignWalFile)
+    assert raised.value.backup is not None and raised.value.backup.file.path == sound
+    assert "不完整" in str(raised.value) and "2026-11-22 17:30" in str(raised.value)
