@@ -4,12 +4,20 @@ fields become one open stint and are dropped
 
 A 流动党员 with the inline fields becomes one open stint (an empty 外出时间 stays empty). Another member
 who still had away details (they came back before; no return date was kept) keeps them as a line in the
-member's 备注, so nothing typed is lost. The downgrade writes each member's open stint back inline.
+member's 备注, so nothing typed is lost. The old single 外出联系方式 is split as the program splits it: a valid
+phone number goes to the stint's 联系电话 (cleaned), anything else (a WeChat ID) to its 微信.
+
+The downgrade writes each member's open stint back inline (联系方式: the phone, or else the 微信). Closed
+stints (the history of past stints away), the contact log and the stint fields the old schema has no
+place for (流入地党组织, 村联系人, 活动证 dates, 未转接原因, the stint's note) are dropped on downgrade.
 
 Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-02 01:30:00
 """
+
+import re
+import unicodedata
 
 from alembic import op
 import sqlalchemy as sa
@@ -22,6 +30,37 @@ depends_on = None
 
 INLINE = ('away_since', 'away_reason', 'away_province', 'away_city', 'away_county', 'away_contact',
           'away_occupation', 'activity_card_no')
+
+# domain.phone's check as it stood at this revision, in plain Python (a migration stays as it was written).
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(
+    r"^(?:\((?P<area_p>0\d{2,3})\)|(?P<area>0\d{2,3}))-?(?P<local>[2-9]\d{6,7})"
+    r"(?:(?:-|转|ext\.?|x|#)(?P<ext>\d{1,6}))?$", re.IGNORECASE)
+_THREE_DIGIT_AREA = re.compile(r"^0(10|2\d)")
+_SEPARATORS = re.compile(r"[\s\u00a0\u3000.·]")
+
+
+def _phone(raw: str) -> str | None:
+    """The cleaned phone number (13812345678, 0512-12345678, 0512-12345678-801), or None: not a phone."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    text = text.replace("（", "(").replace("）", ")").replace("－", "-").replace("—", "-")
+    compact = re.sub(r"^(\+86|0086)-?", "", _SEPARATORS.sub("", text))
+    digits = compact.replace("-", "")
+    if digits.isdigit():
+        if len(digits) == 13 and digits.startswith("86") and _MOBILE.match(digits[2:]):
+            digits = digits[2:]
+        if _MOBILE.match(digits):
+            return digits
+    if compact[:1] == "0" and compact[1:5].isdigit() and "-" not in compact[:5]:
+        cut = 3 if _THREE_DIGIT_AREA.match(compact) else 4
+        compact = compact[:cut] + "-" + compact[cut:]
+    match = _LANDLINE.match(compact)
+    if not match:
+        return None
+    area = match.group("area") or match.group("area_p")
+    if len(area) == 3 and not _THREE_DIGIT_AREA.match(area):
+        return None
+    return f"{area}-{match.group('local')}" + (f"-{match.group('ext')}" if match.group("ext") else "")
 
 
 def upgrade() -> None:
@@ -69,6 +108,11 @@ def upgrade() -> None:
         "INSERT INTO migrant_stint (member_id, left_on, province, city, county, reason, occupation, phone, card_no) "
         "SELECT id, away_since, away_province, away_city, away_county, away_reason, away_occupation, away_contact, "
         "activity_card_no FROM member WHERE category = 'migrant' ORDER BY id"))
+    for stint_id, contact in bind.execute(sa.text(
+            "SELECT id, phone FROM migrant_stint WHERE coalesce(phone, '') != ''")).all():
+        phone = _phone(contact)
+        bind.execute(sa.text("UPDATE migrant_stint SET phone = :phone, wechat = :wechat WHERE id = :id"),
+                     {"phone": phone, "wechat": None if phone else contact.strip(), "id": stint_id})
     rows = bind.execute(sa.text(
         "SELECT id, notes, " + ", ".join(INLINE) + " FROM member WHERE category != 'migrant' AND ("
         + " OR ".join(f"coalesce({c}, '') != ''" for c in INLINE) + ")")).mappings().all()
@@ -98,7 +142,8 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column('activity_card_no', sa.VARCHAR(length=32), nullable=True))
     op.get_bind().execute(sa.text(
         "UPDATE member SET (away_since, away_reason, away_province, away_city, away_county, away_contact, "
-        "away_occupation, activity_card_no) = (SELECT s.left_on, s.reason, s.province, s.city, s.county, s.phone, "
+        "away_occupation, activity_card_no) = (SELECT s.left_on, s.reason, s.province, s.city, s.county, "
+        "coalesce(nullif(s.phone, ''), s.wechat), "
         "s.occupation, s.card_no FROM migrant_stint s WHERE s.member_id = member.id AND s.back_on IS NULL "
         "ORDER BY s.id DESC LIMIT 1) "
         "WHERE id IN (SELECT member_id FROM migrant_stint WHERE back_on IS NULL)"))
