@@ -449,26 +449,6 @@ def contacts_of(session: Session, member_id: int) -> list[ContactRow]:
 
 
 @dataclass(frozen=True)
-class MigrantCounts:
-    """What the quarterly return reports of the migrants on a day."""
-
-    away: int
-    with_card: int
-    contact_overdue: int
-    lost_contact: int
-
-
-def counts(session: Session, village_id: int, as_of: dt.date) -> MigrantCounts:
-    rows = migrants(session, village_id, as_of)
-    return MigrantCounts(
-        away=len(rows),
-        with_card=sum(1 for r in rows if r.card_no and (r.card_expires_on is None or r.card_expires_on >= as_of)),
-        contact_overdue=sum(1 for r in rows if rules.CONTACT_OVERDUE in r.alerts),
-        lost_contact=sum(1 for r in rows if rules.LOST_CONTACT in r.alerts or r.lost_contact_marked),
-    )
-
-
-@dataclass(frozen=True)
 class CardLine:
     """One 流动党员联系卡: the branch's phone and the contact person, the member's name and destination."""
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from partybuild_desktop.domain import migrants as rules
 from partybuild_desktop.domain.migrants import ContactHow
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberEventKind
+from partybuild_desktop.reports.tables import migrants as migrant_tables
 from partybuild_desktop.services import alerts, members as member_service, migrants
 from partybuild_desktop.services.migrants import ContactForm, MigrantError, StintForm
 from partybuild_desktop.store.models import Member, MemberEvent, MigrantStint
@@ -111,8 +112,8 @@ def test_the_list_on_a_day_with_last_contact_and_alerts(setup):
         found = {(a.kind, a.member) for a in alerts.collect(session, village_id, TODAY) if a.target == "migrants"}
         assert found == {(rules.SHOULD_TRANSFER, "张明"), (rules.CONTACT_OVERDUE, "李秀英"),
                          (rules.CARD_EXPIRING, "李秀英")}
-        counts = migrants.counts(session, village_id, TODAY)
-        assert (counts.away, counts.with_card, counts.contact_overdue, counts.lost_contact) == (2, 1, 1, 0)
+        counts = migrant_tables.figures(migrant_tables.people(migrants.migrants(session, village_id, TODAY), TODAY))
+        assert counts == {"away": 2, "with_card": 1, "contact_overdue": 1, "lost_contact": 0}
 
 
 def test_lost_contact_proposes_the_status_change(setup):
@@ -125,7 +126,7 @@ def test_lost_contact_proposes_the_status_change(setup):
         lost = [a for a in alerts.collect(session, village_id, TODAY) if a.kind == rules.LOST_CONTACT]
         assert [(a.member, a.level, a.due) for a in lost] == [("张明", alerts.SERIOUS, dt.date(2026, 11, 23))]
         assert "失去联系" in lost[0].message and "停止党籍" in lost[0].message
-        assert migrants.counts(session, village_id, TODAY).lost_contact == 1
+        assert migrant_tables.people(migrants.migrants(session, village_id, TODAY), TODAY)["lost_contact"] == ["张明"]
         assert not [a for a in alerts.collect(session, village_id, TODAY - dt.timedelta(days=1))
                     if a.kind == rules.LOST_CONTACT]
 
