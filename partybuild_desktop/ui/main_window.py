@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BACKUP_FILTER = "数据备份 (*.sqlite3 *.db);;所有文件 (*)"
+# The initiator of remembering that a backup was made (文件 → 备份到…): a backup is not a change of the
+# data, so the 30-minute backup does not follow it.
+BACKUP_RECORDED = object()
 
 
 class LazyTab(QWidget):
@@ -257,7 +260,8 @@ class MainWindow(QMainWindow):
     # --- data -----------------------------------------------------------------------------------
     def _after_change(self, changes, initiator) -> None:
         """The window's own parts: the title names the village, the status bar the last backup."""
-        self.changed_since_backup = True
+        if initiator is not BACKUP_RECORDED:
+            self.changed_since_backup = True
         if changes & (Change.VILLAGE | Change.SETTINGS):
             self.refresh()
 
@@ -488,7 +492,8 @@ class MainWindow(QMainWindow):
             return backup_to(store, target)
 
         def written(path) -> None:
-            operations.run("备份", maintenance.record_backup, Change.SETTINGS, dialogs=self.dialogs)
+            operations.run("备份", maintenance.record_backup, Change.SETTINGS, dialogs=self.dialogs,
+                           initiator=BACKUP_RECORDED)
             self.dialogs.info("备份完成", f"已备份到：\n{path}")
 
         def failed(error) -> None:

@@ -226,3 +226,18 @@ def test_the_offer_at_start_says_so_when_there_was_no_data_file_to_keep(qtbot, s
     assert told and told[0][0] == "恢复完成" and "没有数据文件" in told[0][1] and "保留在" not in told[0][1]
     assert not list(paths.backup_dir(data_folder).glob("损坏的数据文件-*"))
     assert backups.current_contents(paths.data_file(data_folder)).ok
+
+
+def test_a_backup_to_a_usb_stick_is_not_a_change_for_the_30_minute_backup(qtbot, window_for, sample_store, tmp_path):
+    target = tmp_path / "U盘" / "备份.sqlite3"
+    dialogs = ScriptedDialogs(save=target)
+    window = window_for(sample_store, dialogs)
+    folder = paths.backup_dir(window.folder)
+    window.backup_to()
+    qtbot.waitUntil(lambda: bool(dialogs.told) and dialogs.told[-1][1] == "备份完成", timeout=15000)
+    assert target.exists() and window.backup_label.text().startswith("上次备份：")
+    assert not window.changed_since_backup
+    window.periodic_backup()
+    assert backup_files(folder) == [], "nothing changed but the backup itself: no periodic backup"
+    archive_ten(window, dialogs)
+    assert window.changed_since_backup, "a change of the data still counts"
