@@ -164,6 +164,18 @@ def _iso_date(text: str):
         raise argparse.ArgumentTypeError(f"日期“{text}”的写法不对，请写成 2026-11-23 这样（年-月-日）") from None
 
 
+def _gender_option(text: str | None):
+    """A --gender option's 男 or 女 as a Gender, None when not given; CliError when it is neither."""
+    from partybuild_desktop.domain.vocabulary import Gender
+
+    if not text:
+        return None
+    try:
+        return Gender.from_label(text)
+    except ValueError:
+        raise CliError(f"性别“{text}”应写男或女。没有写入任何数据。") from None
+
+
 def _open_store(args):
     """The data file, checked as it opens (``services.backups.open_data_folder``); a command that writes
     also marks it open until it ends and backs it up when the last backup is a day old."""
@@ -707,7 +719,47 @@ def _utf8_output() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
+# A reader that stopped early (``audit --json | head``): the command ends as a program killed by SIGPIPE
+# does (128 + 13), quietly. Not 0: the output did not all arrive, and a script that checks (``set -o
+# pipefail``) should know; a shell that only looks at the last command of a pipe is not bothered.
+EXIT_BROKEN_PIPE = 141
+
+
+def _is_broken_pipe(error: BaseException) -> bool:
+    import errno
+
+    return isinstance(error, BrokenPipeError) or (isinstance(error, OSError) and error.errno == errno.EPIPE)
+
+
+def _reader_gone() -> int:
+    """Nothing more goes to the closed pipe: stdout points at the null device, so that the interpreter's
+    last flush at exit finds no pipe to complain about on stderr."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            code = _main(argv)
+        finally:
+            if sys.stdout is not None:
+                sys.stdout.flush()  # what is still buffered, while a closed pipe can be told here
+        return code
+    except OSError as error:
+        if _is_broken_pipe(error):
+            return _reader_gone()
+        raise
+
+
+def _main(argv: list[str] | None) -> int:
     _utf8_output()
     _register_commands()
     args = build_parser().parse_args(argv)
@@ -725,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_failure(error), file=sys.stderr)
         return error.code
     except Exception as error:  # an unexpected failure gets a Chinese line; the log has the rest, without SQL
+        if _is_broken_pipe(error):
+            raise  # the reader is gone (``| head``): not a file problem, nothing to tell (``main``)
         log.exception("command %s failed", args.command)
         print(_failure(error), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -19,6 +19,7 @@ from partybuild_desktop.cli import (
     JSON_HELP,
     CliError,
     _current_village,
+    _gender_option,
     _iso_date,
     _json,
     _open_store,
@@ -152,17 +153,11 @@ def cmd_recruit(args) -> int:
     from partybuild_desktop.domain.dates import format_cn
     from partybuild_desktop.domain.errors import Refusal
     from partybuild_desktop.domain.recruitment import parse_step
-    from partybuild_desktop.domain.vocabulary import Gender
     from partybuild_desktop.services import audit, recruitment
     from partybuild_desktop.services.changes import Change
     from partybuild_desktop.services.organisation import list_party_groups
 
-    gender = None
-    if getattr(args, "gender", None):
-        try:
-            gender = Gender.from_label(args.gender)
-        except ValueError:
-            raise CliError(f"性别“{args.gender}”应写男或女。没有写入任何数据。") from None
+    gender = _gender_option(getattr(args, "gender", None))
     step = None
     if args.recruit_command in ("step", "edit"):
         try:

@@ -16,6 +16,7 @@ from partybuild_desktop.cli import (
     JSON_HELP,
     CliError,
     _current_village,
+    _gender_option,
     _iso_date,
     _json,
     _open_store,
@@ -118,17 +119,6 @@ def _month(text: str | None):
         return parse_month(text)
     except ValueError as error:
         raise CliError(f"--dues-paid-to：{error}。没有写入任何数据。") from None
-
-
-def _gender(text: str | None):
-    from partybuild_desktop.domain.vocabulary import Gender
-
-    if not text:
-        return None
-    try:
-        return Gender.from_label(text)
-    except ValueError:
-        raise CliError(f"性别“{text}”应写男或女。没有写入任何数据。") from None
 
 
 def _education(text: str | None):
@@ -234,7 +224,7 @@ def _transfer_in(session, village_id: int, args, transfers, members):
         form = transfers.InForm(args.origin, args.date, args.letter, member_id=member.id, note=args.note)
     else:
         card = members.MemberForm(
-            name=args.name, gender=_gender(args.gender), id_number=args.id_number, birth_date=args.birth,
+            name=args.name, gender=_gender_option(args.gender), id_number=args.id_number, birth_date=args.birth,
             joined_date=args.joined, ethnicity=(args.ethnicity or "").strip() or None, standing=Standing.PROBATIONARY if args.probationary else Standing.FULL,
             party_group_id=_group_id(session, village_id, args.group), mobile=args.phone)
         form = transfers.InForm(args.origin, args.date, args.letter, member=card, note=args.note)
@@ -295,7 +285,7 @@ def cmd_reserve_cadre(args) -> int:
                     print(f"已把{args.name.strip()}移出{year}年的后备干部名单。")
                 return EXIT_OK
             form = found[0].form() if found and args.cadre_command == "edit" else reserve_cadres.CadreForm(args.name)
-            for key, value in (("gender", _gender(args.gender)), ("birth_year", args.birth_year),
+            for key, value in (("gender", _gender_option(args.gender)), ("birth_year", args.birth_year),
                                ("education", _education(args.education)), ("phone", args.phone),
                                ("source", args.source), ("strengths", args.strengths), ("notes", args.note)):
                 if value is not None:
