@@ -18,6 +18,21 @@ DATA, MANIFEST = "return.json", "manifest.sha256"
 GiB = 1 << 30
 
 
+def real_packages(root: Path, quarter) -> dict[str, Path]:
+    """Two villages' real packages of ``quarter``, written under ``root``: 东湖村's to be spoiled, 石桥村's
+    to go through beside it."""
+    from partybuild_desktop.services.returns import export_return
+    from tests.conftest import SAMPLE_TODAY
+    from tests.helpers import village_file
+
+    made = {}
+    for name, seed in (("东湖村", 1), ("石桥村", 2)):
+        store = village_file(root / name, name, 25, seed)
+        made[name] = export_return(store, None, quarter, root / "U盘", today=SAMPLE_TODAY).path
+        store.dispose()
+    return made
+
+
 def copy_package(package: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / package.name

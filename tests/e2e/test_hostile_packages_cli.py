@@ -21,10 +21,8 @@ from pathlib import Path
 import pytest
 
 from partybuild_desktop.domain.statistics import Quarter
-from partybuild_desktop.services.returns import export_return
 from tests import hostile_packages as hostile
-from tests.conftest import SAMPLE_TODAY
-from tests.helpers import new_data_file, village_file
+from tests.helpers import new_data_file
 
 Q3 = Quarter(2026, 3)
 MEMORY = 300 << 20  # bytes of address space the process may have
@@ -53,13 +51,7 @@ def consolidate_limited(data_dir: Path, out: Path, *packages: Path) -> tuple[dic
 
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
-    root = tmp_path_factory.mktemp("villages")
-    made = {}
-    for name, seed in (("东湖村", 1), ("石桥村", 2)):
-        store = village_file(root / name, name, 25, seed)
-        made[name] = export_return(store, None, Q3, root / "U盘", today=SAMPLE_TODAY).path
-        store.dispose()
-    return made
+    return hostile.real_packages(tmp_path_factory.mktemp("villages"), Q3)
 
 
 def _hostile(kind: str, source: Path, folder: Path) -> tuple[Path, str]:

@@ -19,12 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from partybuild_desktop.domain.statistics import Quarter
 from partybuild_desktop.services import consolidation, package_checks
 from partybuild_desktop.services.consolidation import consolidate, quarter_figures, township_quarter
-from partybuild_desktop.services.returns import PackageProblem, export_return, find_packages, load_package
+from partybuild_desktop.services.returns import PackageProblem, find_packages, load_package
 from partybuild_desktop.store import received
 from partybuild_desktop.store.models import ReceivedFigure, ReceivedReturn, ReceivedVillage
 from tests import hostile_packages as hostile
 from tests.conftest import SAMPLE_TODAY
-from tests.helpers import table_rows, village_file
+from tests.helpers import table_rows
 
 Q3 = Quarter(2026, 3)
 
@@ -32,13 +32,7 @@ Q3 = Quarter(2026, 3)
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory):
     """Two villages' real packages: 东湖村's to be spoiled, 石桥村's to go through beside it."""
-    root = tmp_path_factory.mktemp("villages")
-    made = {}
-    for name, seed in (("东湖村", 1), ("石桥村", 2)):
-        store = village_file(root / name, name, 25, seed)
-        made[name] = export_return(store, None, Q3, root / "U盘", today=SAMPLE_TODAY).path
-        store.dispose()
-    return made
+    return hostile.real_packages(tmp_path_factory.mktemp("villages"), Q3)
 
 
 def stored(store) -> tuple[int, int, int]:
