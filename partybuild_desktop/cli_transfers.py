@@ -225,7 +225,8 @@ def _transfer_in(session, village_id: int, args, transfers, members):
     else:
         card = members.MemberForm(
             name=args.name, gender=_gender_option(args.gender), id_number=args.id_number, birth_date=args.birth,
-            joined_date=args.joined, ethnicity=(args.ethnicity or "").strip() or None, standing=Standing.PROBATIONARY if args.probationary else Standing.FULL,
+            joined_date=args.joined, ethnicity=(args.ethnicity or "").strip() or None,
+            standing=Standing.PROBATIONARY if args.probationary else Standing.FULL,
             party_group_id=_group_id(session, village_id, args.group), mobile=args.phone)
         form = transfers.InForm(args.origin, args.date, args.letter, member=card, note=args.note)
     done = transfers.transfer_in(session, village_id, form)
