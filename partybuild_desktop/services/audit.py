@@ -73,7 +73,8 @@ TABLE_LABELS = {
     "member_review": "民主评议", "dues_assessment": "党费基数", "dues_payment": "党费缴纳",
     "funds_entry": "党建经费", "funds_attachment": "经费凭证", "recruit_case": "发展对象",
     "recruit_step": "发展步骤", "recruit_person": "培养联系人/介绍人", "recruit_review": "考察记录",
-    "recruit_breach": "发展程序问题",
+    "recruit_breach": "发展程序问题", "migrant_stint": "流动党员外出", "migrant_contact": "流动党员联系",
+    "organisation_transfer": "组织关系转接", "reserve_cadre": "后备干部",
 }
 
 FIELD_LABELS = {
@@ -87,7 +88,70 @@ FIELD_LABELS = {
     "secretary_name": "书记", "key": "项目", "step": "步骤", "grade": "等次", "points": "分值",
     "entry_type": "纪实类别", "collector": "收款人", "receipt_no": "收据号", "method": "方式",
     "position": "次序", "branch_type": "党组织类型", "category": "类别", "gender": "性别", "created_at": "建立时间", "expected": "应报", "quarter": "季度", "filed_on": "填报日期",
+    # 党员 beyond the 花名册's columns
+    "hub_id": "党群服务站点", "is_model_post": "党员示范岗", "photo": "照片", "archived": "已归档",
+    "archive_reason": "归档原因", "departure": "离开方式",
+    # 组织机构 and 网格
+    "secretary_id": "书记", "committee_contact_id": "联系的村两委成员", "leader_id": "组长",
+    "branch_contact_id": "联系的支委", "grid_branch_id": "网格支部", "parent_id": "上级网格", "level": "网格层级",
+    "area": "范围", "duties": "职责", "term_id": "届次", "liaison_member_id": "联系党员",
+    # 农户
+    "size": "人口", "hardship": "困难户", "elderly_alone": "独居老人", "left_behind_children": "留守儿童",
+    "unemployed": "失业人员", "special": "特殊情况",
+    # 纪实, 走访, 代办
+    "source_kind": "来源类别", "source_id": "来源记录", "matter": "事项", "action": "处理情况",
+    "follow_up": "后续跟进", "feedback": "反馈", "applicant": "申请人", "received_date": "受理日期",
+    "promised_date": "承诺办结日期", "completed_date": "办结日期", "handler_id": "经办人",
+    "refusal_reason": "不予办理的原因",
+    # 积分
+    "rules": "积分细则", "updated_at": "修改时间", "updated_by": "修改人", "closed_at": "结账时间",
+    "closed_by": "结账人", "item_code": "积分项目", "quantity": "次数", "entered_by": "录入人",
+    "entered_at": "录入时间",
+    # 附件
+    "entry_id": "所属记录", "content_type": "文件类型", "data": "文件内容", "added_at": "添加时间",
+    # 会议, 评议, 党费, 经费
+    "voting": "有表决权", "frail": "年老体弱", "time": "时间", "minutes": "会议记录",
+    "attendees_note": "出席说明", "votes_for": "赞成票", "votes_against": "反对票", "votes_abstain": "弃权票",
+    "disposal": "处置", "decided_on": "决定日期", "from_month": "起始月份", "monthly_fen": "每月党费",
+    "approved_by": "批准人", "item": "科目", "project": "项目", "source": "来源", "voucher_no": "凭证号",
+    "handled_by": "经办人",
+    # 乡镇收到的报表
+    "village_key": "村代码", "received_village_id": "报送村", "period_start": "期间开始",
+    "period_end": "期间结束", "received_at": "收到时间", "package_name": "报送文件", "package_sha256": "文件校验码",
+    "format_version": "格式版本", "schema_version": "数据版本", "program_version": "程序版本", "manifest": "清单",
+    "superseded_at": "被替换时间", "superseded_by_id": "替换它的报表", "return_id": "报表", "section": "栏目",
+    # 发展党员
+    "training_days": "培训天数", "training_hours": "培训学时", "publicity_start": "公示开始",
+    "publicity_end": "公示结束", "code": "问题代码", "message": "问题说明", "accepted_on": "认可日期",
+    # 流动党员
+    "left_on": "外出日期", "province": "省", "city": "市", "county": "县", "host_organisation": "流入地党组织",
+    "occupation": "从事职业", "wechat": "微信", "contact_person": "村里的联系人", "card_no": "活动证编号",
+    "card_issued_on": "活动证发放日期", "card_expires_on": "活动证有效期至", "no_transfer_reason": "未转组织关系的原因",
+    "back_on": "返回日期", "category_before": "外出前类别", "how": "联系方式", "by_whom": "联系人",
+    # 组织关系转接
+    "direction": "转接方向", "organisation": "转往/转自党组织", "letter_no": "介绍信编号", "valid_days": "有效天数",
+    "dues_paid_to": "党费缴至", "receipt_on": "回执日期",
+    # 后备干部
+    "birth_year": "出生年份", "education": "学历", "strengths": "特长", "trainer_id": "培养人",
+    "trainer_name": "培养人姓名", "carried_from_id": "续备自",
 }
+
+# Fields by table where the common word above does not fit.
+TABLE_FIELD_LABELS = {
+    ("migrant_stint", "reason"): "外出原因", ("migrant_stint", "phone"): "外出联系电话",
+    ("migrant_contact", "date"): "联系日期", ("migrant_contact", "note"): "联系内容",
+    ("organisation_transfer", "date"): "介绍信日期", ("reserve_cadre", "source"): "人选来源",
+    ("grid_staff", "role"): "网格员身份",
+}
+
+# Values kept as codes in a text column (an enum column's codes are told by the enum's labels).
+VALUE_LABELS = {
+    ("organisation_transfer", "direction"): {"in": "转入", "out": "转出"},
+    ("recruit_person", "role"): {"contact": "培养联系人", "introducer": "入党介绍人"},
+    ("record_entry", "source_kind"): {"meeting": "会议", "review": "民主评议", "visit": "走访"},
+}
+# Columns whose value another column already says in words (a breach's code: its message).
+TABLE_SKIPPED = frozenset({("recruit_breach", "code")})
 
 
 def _member_field_labels() -> dict[str, str]:
@@ -107,11 +171,50 @@ def field_label(table: str, field: str) -> str:
             _MEMBER_FIELDS = _member_field_labels()
         if field in _MEMBER_FIELDS:
             return _MEMBER_FIELDS[field]
-    return FIELD_LABELS.get(field, field)
+    if (table, field) in TABLE_FIELD_LABELS:
+        return TABLE_FIELD_LABELS[(table, field)]
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    if field.endswith("_id"):  # a link: named by the table it points to
+        target = _link_targets().get((table, field))
+        if target in TABLE_LABELS:
+            return TABLE_LABELS[target]
+    return UNKNOWN_FIELD
+
+
+UNKNOWN_FIELD = "其他项"  # a column nobody has named yet: never shown by its English name
+UNKNOWN_TABLE = "其他记录"
+_LINKS: dict[tuple[str, str], str] | None = None
+
+
+def _link_targets() -> dict[tuple[str, str], str]:
+    global _LINKS
+    if _LINKS is None:
+        _LINKS = {(table.name, column.key): next(iter(column.foreign_keys)).column.table.name
+                  for table in Base.metadata.tables.values() for column in table.columns if column.foreign_keys}
+    return _LINKS
 
 
 def table_label(table: str) -> str:
-    return TABLE_LABELS.get(table, table)
+    return TABLE_LABELS.get(table, UNKNOWN_TABLE)
+
+
+def _enum_words() -> dict[tuple[str, str], dict[str, str]]:
+    global _ENUM_WORDS
+    if _ENUM_WORDS is None:
+        from partybuild_desktop.services.dues import METHODS
+
+        _ENUM_WORDS = {**VALUE_LABELS, ("dues_payment", "method"): dict(METHODS)}
+        for table in Base.metadata.tables.values():
+            for column in table.columns:
+                enum_class = getattr(column.type, "enum_class", None)
+                if enum_class is not None:
+                    _ENUM_WORDS[(table.name, column.key)] = {
+                        item.value: str(getattr(item, "label", item.value)) for item in enum_class}
+    return _ENUM_WORDS
+
+
+_ENUM_WORDS: dict[tuple[str, str], dict[str, str]] | None = None
 
 
 class AuditIsAppendOnly(Refusal):
@@ -156,10 +259,15 @@ def _pending(session: Session) -> _Pending:
     return pending
 
 
-def _shown(field: str, value) -> str | None:
-    """A value as the log keeps it (see ``MASKED_IDS``…): masked, hidden, or as plain text."""
+def _shown(field: str, value, table: str | None = None) -> str | None:
+    """A value as the log keeps it (see ``MASKED_IDS``…): masked, hidden, a code by its Chinese word, or as
+    plain text."""
     if value is None or value == "":
         return None
+    if table is not None and isinstance(value, str) and not isinstance(value, enum.Enum):
+        words = _enum_words().get((table, field))
+        if words and value in words:
+            return words[value]
     if field in HIDDEN:
         return HIDDEN_VALUE
     if field in MASKED_IDS:
@@ -190,9 +298,9 @@ def _name_of(values) -> str | None:
     return None
 
 
-def _kept_on_insert(key: str) -> bool:
+def _kept_on_insert(key: str, table: str | None = None) -> bool:
     # A new record's links (member_id, term_id…) are in its label already, or mean nothing to a clerk.
-    return key not in SKIPPED and not key.endswith("_id")
+    return key not in SKIPPED and not key.endswith("_id") and (table, key) not in TABLE_SKIPPED
 
 
 def _audited(obj) -> bool:
@@ -212,8 +320,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
         table = obj.__tablename__
         fields = None
         if pending.wants_fields(table, INSERT):
-            fields = [(column.key, None, _shown(column.key, getattr(obj, column.key)))
-                      for column in state.mapper.column_attrs if _kept_on_insert(column.key)]
+            fields = [(column.key, None, _shown(column.key, getattr(obj, column.key), table))
+                      for column in state.mapper.column_attrs if _kept_on_insert(column.key, table)]
             fields = [f for f in fields if f[2] is not None]
         item = _Item(INSERT, table, None, _name_of(lambda k: getattr(obj, k, None)),
                      getattr(obj, "member_id", None), fields, obj)
@@ -225,7 +333,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         state = inspect(obj)
         changed = []
         for column in state.mapper.column_attrs:
-            if column.key in SKIPPED:
+            if column.key in SKIPPED or (obj.__tablename__, column.key) in TABLE_SKIPPED:
                 continue
             history = state.attrs[column.key].history
             if not history.added and not history.deleted:
@@ -239,7 +347,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         table = obj.__tablename__
         fields = None
         if pending.wants_fields(table, UPDATE):
-            fields = [(key, _shown(key, old), _shown(key, new)) for key, old, new in changed]
+            fields = [(key, _shown(key, old, table), _shown(key, new, table)) for key, old, new in changed]
         pending.items.append(_Item(UPDATE, table, _int_id(state), _name_of(lambda k: getattr(obj, k, None)),
                                    getattr(obj, "member_id", None), fields))
     for obj in session.deleted:
@@ -304,7 +412,8 @@ def _do_orm_execute(state) -> object:
                 record_id = returned_ids[n]
             fields = None
             if pending.wants_fields(table, INSERT):
-                fields = [(key, None, _shown(key, value)) for key, value in values.items() if _kept_on_insert(key)]
+                fields = [(key, None, _shown(key, value, table)) for key, value in values.items()
+                          if _kept_on_insert(key, table)]
                 fields = [f for f in fields if f[2] is not None]
             pending.items.append(_Item(INSERT, table, record_id if isinstance(record_id, int) else None,
                                        _name_of(values.get), values.get("member_id"), fields))

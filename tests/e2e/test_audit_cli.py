@@ -1,7 +1,9 @@
 """``audit [--since D] [--json]`` as a clerk's script runs it: after init, an import and an edit, every
 operation with its records and fields old → new; ID numbers masked; bad options refused with exit 2."""
 
+import datetime as dt
 import json
+import re
 import sqlite3
 
 import openpyxl
@@ -93,3 +95,31 @@ def test_a_refused_option_with_json_still_prints_one_object(folder):
     result = audit(folder, "--kind", "foo", "--json")
     assert result.returncode == 2
     assert "不认识的方面" in json.loads(result.stdout)["error"]
+
+
+ENGLISH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a table's, field's or code's English name, alone
+
+
+def english_names(texts):
+    """Texts that are (or begin with) an English identifier: ``migrant_stint新增 35 条``, ``letter_no``, ``in``."""
+    return sorted({t for t in texts if t and ENGLISH.match(t) and not t[:4].isdigit()})
+
+
+def test_the_samples_log_and_its_workbook_name_tables_fields_and_codes_in_chinese(tmp_path):
+    folder = tmp_path / "data"
+    assert cli("--data-dir", folder, "demo").returncode == 0
+    result = audit(folder, "--json")
+    assert result.returncode == 0, result.stderr
+    fields = [f for e in json.loads(result.stdout)["entries"] for f in e["fields"]]
+    records = {f["record"] for f in fields}
+    assert any(r.startswith("流动党员外出新增") for r in records)
+    assert any(r.startswith("组织关系转接 ") for r in records)
+    assert {"转入", "转出"} <= {f["new"] for f in fields if f["field"] == "转接方向"}
+    assert english_names(f[k] for f in fields for k in ("record", "field", "old", "new")) == []
+    out = tmp_path / "操作记录.xlsx"
+    year = str(dt.date.today().year)  # the sample is logged when it is made
+    assert cli("--data-dir", folder, "export", "audit", "--year", year, "--out", out).returncode == 0
+    sheet = openpyxl.load_workbook(out)["改动明细"]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(c.startswith("后备干部新增") for c in cells)
+    assert english_names(cells) == []

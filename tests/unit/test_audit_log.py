@@ -290,3 +290,35 @@ def test_a_batch_insert_without_ids_names_its_members(store, village_id):
     assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "record_entry", 25)]
     assert fields[0].record == "纪实新增 25 条：王建国、李秀英"
     assert line.records == ("纪实新增 25 条：王建国、李秀英",)
+
+
+def test_every_table_and_column_that_can_be_logged_has_a_chinese_label():
+    from partybuild_desktop.domain.errors import has_chinese
+    from partybuild_desktop.store.models import Base
+
+    missing = []
+    for table in Base.metadata.tables.values():
+        if table.name in ("audit_entry", "audit_detail"):
+            continue
+        label = audit.table_label(table.name)
+        if label == audit.UNKNOWN_TABLE or not has_chinese(label):
+            missing.append(table.name)
+        for column in table.columns:
+            if column.key in audit.SKIPPED or (table.name, column.key) in audit.TABLE_SKIPPED:
+                continue
+            label = audit.field_label(table.name, column.key)
+            if label == audit.UNKNOWN_FIELD or not has_chinese(label):
+                missing.append(f"{table.name}.{column.key}")
+            enum_class = getattr(column.type, "enum_class", None)
+            for item in enum_class or ():  # a code as stored, or as the enum: its Chinese word
+                for value in (item, item.value):
+                    if not has_chinese(audit._shown(column.key, value, table.name) or ""):
+                        missing.append(f"{table.name}.{column.key}={item.value}")
+    assert missing == []
+    assert audit.table_label("a_table_added_later") == audit.UNKNOWN_TABLE  # never its English name
+    assert audit.field_label("member", "a_column_added_later") == audit.UNKNOWN_FIELD
+    assert audit.field_label("party_group", "leader_id") == "组长"
+    assert audit.field_label("organisation_transfer", "letter_no") == "介绍信编号"
+    shown = {value: audit._shown("direction", value, "organisation_transfer") for value in ("in", "out")}
+    assert shown == {"in": "转入", "out": "转出"}
+    assert audit._shown("method", "quarterly", "dues_payment") == "按季度交纳"
