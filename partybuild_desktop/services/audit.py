@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import and_, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from partybuild_desktop.domain.errors import Refusal
@@ -418,6 +418,10 @@ def _do_orm_execute(state) -> object:
             pending.items.append(_Item(INSERT, table, record_id if isinstance(record_id, int) else None,
                                        _name_of(values.get), values.get("member_id"), fields))
         return result() if result is not None else None
+    if state.is_update and not (rows and isinstance(rows[0], dict) and len(rows) > 1):
+        result = _update_in_detail(state, pending, table, rows[0] if rows else None)
+        if result is not None:
+            return result
     if state.is_update or state.is_delete:  # a statement over many rows: how many, and what it set
         result = state.invoke_statement()
         count = getattr(result, "rowcount", None)
@@ -433,6 +437,67 @@ def _do_orm_execute(state) -> object:
                                  field=None, old=None, new=None))
         return result
     return None
+
+
+def _set_columns(statement, table, params) -> list:
+    """The columns an update statement sets (by its ``values()`` or its parameters)."""
+    columns = []
+    for key in list(getattr(statement, "_values", None) or ()) + list(params or ()):
+        name = key if isinstance(key, str) else getattr(key, "key", None)
+        column = table.columns.get(name) if name else None
+        if column is not None and column not in columns:
+            columns.append(column)
+    return columns
+
+
+def _update_in_detail(state, pending: _Pending, table_name: str, params):
+    """An update statement whose WHERE selects few rows is recorded like an edit of loaded records: each
+    row's fields old → new, read before and after it. Returns the statement's result, or None when the
+    statement is left to the summary line (many rows, no key to find them again, nothing set)."""
+    statement = state.statement
+    table = Base.metadata.tables.get(table_name)
+    if table is None or not isinstance(params, (dict, type(None))):
+        return None
+    keys = list(table.primary_key.columns)
+    columns = [c for c in _set_columns(statement, table, params)
+               if c.key not in SKIPPED and (table_name, c.key) not in TABLE_SKIPPED]
+    if not keys or not columns or any(c in keys for c in columns):
+        return None
+    shown = [table.columns[k] for k in ("name", "head_name", "title", "topic", "label", "key", "member_id", "step")
+             if k in table.columns]
+    query = select(*keys, *columns, *shown).limit(DETAILED_RECORDS + 1)
+    if statement.whereclause is not None:
+        query = query.where(statement.whereclause)
+    session = state.session
+    before = session.execute(query).all()
+    if len(before) > DETAILED_RECORDS:
+        return None
+    result = state.invoke_statement()
+    if not before:
+        return result
+    n_keys, n_columns = len(keys), len(columns)
+    if n_keys == 1:
+        where = keys[0].in_([row[0] for row in before])
+    else:
+        where = or_(*(and_(*(k == row[i] for i, k in enumerate(keys))) for row in before))
+    after = {tuple(row[:n_keys]): row[n_keys:] for row in session.execute(select(*keys, *columns).where(where))}
+    for row in before:
+        key = tuple(row[:n_keys])
+        old_values = row[n_keys:n_keys + n_columns]
+        new_values = after.get(key, old_values)
+        extra = dict(zip((c.key for c in shown), row[n_keys + n_columns:]))
+        changed = [(c.key, old, new) for c, old, new in zip(columns, old_values, new_values) if old != new]
+        if not changed:
+            continue
+        fields = None
+        if pending.wants_fields(table_name, UPDATE):
+            fields = [(k, _shown(k, old, table_name), _shown(k, new, table_name)) for k, old, new in changed]
+        name = _name_of(extra.get)
+        if name is None and extra.get("step") is not None:
+            name = _shown("step", extra["step"], table_name)
+        record_id = key[0] if n_keys == 1 and isinstance(key[0], int) else None
+        pending.items.append(_Item(UPDATE, table_name, record_id, name, extra.get("member_id"), fields))
+    return result
 
 
 def _after_transaction_create(session: Session, transaction) -> None:

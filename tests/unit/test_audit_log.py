@@ -16,6 +16,7 @@ from partybuild_desktop.services.returns import export_return
 from partybuild_desktop.store.models import AuditDetail, AuditEntry, Member, RecordEntry
 from tests.conftest import SAMPLE_TODAY
 from tests.helpers import make_id, member, village, village_file
+from tests.unit.test_recruitment_service import branch, new_case, walk  # noqa: F401  (branch: a fixture)
 
 ID = make_id("19650312", 123)
 
@@ -168,10 +169,32 @@ def test_a_small_import_is_recorded_record_by_record(store, village_id, tmp_path
 
 
 def test_a_batch_update_or_delete_statement_is_counted(store, village_id):
-    run(store, "新增党员", lambda s: [member(s, village_id, f"党员{n}") for n in range(4)])
+    many = audit.DETAILED_RECORDS + 5
+    run(store, "新增党员", lambda s: [member(s, village_id, f"党员{n}") for n in range(many + 1)])
     run(store, "批量备注", lambda s: s.execute(update(Member).where(Member.name != "党员0").values(notes="已核对")))
     _, fields = newest(store)
-    assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "member", 3)]
+    assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "member", many)]
+    run(store, "批量删除", lambda s: s.execute(delete(Member).where(Member.name != "党员0")))
+    _, fields = newest(store)
+    assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "member", many)]
+
+
+def test_an_update_statement_over_few_rows_is_recorded_old_to_new(store, village_id):
+    ids = run(store, "新增党员", lambda s: [member(s, village_id, f"党员{n}", notes="旧") for n in range(4)])
+    run(store, "批量备注", lambda s: s.execute(update(Member).where(Member.name != "党员0").values(notes="已核对")))
+    line, fields = newest(store)
+    assert line.records == tuple(f"党员 党员{n}（第 {ids[n]} 号）" for n in (1, 2, 3))
+    assert [(f.kind, f.record, f.field, f.old, f.new) for f in fields if f.field] == [
+        ("update", f"党员 党员{n}（第 {ids[n]} 号）", "备注", "旧", "已核对") for n in (1, 2, 3)]
+    # a Core statement on the table, with an expression: the values as they were before and after
+    run(store, "改名", lambda s: s.execute(Member.__table__.update().where(Member.id == ids[0])
+                                          .values(name=Member.__table__.c.name + "甲")))
+    _, fields = newest(store)
+    assert [(f.field, f.old, f.new) for f in fields if f.field] == [("姓名", "党员0", "党员0甲")]
+    # a statement that changes nothing leaves no detail
+    run(store, "无改动", lambda s: s.execute(update(Member).where(Member.id == ids[0]).values(name="党员0甲")))
+    _, fields = newest(store)
+    assert fields == []
 
 
 def test_a_consolidation_records_each_stored_batch(store, tmp_path):
@@ -290,6 +313,30 @@ def test_a_batch_insert_without_ids_names_its_members(store, village_id):
     assert [(f.kind, f.table, f.count) for f in fields] == [("bulk", "record_entry", 25)]
     assert fields[0].record == "纪实新增 25 条：王建国、李秀英"
     assert line.records == ("纪实新增 25 条：王建国、李秀英",)
+
+
+def test_correcting_a_recruitment_step_keeps_its_dates_old_to_new(branch):
+    from partybuild_desktop.domain.recruitment import Step
+    from partybuild_desktop.services import recruitment
+
+    store, village_id, full, _ = branch
+
+    def walked(session):
+        case_id = new_case(session, village_id)
+        walk(session, village_id, case_id, full, 16)  # up to 上级党委审批: a 预备党员 now, joined on ⑭
+        return case_id
+
+    case_id = run(store, "发展党员", walked, Change.RECRUITMENT | Change.MEMBERS)
+    run(store, "修改发展步骤", lambda s: recruitment.edit_date(s, village_id, case_id, Step.ASSEMBLY, dt.date(2024, 12, 6),
+                                                          reason="记错", today=SAMPLE_TODAY),
+        Change.RECRUITMENT | Change.MEMBERS)
+    _, fields = newest(store)
+    changed = {(f.table, f.field): (f.old, f.new) for f in fields if f.field}
+    assert changed[("recruit_step", "日期")] == ("2024-12-05", "2024-12-06")
+    assert changed[("member_event", "日期")] == ("2024-12-05", "2024-12-06")  # the 入党 event in the history
+    assert changed[("member", "加入党组织日期")] == ("2024-12-05", "2024-12-06")
+    assert {f.record for f in fields if f.table == "recruit_step"} == {"发展步骤 支部党员大会讨论"}
+    assert not [f for f in fields if f.kind == "bulk"]
 
 
 def test_every_table_and_column_that_can_be_logged_has_a_chinese_label():
