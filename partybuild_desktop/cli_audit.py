@@ -45,11 +45,12 @@ def cmd_audit(args) -> int:
         if not lines:
             print("没有符合条件的操作记录。")
             return EXIT_OK
+        all_fields = audit.details_of(session, [line.id for line in lines])
         for line in lines:
             areas = "、".join(audit.area_label(name) for name in line.changes.names) or "—"
             source = "命令行" if line.source == "cli" else "窗口"
             print(f"{line.at:%Y-%m-%d %H:%M:%S}  {line.operator}  {line.action}（{areas}；{source}）")
-            for field in audit.details(session, line.id):
+            for field in all_fields[line.id]:
                 if field.kind == audit.BULK:
                     print(f"    {field.record}" + (f"（{field.new}）" if field.new else ""))
                 elif field.field is None:

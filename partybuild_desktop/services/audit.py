@@ -780,6 +780,21 @@ def details(session: Session, entry_id: int) -> list[AuditField]:
         select(AuditDetail).where(AuditDetail.entry_id == entry_id).order_by(AuditDetail.id))]
 
 
+IN_CHUNK = 500  # ids in one ``IN (...)``: well below SQLite's limit of bound parameters
+
+
+def details_of(session: Session, entry_ids: Sequence[int]) -> dict[int, list[AuditField]]:
+    """The detail rows of many operations, by operation, each in the order written: one query per
+    ``IN_CHUNK`` operations."""
+    found: dict[int, list[AuditField]] = {entry_id: [] for entry_id in entry_ids}
+    ids = sorted(found)
+    for start in range(0, len(ids), IN_CHUNK):
+        for r in session.scalars(select(AuditDetail).where(AuditDetail.entry_id.in_(ids[start:start + IN_CHUNK]))
+                                 .order_by(AuditDetail.entry_id, AuditDetail.id)):
+            found[r.entry_id].append(AuditField(r.kind, r.table, r.record, r.field, r.old, r.new, r.count))
+    return found
+
+
 def operators(session: Session) -> list[str]:
     """Every operator named in the log, in order."""
     return list(session.scalars(select(AuditEntry.operator).distinct().order_by(AuditEntry.operator)))
@@ -793,12 +808,13 @@ def to_json(session: Session, lines: list[AuditLine]) -> dict:
     """``{"entries": [{"id", "time", "operator", "action", "source", "changes": [area…], "records": [...],
     "fields": [{"kind", "record", "field", "old", "new", "count"}]}]}``, newest first."""
     out = []
+    all_fields = details_of(session, [line.id for line in lines])
     for line in lines:
         out.append(dict(
             id=line.id, time=f"{line.at:%Y-%m-%d %H:%M:%S}", operator=line.operator, action=line.action,
             source=line.source, changes=line.changes.names, records=list(line.records),
             fields=[dict(kind=f.kind, record=f.record, field=f.field, old=f.old, new=f.new, count=f.count)
-                    for f in details(session, line.id) if f.field is not None or f.kind in (BULK, DELETE)],
+                    for f in all_fields[line.id] if f.field is not None or f.kind in (BULK, DELETE)],
         ))
     return {"entries": out}
 
@@ -851,6 +867,7 @@ def log_report(session: Session, lines: list[AuditLine], unit: str | None, day: 
                  Column("字段", "field", 14), Column("原值", "old", 24), Column("新值", "new", 24),
                  Column("条数", "count", 7, kind="number", total=False)))
     operation_rows, change_rows = [], []
+    all_fields = details_of(session, [line.id for line in lines])
     for n, line in enumerate(lines, start=1):
         at = f"{line.at:%Y-%m-%d %H:%M:%S}"
         records = "；".join(line.records)
@@ -859,7 +876,7 @@ def log_report(session: Session, lines: list[AuditLine], unit: str | None, day: 
             areas="、".join(area_label(name) for name in line.changes.names),
             source="命令行" if line.source == "cli" else "窗口",
             records=records if len(records) <= 1000 else records[:999] + "…"))
-        fields = details(session, line.id)
+        fields = all_fields[line.id]
         with_fields = {f.record for f in fields if f.field is not None}
         for f in fields:
             if f.field is None and f.kind != BULK and f.record in with_fields:

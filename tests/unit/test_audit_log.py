@@ -369,3 +369,40 @@ def test_every_table_and_column_that_can_be_logged_has_a_chinese_label():
     shown = {value: audit._shown("direction", value, "organisation_transfer") for value in ("in", "out")}
     assert shown == {"in": "转入", "out": "转出"}
     assert audit._shown("method", "quarterly", "dues_payment") == "按季度交纳"
+
+
+def test_the_listing_and_its_workbook_read_all_details_in_one_query(store, village_id, monkeypatch):
+    from sqlalchemy import event
+
+    for n in range(30):
+        run(store, f"新增党员{n}", lambda s, n=n: member(s, village_id, f"党员{n}", notes="备注"))
+    reads = []
+
+    def count(_conn, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM audit_detail" in statement:
+            reads.append(statement)
+
+    with store.session() as session:
+        lines = audit.entries(session)
+        event.listen(store.engine, "before_cursor_execute", count)
+        try:
+            listed = audit.to_json(session, lines)
+            assert len(reads) == 1
+            report = audit.log_report(session, lines, "东湖村党支部", SAMPLE_TODAY, "操作记录")
+            assert len(reads) == 2
+            monkeypatch.setattr(audit, "IN_CHUNK", 7)  # many operations: one query per chunk of ids
+            chunked = audit.details_of(session, [line.id for line in lines])
+            assert len(reads) == 2 + 5
+        finally:
+            event.remove(store.engine, "before_cursor_execute", count)
+        assert chunked == {line.id: audit.details(session, line.id) for line in lines}
+        one = audit.details(session, next(line.id for line in lines if line.action == "新增党员7"))
+    assert len(lines) == 30
+    by_entry = {e["action"]: e for e in listed["entries"]}
+    assert {"kind": "insert", "record": by_entry["新增党员7"]["records"][0], "field": "备注", "old": None, "new": "备注",
+            "count": None} in by_entry["新增党员7"]["fields"]
+    assert by_entry["新增党员7"]["fields"] == [
+        dict(kind=f.kind, record=f.record, field=f.field, old=f.old, new=f.new, count=f.count)
+        for f in one if f.field is not None]
+    changes = report.tables[1].rows
+    assert sum(1 for row in changes if row["action"] == "新增党员7" and row["field"] == "备注") == 1
