@@ -4,7 +4,10 @@ operation with its records and fields old → new; ID numbers masked; bad option
 import datetime as dt
 import json
 import re
+import os
 import sqlite3
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -123,3 +126,16 @@ def test_the_samples_log_and_its_workbook_name_tables_fields_and_codes_in_chines
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any(c.startswith("后备干部新增") for c in cells)
     assert english_names(cells) == []
+
+
+@pytest.mark.parametrize("args", [("audit", "--json"), ("audit",)])
+def test_a_reader_that_stops_early_ends_the_command_quietly(folder, args):
+    """``audit --json | head``: the reader closes the pipe before the output is written. The command ends
+    as any program killed by SIGPIPE does (141 = 128 + 13), with nothing on stderr: no U 盘 message."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "partybuild_desktop", "--data-dir", str(folder), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    process.stdout.close()  # before the program has started: its first write finds no reader
+    stderr = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 141
+    assert stderr == ""
