@@ -65,6 +65,7 @@ from partybuild_desktop.store.models import (
     Visit,
 )
 from partybuild_desktop.services.village import get_setting, set_setting
+from partybuild_desktop.store.stays import Stay, stays  # noqa: F401 (the members' stays, read where they are)
 
 
 class MemberError(Refusal):
@@ -653,34 +654,6 @@ def find_by_name_or_id_number(session: Session, village_id: int, text: str) -> l
     if not rows:
         rows = session.execute(query.where(Member.name == wanted).order_by(Member.archived, Member.id)).all()
     return [MemberMatch(i, n, num, bool(a)) for i, n, num, a in rows]
-
-
-@dataclass(frozen=True)
-class Stay:
-    """When a member came to this branch (the latest 组织关系转入; None: through joining here) and, for an
-    archived member, when they left (their last 转出, 去世 or 归档)."""
-
-    arrived: dt.date | None
-    left: dt.date | None
-
-
-def stays(session: Session, village_id: int) -> dict[int, Stay]:
-    """The members of the village who transferred in or left, by id (everyone else: ``Stay(None, None)``)."""
-    from partybuild_desktop.domain.membership import DEPARTURES
-
-    arrived: dict[int, dt.date] = {}
-    left: dict[int, dt.date] = {}
-    for member_id, kind, date, archived in session.execute(
-            select(MemberEvent.member_id, MemberEvent.kind, func.max(MemberEvent.date), Member.archived)
-            .join(Member, Member.id == MemberEvent.member_id)
-            .where(Member.village_id == village_id,
-                   MemberEvent.kind.in_([MemberEventKind.TRANSFERRED_IN, *DEPARTURES]))
-            .group_by(MemberEvent.member_id, MemberEvent.kind, Member.archived)):
-        if kind is MemberEventKind.TRANSFERRED_IN:
-            arrived[member_id] = date
-        elif archived:
-            left[member_id] = max(date, left.get(member_id, date))
-    return {member_id: Stay(arrived.get(member_id), left.get(member_id)) for member_id in arrived.keys() | left.keys()}
 
 
 # ---------------------------------------------------------------------------------------- the record book

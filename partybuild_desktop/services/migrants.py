@@ -24,6 +24,7 @@ from partybuild_desktop.domain.text import clean_name
 from partybuild_desktop.domain.transfers import OUT as TRANSFER_OUT
 from partybuild_desktop.domain.vocabulary import MemberCategory, MemberEventKind, MembershipState
 from partybuild_desktop.services.village import get_setting, set_setting
+from partybuild_desktop.store.stays import stays
 from partybuild_desktop.store.models import (Member, MemberEvent, MigrantContact, MigrantStint, OrganisationTransfer,
                                              PartyGroup, Village)
 
@@ -372,9 +373,7 @@ class MigrantRow:
 
 def migrants(session: Session, village_id: int, as_of: dt.date | None = None) -> list[MigrantRow]:
     """Every member on the roll on ``as_of`` (today by default) who was away that day, by party group then
-    name. A member who has left since counts on the days before they left (``members.stays``)."""
-    from partybuild_desktop.services.members import stays
-
+    name. A member who has left since counts on the days before they left (``store.stays``)."""
     as_of = as_of or dt.date.today()
     interval = contact_interval(session)
     query = (
