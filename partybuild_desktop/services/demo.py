@@ -1027,7 +1027,10 @@ def _transfers_and_reserve(session, rng, village_id, member_ids, member_rows, gr
     """Returns how many members it added: the one transferred in (none for a sample whose today is
     before September)."""
     fake = _Names(rng)
-    plain = _plain_members(session, member_ids, member_rows)
+    # Who leaves in June must have nothing in their history after it (a 转正 in July, say).
+    later_events = set(session.scalars(select(MemberEvent.member_id).where(
+        MemberEvent.date >= dt.date(today.year, 6, 1))))
+    plain = [m for m in _plain_members(session, member_ids, member_rows) if m not in later_events]
     arrived = dt.date(today.year, 9, 8)
     made = 0
     if len(plain) >= 2 and groups and arrived <= today:
