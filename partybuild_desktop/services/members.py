@@ -586,35 +586,16 @@ def references(session: Session, member_id: int) -> list[str]:
     if staff:
         found.append("担任网格长或网格员" + names(
             select(Grid.name).join(GridStaff, GridStaff.grid_id == Grid.id).where(GridStaff.member_id == member_id)))
-    visits = count(Visit, Visit.member_id == member_id)
-    if visits:
-        found.append(f"民情日记走访 {visits} 次")
-    proxies = count(ProxyService, ProxyService.handler_id == member_id)
-    if proxies:
-        found.append(f"代办事项 {proxies} 件")
-    awards = count(PointAward, PointAward.member_id == member_id)
-    if awards:
-        found.append(f"加分/减分 {awards} 条")
-    boards = count(PointYearMember, PointYearMember.member_id == member_id)
-    if boards:
-        found.append("已结账年度的先锋榜名单")
-    stints = count(MigrantStint, MigrantStint.member_id == member_id)
-    if stints:
-        found.append(f"外出登记 {stints} 次")
-    contacts = count(MigrantContact, MigrantContact.member_id == member_id)
-    if contacts:
-        found.append(f"流动党员联系记录 {contacts} 条")
-    letters = count(OrganisationTransfer, OrganisationTransfer.member_id == member_id)
-    if letters:
-        found.append(f"组织关系转接 {letters} 次")
-    if count(RecruitCase, RecruitCase.member_id == member_id):
-        found.append("发展党员档案（由此入党）")
-    vouched = count(RecruitPerson, RecruitPerson.member_id == member_id)
-    if vouched:
-        found.append(f"担任入党介绍人或培养联系人 {vouched} 次")
-    trained = count(ReserveCadre, ReserveCadre.trainer_id == member_id)
-    if trained:
-        found.append(f"培养后备干部 {trained} 人次")
+    counted = (  # what the clerk reads, with {n} the number found
+        ("民情日记走访 {n} 次", Visit.member_id), ("代办事项 {n} 件", ProxyService.handler_id),
+        ("加分/减分 {n} 条", PointAward.member_id), ("已结账年度的先锋榜名单", PointYearMember.member_id),
+        ("外出登记 {n} 次", MigrantStint.member_id), ("流动党员联系记录 {n} 条", MigrantContact.member_id),
+        ("组织关系转接 {n} 次", OrganisationTransfer.member_id), ("发展党员档案（由此入党）", RecruitCase.member_id),
+        ("担任入党介绍人或培养联系人 {n} 次", RecruitPerson.member_id), ("培养后备干部 {n} 人次", ReserveCadre.trainer_id))
+    for text, column in counted:
+        n = count(column.class_, column == member_id)
+        if n:
+            found.append(text.format(n=n))
     return found
 
 
