@@ -156,7 +156,9 @@ def bench_due(folder: Path, repeat: int) -> list[Figure]:
         as_of = last
         bounds = (span.start.isoformat(), span.end.isoformat())
         with store.session() as session:
-            held = sum(meeting_counts(session, village_id, span.start, span.end).values())
+            # The Spring Festival 流动党员座谈会 is held but owed by no frequency: it is not in the due list.
+            held = sum(count for kind, count in meeting_counts(session, village_id, span.start, span.end).items()
+                       if kind != "migrant_forum")
             listed = sum(item.held for item in due(session, village_id, span, as_of) if item.kind != "review")
         assert len(villages) == 21 and held > 50 and listed == held, (len(villages), held, listed)
 
