@@ -183,9 +183,12 @@ def start(window: MainWindow, on_ready=None) -> None:
     if not lock_data_file(window):
         QApplication.exit(2)
         return
-    from partybuild_desktop.services.backups import closed_normally
+    def closed_normally() -> None:  # imported at the end, not before the first paint
+        from partybuild_desktop.services.backups import closed_normally
 
-    QApplication.instance().aboutToQuit.connect(lambda: closed_normally(window.folder))
+        closed_normally(window.folder)
+
+    QApplication.instance().aboutToQuit.connect(closed_normally)
 
     def opened(result) -> None:
         from partybuild_desktop.ui.app_lock import AppLock

@@ -768,6 +768,8 @@ def _main(argv: list[str] | None) -> int:
 
         return run(args)
     _log_to_data_folder(args)
+    from partybuild_desktop.services import audit  # noqa: F401 (installs the audit log's session events)
+
     try:
         if args.command in READ_ONLY_COMMANDS:
             return COMMANDS[args.command](args)

@@ -1,17 +1,17 @@
 """The audit log on the command line: ``audit [--since D] [--until D] [--operator 姓名] [--kind 方面]
 [--text 文字] [--limit N] [--json]``, newest first. Only reads.
 
-Registered by ``cli``; importing this module also installs the audit log's session events
-(``services.audit``) for every command that writes.
+Registered by ``cli``, which installs the audit log's session events (``services.audit``) before any
+command runs; this module stays light to import, since the window builds the same parser.
 """
 
 from __future__ import annotations
 
 from partybuild_desktop.cli import EXIT_OK, CliError, _iso_date, _json, _open_store, _printing_json_on_error
-from partybuild_desktop.services import audit
+from partybuild_desktop.services.changes import AREA_LABELS
 
-KIND_HELP = "、".join(audit.AREA_LABELS.values())
-_AREAS = {**{label: name for name, label in audit.AREA_LABELS.items()}, **{name: name for name in audit.AREA_LABELS}}
+KIND_HELP = "、".join(AREA_LABELS.values())
+_AREAS = {**{label: name for name, label in AREA_LABELS.items()}, **{name: name for name in AREA_LABELS}}
 
 
 def add_commands(commands) -> None:
@@ -28,6 +28,8 @@ def add_commands(commands) -> None:
 @_printing_json_on_error
 def cmd_audit(args) -> int:
     """audit: exit 0; 2 when an option cannot be used."""
+    from partybuild_desktop.services import audit
+
     area = _AREAS.get((args.kind or "").strip()) if args.kind else None
     if args.kind and area is None:
         raise CliError(f"不认识的方面“{args.kind}”，应为：{KIND_HELP}（或 JSON 中“changes”的代码）。")

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from partybuild_desktop.domain.errors import Refusal
 from partybuild_desktop.domain.id_number import mask as mask_id_number
 from partybuild_desktop.domain.phone import mask_phone
-from partybuild_desktop.services.changes import Change
+from partybuild_desktop.services.changes import AREA_LABELS, Change
 from partybuild_desktop.services.village import get_setting, set_setting
 from partybuild_desktop.store.models import AuditDetail, AuditEntry, Base, Member
 
@@ -57,10 +57,6 @@ HIDDEN = frozenset({"address", "base_fen"})
 HIDDEN_VALUE = "（不记内容）"
 SKIPPED = frozenset({"id", "village_id", "search_keys"})  # bookkeeping, not something a clerk changed
 
-AREA_LABELS = {
-    "village": "本村信息", "members": "党员", "records": "纪实", "grids": "网格", "households": "农户",
-    "points": "积分", "returns": "报表", "settings": "设置", "recruitment": "发展党员",
-}
 
 TABLE_LABELS = {
     "setting": "设置", "village": "本村", "grid_branch": "网格支部", "party_group": "党小组", "grid": "网格",

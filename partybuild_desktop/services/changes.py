@@ -33,3 +33,10 @@ class Change(enum.Flag):
         for name in names:
             result |= cls[name.upper()]
         return result
+
+
+# The areas a change touches, as the 操作记录 names them (``Change`` member names → Chinese).
+AREA_LABELS = {
+    "village": "本村信息", "members": "党员", "records": "纪实", "grids": "网格", "households": "农户",
+    "points": "积分", "returns": "报表", "settings": "设置", "recruitment": "发展党员",
+}
