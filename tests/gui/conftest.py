@@ -1,5 +1,7 @@
 """What the GUI tests share."""
 
+import pytest
+
 
 class ScriptedDialogs:
     """Answers the window's questions from a script and records what it was told."""
@@ -40,3 +42,20 @@ def shown_tab(qtbot, tab_class, store, folder, today=None, dialogs=None):
     qtbot.addWidget(widget)
     widget.show()
     return widget
+
+
+@pytest.fixture
+def window_for(qtbot, data_folder):
+    """The main window shown with ``store`` attached, answering from ``dialogs``."""
+    from partybuild_desktop.ui.context import AppContext
+    from partybuild_desktop.ui.main_window import MainWindow
+
+    def make(store, dialogs=None):
+        window = MainWindow(data_folder, dialogs or ScriptedDialogs())
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.attach(AppContext(store, data_folder))
+        return window
+
+    return make

@@ -3,28 +3,13 @@
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QSplitter, QTableWidget
 
 from partybuild_desktop import app as app_module
 from partybuild_desktop.services.overview import overview
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import ScriptedDialogs
-
-
-@pytest.fixture
-def window_for(qtbot, data_folder):
-    def make(store, dialogs=None):
-        window = MainWindow(data_folder, dialogs or ScriptedDialogs())
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.attach(AppContext(store, data_folder))
-        return window
-
-    return make
 
 
 def table_values(table: QTableWidget) -> dict:

@@ -13,24 +13,10 @@ from partybuild_desktop.services.changes import Change
 from partybuild_desktop.store.backup import backup_files
 from partybuild_desktop.store.models import Member
 from partybuild_desktop.ui.backup_dialogs import ROWS, RestoreDialog, offer_restore_at_start
-from partybuild_desktop.ui.context import AppContext
 from partybuild_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import ScriptedDialogs
 
 SHOTS = os.environ.get("PARTYBUILD_SHOTS")  # a folder: the dialog is also saved there as a picture
-
-
-@pytest.fixture
-def window_for(qtbot, data_folder):
-    def make(store, dialogs=None):
-        window = MainWindow(data_folder, dialogs or ScriptedDialogs())
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.attach(AppContext(store, data_folder))
-        return window
-
-    return make
 
 
 def archive_ten(window, dialogs):
